@@ -1,0 +1,124 @@
+/**
+ * The admin commands, one entry each. Registry changes take effect in running
+ * issuers within a second; key changes at once where Redis carries the notice, else
+ * within KEY_RELOAD_INTERVAL.
+ */
+import { settings } from '../../src/config/index.js';
+import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey, subjectHandle } from '../../src/keys/index.js';
+import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
+import { createRevocationService } from '../../src/revocation/index.js';
+import { duration, list, options, readStdin, required, UsageError } from './args.js';
+import type { AdminContext } from './context.js';
+
+export { UsageError };
+export type { AdminContext };
+
+interface Command { needsDatabase?: boolean; run(ctx: AdminContext, args: string[]): Promise<void> }
+const out = (line: string) => process.stdout.write(line + '\n');
+
+export const commands: Record<string, Command> = {
+  'client add': {
+    async run(ctx, args) {
+      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true } });
+      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience) };
+      const secret = values['secret-stdin'] ? await readStdin() : undefined;
+      const problem = clientProblem({ ...input, secret });
+      if (problem) throw new UsageError(problem);
+      const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
+      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'})`);
+      if (!secret) out(`client_secret (shown once, store it now): ${shown}`);
+    },
+  },
+  'client list': {
+    async run(ctx, args) {
+      const { values } = options(args, { json: { type: 'boolean' } });
+      const rows = await listClients(ctx.db);
+      if (values.json) { out(JSON.stringify(rows)); return; }
+      for (const c of rows) out(`${c.id}\tgrants=${c.grants.join(',')}\tscopes=${c.scopes || '-'}\taudiences=${c.audiences.join(',') || '-'}`);
+      if (!rows.length) out('no clients');
+    },
+  },
+  'client remove': {
+    async run(ctx, args) {
+      const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
+      const id = (values.id as string | undefined) ?? positionals[0];
+      if (!id) throw new UsageError('give the client id (--id ID)');
+      if (!await removeClient(ctx.db, id)) throw new UsageError(`no client ${id}`);
+      out(`client ${id} removed`);
+    },
+  },
+  'resource add': {
+    async run(ctx, args) {
+      const { values } = options(args, { audience: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' }, introspector: { type: 'string' } });
+      const input = { audience: required(values, 'audience'), scopes: list(values.scopes), accessTokenTtl: duration(values.ttl, ctx.config.accessTokenTtl), introspector: values.introspector as string | undefined };
+      const problem = resourceProblem(input);
+      if (problem) throw new UsageError(problem);
+      const master = await createMaster({ db: ctx.db, kek: ctx.kek, audience: input.audience });
+      await saveResource(ctx.db, input);
+      await publishKeyChange(ctx.config.redisUrl);
+      out(`resource server ${input.audience} registered (scopes: ${input.scopes.join(' ')}; token lifetime: ${input.accessTokenTtl}s)`);
+      out(`opening secret (shown once; give it to the resource server as PORTCULLIS_OPENING_SECRET): ${formatOpeningSecret(master.version, master.secret)}`);
+    },
+  },
+  'resource list': {
+    async run(ctx, args) {
+      const { values } = options(args, { json: { type: 'boolean' } });
+      const rows = await listResources(ctx.db);
+      if (values.json) { out(JSON.stringify(rows)); return; }
+      for (const r of rows) out(`${r.audience}\tscopes=${r.scopes}\tttl=${r.accessTokenTtl}s\tintrospector=${r.introspector ?? '-'}`);
+      if (!rows.length) out('no resource servers');
+    },
+  },
+  'resource remove': {
+    async run(ctx, args) {
+      const { values, positionals } = options(args, { audience: { type: 'string' } }, 1);
+      const audience = (values.audience as string | undefined) ?? positionals[0];
+      if (!audience) throw new UsageError('give the audience (--audience URI)');
+      if (!await removeResource(ctx.db, audience)) throw new UsageError(`no resource server ${audience}`);
+      await publishKeyChange(ctx.config.redisUrl);
+      out(`resource server ${audience} removed; its tokens no longer open`);
+    },
+  },
+  'subject revoke': {
+    async run(ctx, args) {
+      const { positionals } = options(args, {}, 1);
+      const sub = positionals[0];
+      if (!sub || sub.length > 255) throw new UsageError('give the subject (a client id or user id)');
+      const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
+      const generation = await revocation.bumpSubject(subjectHandle(await ctx.secret('subject-handle'), sub));
+      out(`subject ${sub} revoked: key generation is now ${generation}; every earlier token of this subject stops opening`);
+    },
+  },
+  'keys rotate': {
+    async run(ctx, args) {
+      const { values } = options(args, { 'if-due': { type: 'boolean' }, masters: { type: 'boolean' } });
+      const retentionSec = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
+      const base = { db: ctx.db, kek: ctx.kek, alg: ctx.config.signingAlg, retentionSec };
+      const signing = await rotateSigningKey({ ...base, ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
+      const masters = await rotateMasters({ ...base, periodSec: ctx.config.masterSecretRotation, force: Boolean(values.masters) });
+      await publishKeyChange(ctx.config.redisUrl);
+      out(signing.rotated ? `signing key rotated: current ${signing.current}, next ${signing.next} (published, not yet signing)` : `signing key not due: current ${signing.current}`);
+      if (signing.retired.length) out(`retired keys removed from JWKS: ${signing.retired.join(', ')}`);
+      out(masters.length ? `master secrets ratcheted for: ${masters.join(', ')}` : 'no master secret due');
+    },
+  },
+  'keys list': {
+    async run(ctx) {
+      const keys = await ctx.db.prisma.signingKey.findMany({ orderBy: { createdAt: 'asc' } });
+      for (const k of keys) out(`${k.kid}\t${k.alg}\t${k.state}\tcreated=${k.createdAt.toISOString()}${k.retireAfter ? `\tretires=${k.retireAfter.toISOString()}` : ''}`);
+    },
+  },
+  'db migrate': {
+    async run() {
+      out('database schema is up to date');
+    },
+  },
+  'config table': {
+    needsDatabase: false,
+    async run() {
+      out('| Variable | Default | Description |');
+      out('|---|---|---|');
+      for (const s of settings) out(`| \`${s.env}\` | ${'default' in s ? `\`${s.default}\`` : '-'} | ${s.description} |`);
+    },
+  },
+};

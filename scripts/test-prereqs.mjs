@@ -1,0 +1,27 @@
+// Checks what `npm test` needs before jest starts, and says clearly what is missing:
+// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests).
+// Override with TEST_DATABASE_URL / TEST_REDIS_URL.
+import net from 'node:net';
+
+const needs = [
+  { name: 'PostgreSQL', url: process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test', start: 'pg_ctlcluster --skip-systemctl-redirect 15 main start' },
+  { name: 'Redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', start: 'redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no' },
+];
+
+function reachable(url) {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: hostname, port: Number(port) }, () => { socket.end(); resolve(true); });
+    socket.setTimeout(2000, () => { socket.destroy(); resolve(false); });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+let missing = 0;
+for (const need of needs) {
+  if (!(await reachable(need.url))) {
+    missing++;
+    console.error(`npm test needs ${need.name} at ${need.url} (cluster-mode tests). Start it with: ${need.start}`);
+  }
+}
+process.exit(missing ? 1 : 0);

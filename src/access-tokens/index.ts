@@ -1,0 +1,2 @@
+export { createTokenService } from './service.js';
+export type { TokenService } from './service.js';

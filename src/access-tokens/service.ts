@@ -1,0 +1,94 @@
+/**
+ * Mints and opens Portcullis access tokens with live state: the current signing key
+ * and audience master from the key store, the subject's generation and revocations
+ * from the revocation service. No HTTP here; the oidc-provider bridge calls it.
+ */
+import { createHash } from 'node:crypto';
+import type { KeyStore } from '../keys/index.js';
+import { createDerivedKeyCache, subjectHandle } from '../keys/index.js';
+import type { RevocationService } from '../revocation/index.js';
+import { openToken, sealToken, type AccessTokenClaims, type OpenedToken } from '../tokens/index.js';
+import { createOpenCache } from './open-cache.js';
+
+export interface TokenService {
+  /** Seals claims into a nested token. Throws TypeError when the audience has no master secret. */
+  issue(claims: AccessTokenClaims): Promise<string>;
+  /** Opens a token and checks its state; undefined for anything not active. */
+  open(token: string): Promise<OpenedToken | undefined>;
+  /** Revokes one token until its expiry. */
+  revoke(jti: string, exp: number): Promise<void>;
+  /** Bumps the subject's generation: all its tokens stop opening. */
+  revokeSubject(sub: string): Promise<number>;
+  /** The pseudonymous handle of a subject. */
+  handleOf(sub: string): string;
+}
+
+interface Options {
+  issuer: string;
+  keys: KeyStore;
+  revocation: RevocationService;
+  handlePepper: Uint8Array;
+  clockTolerance: number;
+  maxTokenLength: number;
+  openCacheSize: number;
+  algorithms: string[];
+}
+
+/** Creates the token service. */
+export function createTokenService(opts: Options): TokenService {
+  const keyCache = createDerivedKeyCache({ max: 10_000 });
+  const openCache = createOpenCache<OpenedToken>(opts.openCacheSize);
+  const handles = new Map<string, string>();
+
+  function handleOf(sub: string): string {
+    let h = handles.get(sub);
+    if (!h) {
+      h = subjectHandle(opts.handlePepper, sub);
+      if (handles.size > 100_000) handles.clear();
+      handles.set(sub, h);
+    }
+    return h;
+  }
+
+  const openOptions = {
+    issuer: opts.issuer,
+    verificationKey: (kid: string, alg: string) => opts.keys.verificationKey(kid, alg),
+    master: (aud: string, msv: number) => opts.keys.master(aud, msv),
+    algorithms: opts.algorithms,
+    keyCache,
+    clockTolerance: opts.clockTolerance,
+    maxLength: opts.maxTokenLength,
+  };
+
+  return {
+    handleOf,
+    async issue(claims) {
+      const handle = handleOf(claims.sub);
+      const [generation, master] = await Promise.all([
+        opts.revocation.generationForIssuance(handle),
+        opts.keys.currentMaster(claims.aud),
+      ]);
+      if (!master) throw new TypeError(`audience ${claims.aud} has no master secret`);
+      return sealToken(claims, { signingKey: opts.keys.signingKey(), master, handle, generation, keyCache });
+    },
+    async open(token) {
+      if (typeof token !== 'string' || token.length > opts.maxTokenLength) return undefined;
+      let opened: OpenedToken;
+      try {
+        opened = await openCache.get(cacheKey(token), () => openToken(token, openOptions), (t) => t.claims.exp + opts.clockTolerance);
+      } catch {
+        return undefined;
+      }
+      if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
+      const state = await opts.revocation.state(opened.claims.jti, opened.context.sh, opened.context.gen);
+      return state === 'active' ? opened : undefined;
+    },
+    revoke: (jti, exp) => opts.revocation.revokeToken(jti, new Date((exp + opts.clockTolerance) * 1000)),
+    revokeSubject: (sub) => opts.revocation.bumpSubject(handleOf(sub)),
+  };
+}
+
+// Cache by digest so the cache never holds whole token strings as keys.
+function cacheKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url');
+}

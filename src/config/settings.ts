@@ -1,0 +1,48 @@
+/**
+ * Every setting Portcullis reads, with its default and description. This list is the
+ * single source for validation (load.ts) and for the README's configuration table
+ * (`npm run admin -- config table`).
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const seconds = z.string().transform((v, ctx) => {
+  const n = parseDuration(v);
+  if (n === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected a duration such as 900, 15m, 12h or 30d' });
+    return z.NEVER;
+  }
+  return n;
+});
+const positiveInt = z.coerce.number().int().positive();
+
+export interface Setting {
+  env: string;
+  default?: string;
+  description: string;
+  schema: z.ZodType;
+}
+
+export const settings = [
+  { env: 'PORT', default: '3000', description: 'HTTP port to listen on.', schema: port },
+  { env: 'HOST', default: '127.0.0.1', description: 'Address to listen on (use 0.0.0.0 or :: to accept remote connections).', schema: z.string().min(1) },
+  { env: 'ISSUER', default: 'http://localhost:$PORT', description: 'Issuer identifier (`iss`) and base URL in metadata. No query, no fragment.', schema: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('?') && !u.includes('#'), 'must not contain a query or fragment') },
+  { env: 'DATABASE_URL', description: 'PostgreSQL URL. Unset: embedded mode (PGlite under DATA_DIR). Set: cluster mode.', schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional() },
+  { env: 'DATABASE_SCHEMA', default: 'public', description: 'PostgreSQL schema holding Portcullis tables.', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier') },
+  { env: 'REDIS_URL', description: 'Redis URL (cluster mode): key and cache change notifications between processes.', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional() },
+  { env: 'DATA_DIR', default: './data', description: 'Embedded mode: where the local database lives (gitignored).', schema: z.string().min(1) },
+  { env: 'KEYS_DIR', default: './keys', description: 'Embedded mode: where a generated key-encryption key is kept (file `kek`, mode 0600).', schema: z.string().min(1) },
+  { env: 'PORTCULLIS_KEK', description: 'Key-encryption key (32 bytes, base64url or hex). Required in cluster mode; embedded mode generates one into KEYS_DIR.', schema: z.string().min(1).optional() },
+  { env: 'EMBEDDED_DB_PORT', default: '0', description: 'Embedded mode: loopback port on which the issuer shares its database with the admin CLI (0 = any free port).', schema: port },
+  { env: 'LOG_LEVEL', default: 'info', description: 'pino log level (fatal, error, warn, info, debug, trace, silent).', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
+  { env: 'SIGNING_ALG', default: 'ES256', description: 'Algorithm of new signing keys: ES256, EdDSA or PS256.', schema: z.enum(['ES256', 'EdDSA', 'PS256']) },
+  { env: 'ACCESS_TOKEN_TTL', default: '15m', description: 'Default access token lifetime (a resource server may set its own).', schema: seconds },
+  { env: 'CLOCK_TOLERANCE', default: '30s', description: 'Leeway when checking exp/iat.', schema: seconds },
+  { env: 'SIGNING_KEY_ROTATION', default: '30d', description: 'Signing key age after which `keys rotate --if-due` (and the scheduler) rotates it.', schema: seconds },
+  { env: 'MASTER_SECRET_ROTATION', default: '1d', description: 'Age after which an audience\'s derivation master secret is ratcheted by `keys rotate`.', schema: seconds },
+  { env: 'KEY_RELOAD_INTERVAL', default: '5s', description: 'How often each process re-reads key state (also reloaded at once on an unknown kid or a Redis notification).', schema: seconds },
+  { env: 'MAX_TOKEN_LENGTH', default: '8192', description: 'Longest token accepted anywhere; longer input is refused before any crypto.', schema: positiveInt },
+  { env: 'OPEN_CACHE_SIZE', default: '50000', description: 'Verified-token cache entries (signature and decryption results; revocation is still checked every time).', schema: positiveInt },
+  { env: 'SUBJECT_CACHE_TTL', default: '1s', description: 'How long issuance may reuse a subject\'s key generation (introspection always reads it fresh).', schema: seconds },
+] as const satisfies readonly Setting[];

@@ -1,0 +1,87 @@
+/**
+ * The Koa app: request ids and logs, health, readiness, metrics and JWKS, then
+ * everything else handed to the live oidc-provider instance.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import Koa, { type Context, type Next } from 'koa';
+import type { Logger } from 'pino';
+import { renderErrors } from '../errors/index.js';
+import type { KeyStore } from '../keys/index.js';
+import type { Database } from '../storage/index.js';
+import type { Metrics } from './metrics.js';
+import type { ProviderHolder } from './provider-holder.js';
+import { tokenShield } from './token-shield.js';
+
+export interface AppDeps { log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState> }
+export interface RequestState { tokenResult?: 'active' | 'inactive' }
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the HTTP app. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.use(requestLog(deps));
+  app.use(renderErrors(deps.log));
+  app.use(routes(deps));
+  app.use(tokenShield(['/introspect', '/revoke']));
+  app.use(async (ctx) => {
+    if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3
+    ctx.respond = false;
+    await deps.holder.callback()(ctx.req, ctx.res);
+  });
+  return app;
+}
+
+function requestLog({ log, metrics, requests }: AppDeps) {
+  return async function logRequest(ctx: Context, next: Next): Promise<void> {
+    const incoming = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.set('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    const state: RequestState = {};
+    await requests.run(state, next);
+    const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult });
+    metrics.requests.observe({ route: routeLabel(ctx.path), status: String(status) }, seconds);
+    log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
+  };
+}
+
+const KNOWN = new Set(['/token', '/introspect', '/revoke', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']);
+function routeLabel(path: string): string {
+  return KNOWN.has(path) ? path : 'other';
+}
+
+function routes({ db, keys, metrics }: AppDeps) {
+  return async function serveOwnRoutes(ctx: Context, next: Next): Promise<void> {
+    if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
+    switch (ctx.path) {
+      case '/healthz':
+        ctx.body = { status: 'ok' };
+        return;
+      case '/readyz':
+        try {
+          await db.pool.query('SELECT 1');
+          ctx.body = { status: 'ready' };
+        } catch {
+          ctx.status = 503;
+          ctx.body = { status: 'unavailable' };
+        }
+        return;
+      case '/metrics':
+        ctx.type = metrics.registry.contentType;
+        ctx.body = await metrics.registry.metrics();
+        return;
+      case '/jwks':
+        ctx.type = 'application/jwk-set+json';
+        ctx.set('Cache-Control', 'public, max-age=60');
+        ctx.body = keys.jwks();
+        return;
+      default:
+        return next();
+    }
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Prometheus metrics, one registry per app (no global state): tokens issued,
+ * introspections by result, revocations, and request durations by route.
+ */
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export interface Metrics {
+  registry: Registry;
+  tokensIssued: Counter<'kind'>;
+  introspections: Counter<'result'>;
+  revocations: Counter<string>;
+  requests: Histogram<'route' | 'status'>;
+}
+
+/** Creates the metrics registry. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'portcullis_' });
+  return {
+    registry,
+    tokensIssued: new Counter({ name: 'portcullis_tokens_issued_total', help: 'Access tokens issued', labelNames: ['kind'], registers: [registry] }),
+    introspections: new Counter({ name: 'portcullis_introspections_total', help: 'Introspection answers by result', labelNames: ['result'], registers: [registry] }),
+    revocations: new Counter({ name: 'portcullis_revocations_total', help: 'Access tokens revoked', registers: [registry] }),
+    requests: new Histogram({ name: 'portcullis_http_request_seconds', help: 'HTTP request duration', labelNames: ['route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
+  };
+}

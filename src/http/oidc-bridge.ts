@@ -1,0 +1,120 @@
+/**
+ * The one bridge between oidc-provider and Portcullis's token format.
+ *
+ * oidc-provider owns the protocol (client authentication, grants, scopes, resource
+ * indicators, introspection and revocation responses). Its own access token formats
+ * are opaque (stored) or JWT (sign-then-encrypt). Portcullis needs encrypt-then-sign
+ * nested tokens that are never stored, so this module replaces, on the provider's
+ * AccessToken and ClientCredentials models only:
+ *   - prototype.getValueAndPayload: builds the RFC 9068 claims from the opaque
+ *     format's payload, seals them, and returns no payload, so nothing is stored;
+ *   - static find: opens a nested token (verify, decrypt, validate, revocation state)
+ *     and rebuilds the model, so introspection and revocation work on it;
+ *   - prototype.destroy: records a revocation instead of deleting a row;
+ * and Client.prototype.compareClientSecret, because secrets are stored hashed.
+ *
+ * oidc-provider refuses JWT-shaped tokens at /introspect and /revoke
+ * (reject_structured_tokens). The shield below prefixes a dot-containing `token`
+ * parameter with SHIELD before oidc-provider parses the body; `find` strips it.
+ */
+import type Provider from 'oidc-provider';
+import type { TokenService } from '../access-tokens/index.js';
+import type { AccessTokenClaims, OpenedToken } from '../tokens/index.js';
+import { verifyClientSecret } from '../registry/index.js';
+
+export const SHIELD = '~';
+
+export interface BridgeHooks {
+  issued(kind: string): void;
+  opened(result: 'active' | 'inactive'): void;
+  revoked(): void;
+}
+
+type Model = { prototype: Record<string, unknown> } & Record<string, unknown>;
+type Payload = Record<string, unknown> & { jti: string; iat: number; exp: number; clientId: string };
+
+// Claims Portcullis puts in tokens for its own bookkeeping, not echoed as extras.
+const PRIVATE = new Set(['gid', 'sid', 'kind']);
+
+/** Installs the bridge on a freshly constructed provider. */
+export function bridgeProvider(provider: Provider, tokens: TokenService, clientPepper: Uint8Array, hooks: BridgeHooks): void {
+  const p = provider as unknown as Record<string, Model>;
+  // introspection and revocation look a token up as AccessToken and ClientCredentials
+  // at once: share one open (and one revocation read) between the two lookups.
+  const inflight = new Map<string, Promise<OpenedToken | undefined>>();
+  function open(value: unknown): Promise<OpenedToken | undefined> {
+    if (typeof value !== 'string') return Promise.resolve(undefined);
+    let pending = inflight.get(value);
+    if (!pending) {
+      pending = openShielded(tokens, value).then((opened) => {
+        hooks.opened(opened ? 'active' : 'inactive');
+        return opened;
+      }).finally(() => inflight.delete(value));
+      inflight.set(value, pending);
+    }
+    return pending;
+  }
+  for (const kind of ['AccessToken', 'ClientCredentials'] as const) {
+    const M = p[kind];
+    const base = M.prototype.getValueAndPayload as (this: unknown) => Promise<{ payload: Payload }>;
+    M.prototype.getValueAndPayload = async function (this: Record<string, unknown>) {
+      const { payload } = await base.call(this);
+      const value = await tokens.issue(toClaims(provider.issuer, kind, payload));
+      hooks.issued(kind);
+      return { value };
+    };
+    M.find = async (value: unknown) => {
+      const opened = await open(value);
+      if (!opened || (opened.claims.kind ?? 'ClientCredentials') !== kind) return undefined;
+      return new (M as unknown as new (p: object) => unknown)(fromClaims(opened));
+    };
+    M.prototype.destroy = async function (this: { jti: string; exp: number }) {
+      await tokens.revoke(this.jti, this.exp);
+      hooks.revoked();
+    };
+  }
+  p.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: unknown) {
+    return verifyClientSecret(clientPepper, this.clientSecret, actual);
+  };
+}
+
+function openShielded(tokens: TokenService, value: string): Promise<OpenedToken | undefined> {
+  return tokens.open(value.startsWith(SHIELD) ? value.slice(SHIELD.length) : value);
+}
+
+/** RFC 9068 claims from oidc-provider's token payload. */
+export function toClaims(issuer: string, kind: string, payload: Payload): AccessTokenClaims {
+  const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+  if (typeof aud !== 'string') throw new TypeError('access token has no audience');
+  const cnf: Record<string, string> = {};
+  if (payload.jkt) cnf.jkt = payload.jkt as string;
+  if (payload['x5t#S256']) cnf['x5t#S256'] = payload['x5t#S256'] as string;
+  return {
+    ...(payload.extra as object | undefined),
+    iss: issuer,
+    sub: (payload.accountId as string | undefined) ?? payload.clientId,
+    aud,
+    exp: payload.exp,
+    iat: payload.iat,
+    jti: payload.jti,
+    client_id: payload.clientId,
+    ...(payload.scope ? { scope: payload.scope as string } : {}),
+    ...(Object.keys(cnf).length ? { cnf } : {}),
+    ...(kind === 'AccessToken' ? { kind, gid: payload.grantId, sid: payload.sid } : {}),
+  } as AccessTokenClaims;
+}
+
+/** oidc-provider model properties from opened claims. */
+function fromClaims({ claims }: OpenedToken): Record<string, unknown> {
+  const c = claims as AccessTokenClaims & Record<string, unknown>;
+  const cnf = (c.cnf ?? {}) as Record<string, string>;
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (!PRIVATE.has(k) && !['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf'].includes(k)) extra[k] = v;
+  }
+  return {
+    jti: c.jti, iat: c.iat, exp: c.exp, clientId: c.client_id, aud: c.aud, scope: c.scope, extra,
+    jkt: cnf.jkt, 'x5t#S256': cnf['x5t#S256'],
+    ...(c.kind === 'AccessToken' ? { accountId: c.sub, grantId: c.gid, sid: c.sid } : {}),
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * oidc-provider configuration: which protocol features are on, how resource
+ * indicators map to registered resource servers, and who may introspect or revoke.
+ * A new provider is built whenever the current signing key changes (see
+ * provider-holder.ts), because oidc-provider's keystore is fixed at construction.
+ */
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from '../config/index.js';
+import type { Database } from '../storage/index.js';
+import { createOidcAdapter } from '../storage/index.js';
+import { findResource, type ResourceServerRecord } from '../registry/index.js';
+import { createTtlCache } from './ttl-cache.js';
+
+export interface ProviderDeps {
+  config: Config;
+  db: Database;
+  signingJwk: Record<string, unknown>;
+  cookieKeys: string[];
+}
+
+type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
+type Token = { clientId?: string; aud?: string | string[] };
+
+function audiencesOf(client: Client): string[] {
+  const value = (client as unknown as Record<string, unknown>).portcullis_audiences;
+  return Array.isArray(value) ? value as string[] : [];
+}
+
+/** RFC 7662 §4 / RFC 7009 §2.1: a client sees only its own tokens, or tokens for the resource server it introspects for. */
+function allowedFor(resources: (aud: string) => Promise<ResourceServerRecord | undefined>) {
+  return async (_ctx: unknown, client: Client, token: Token): Promise<boolean> => {
+    if (token.clientId === client.clientId) return true;
+    const aud = Array.isArray(token.aud) ? token.aud[0] : token.aud;
+    if (!aud) return false;
+    return (await resources(aud))?.introspector === client.clientId;
+  };
+}
+
+/** Builds a provider for the given signing key. */
+export function createProvider(deps: ProviderDeps): Provider {
+  const { config, db } = deps;
+  const resources = createTtlCache((aud: string) => findResource(db, aud), 1000);
+  const Adapter = createOidcAdapter(db.prisma);
+
+  const configuration: Configuration = {
+    adapter: Adapter as never,
+    jwks: { keys: [deps.signingJwk as never] },
+    cookies: { keys: deps.cookieKeys },
+    routes: { introspection: '/introspect', revocation: '/revoke', jwks: '/jwks' },
+    scopes: ['openid', 'offline_access'],
+    responseTypes: ['code'],
+    clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: config.signingAlg, introspection_signed_response_alg: config.signingAlg },
+    extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
+    enabledJWA: {
+      idTokenSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],
+      introspectionSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],
+    },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: allowedFor(resources) as never },
+      revocation: { enabled: true, allowedPolicy: allowedFor(resources) as never },
+      jwtIntrospection: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async (_ctx, client) => audiencesOf(client as Client).length === 1 ? audiencesOf(client as Client)[0] : undefined,
+        useGrantedResource: async () => true,
+        getResourceServerInfo: async (ctx, indicator, client) => {
+          const rs = await resources(indicator);
+          if (!rs || !audiencesOf(client as Client).includes(indicator)) throw new errors.InvalidTarget();
+          const allowed = new Set(String((client as unknown as Record<string, unknown>).portcullis_scopes ?? '').split(' ').filter(Boolean));
+          const scope = rs.scopes.split(' ').filter((s) => allowed.has(s));
+          const requested = (ctx.oidc.params?.scope as string | undefined)?.split(' ').filter(Boolean) ?? [];
+          const refused = requested.filter((s) => !scope.includes(s) && s !== 'openid' && s !== 'offline_access');
+          if (refused.length) throw new errors.InvalidScope('requested scope is not allowed for this client and resource', refused.join(' '));
+          return { scope: scope.join(' '), audience: indicator, accessTokenTTL: rs.accessTokenTtl, accessTokenFormat: 'opaque' };
+        },
+      },
+    },
+    ttl: {
+      ClientCredentials: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
+      AccessToken: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'application/json';
+      ctx.body = out;
+    },
+  };
+  const provider = new Provider(config.issuer, configuration);
+  provider.proxy = false;
+  return provider;
+}

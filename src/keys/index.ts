@@ -1,0 +1,27 @@
+/**
+ * Key material: envelope encryption under the KEK, signing keys, and the HKDF
+ * derivations behind the nested token format. Other folders import only this file.
+ */
+export { encryptSecret, decryptSecret, parseKek, generateKek } from './kek.js';
+export { generateSigningKey, importSigningKey, SIGNING_ALGORITHMS } from './signing-key.js';
+export type { GeneratedSigningKey, JoseKey, SigningAlgorithm } from './signing-key.js';
+export {
+  subjectHandle,
+  ratchetMaster,
+  masterAtVersion,
+  utcDay,
+  deriveContentKey,
+  assertContentKeyContext,
+} from './derive.js';
+export type { ContentKeyContext } from './derive.js';
+export { createDerivedKeyCache } from './derived-key-cache.js';
+export type { DerivedKeyCache, DerivedKeyCacheOptions } from './derived-key-cache.js';
+// Live key state and lifecycle (database-backed).
+export { createKeyStore, masterAad } from './store.js';
+export type { KeyStore, SigningKeyView, MasterView } from './store.js';
+export { ensureKeys, rotateSigningKey, rotateMasters, createMaster } from './rotate.js';
+export type { RotationOptions, SigningRotation } from './rotate.js';
+export { resolveKek } from './kek-source.js';
+export { deploymentSecret } from './deployment-secret.js';
+export { formatOpeningSecret, parseOpeningSecret } from './opening-secret.js';
+export { subscribeKeyChanges, publishKeyChange, KEYS_CHANNEL } from './change-notice.js';

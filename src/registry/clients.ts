@@ -1,0 +1,77 @@
+/**
+ * Client registration as admins do it. A client record is oidc-provider client
+ * metadata plus Portcullis's `portcullis_audiences` (the resource servers it may get
+ * tokens for) and `portcullis_scopes` (resource scopes it may ask for; oidc-provider's
+ * own `scope` metadata only admits the server's static scopes such as openid).
+ * The secret is stored only as a keyed hash.
+ */
+import type { Database } from '../storage/index.js';
+import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
+
+export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
+
+export interface ClientInput {
+  id: string;
+  secret?: string;
+  grants: string[];
+  scopes: string[];
+  audiences: string[];
+  redirectUris?: string[];
+}
+
+export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; createdAt: Date }
+
+/** Validates input; returns the problem in one line, or undefined. */
+export function clientProblem(input: ClientInput): string | undefined {
+  if (!/^[A-Za-z0-9._~-]{1,128}$/.test(input.id)) return 'client id must be 1-128 characters of A-Z a-z 0-9 . _ ~ -';
+  const bad = input.grants.find((g) => !(GRANTS as readonly string[]).includes(g));
+  if (bad) return `unsupported grant ${bad} (supported: ${GRANTS.join(', ')})`;
+  if (input.secret !== undefined && input.secret.length < MIN_SECRET_LENGTH) return `secret must be at least ${MIN_SECRET_LENGTH} characters`;
+  if (input.scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))) return 'scopes must be RFC 6749 scope tokens separated by spaces';
+  for (const aud of input.audiences) if (!isAbsoluteUrl(aud)) return `audience ${aud} must be an absolute URI`;
+  return undefined;
+}
+
+/** Registers (or replaces) a client; returns the clear secret, shown once. */
+export async function addClient(db: Database, pepper: Uint8Array, input: ClientInput): Promise<string> {
+  const problem = clientProblem(input);
+  if (problem) throw new TypeError(problem);
+  const secret = input.secret ?? generateClientSecret();
+  const metadata = {
+    client_id: input.id,
+    client_secret: hashClientSecret(pepper, secret),
+    grant_types: input.grants,
+    response_types: input.grants.includes('authorization_code') ? ['code'] : [],
+    redirect_uris: input.redirectUris ?? [],
+    token_endpoint_auth_method: 'client_secret_basic',
+    portcullis_scopes: input.scopes.join(' '),
+    portcullis_audiences: input.audiences,
+  };
+  await db.prisma.client.upsert({ where: { id: input.id }, create: { id: input.id, metadata }, update: { metadata } });
+  return secret;
+}
+
+/** Lists clients without secrets. */
+export async function listClients(db: Database): Promise<ClientSummary[]> {
+  const rows = await db.prisma.client.findMany({ orderBy: { id: 'asc' } });
+  return rows.map((r) => {
+    const m = r.metadata as Record<string, unknown>;
+    return { id: r.id, grants: m.grant_types as string[], scopes: (m.portcullis_scopes as string) ?? '', audiences: (m.portcullis_audiences as string[]) ?? [], createdAt: r.createdAt };
+  });
+}
+
+/** Removes a client; false when there was none. */
+export async function removeClient(db: Database, id: string): Promise<boolean> {
+  const { count } = await db.prisma.client.deleteMany({ where: { id } });
+  return count > 0;
+}
+
+/** True for an absolute URI without a fragment (RFC 8707 §2 resource indicators). */
+export function isAbsoluteUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    return !u.hash && value.length <= 2048 && /^[a-z][a-z0-9+.-]*:$/.test(u.protocol);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,2 @@
+export { createRevocationService } from './service.js';
+export type { RevocationService, TokenState } from './service.js';

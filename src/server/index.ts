@@ -1,0 +1,2 @@
+export { startIssuer } from './start.js';
+export type { Issuer } from './start.js';

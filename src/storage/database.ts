@@ -1,0 +1,104 @@
+import { chmod, mkdir } from 'node:fs/promises';
+import type pg from 'pg';
+import type { PrismaClient } from './prisma-client/client.js';
+import { connectPg, type PgConnection } from './pg-connection.js';
+import { quoteSchema } from './schema-name.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import { readLiveEmbeddedInfo, removeEmbeddedInfo, writeEmbeddedInfo } from './embedded-info.js';
+import { startEmbeddedServer } from './embedded-server.js';
+
+/** An open database: Prisma for queries, the pool for migrations and raw SQL. */
+export interface Database {
+  prisma: PrismaClient;
+  pool: pg.Pool;
+  /** embedded: PGlite under dataDir; cluster: an external PostgreSQL. */
+  mode: 'embedded' | 'cluster';
+  schema: string;
+  /** Closes connections; as embedded owner also stops PGlite and releases the lock. */
+  close(): Promise<void>;
+}
+
+/** Where the database lives. */
+export interface DatabaseOptions {
+  /** postgres:// URL of a cluster; absent means embedded PGlite under dataDir. */
+  databaseUrl?: string;
+  /** Directory of the embedded database (created 0700). */
+  dataDir: string;
+  /** PostgreSQL schema for all tables (default 'public'). */
+  schema?: string;
+  /** Loopback port the embedded owner listens on (default 0: random). */
+  embeddedPort?: number;
+  log?: (msg: string, fields?: object) => void;
+}
+
+/**
+ * Opens the issuer's database: a cluster when databaseUrl is set, otherwise the
+ * embedded PGlite, owned exclusively by this process and served on loopback so the
+ * admin CLI can reach it while the issuer runs.
+ * @throws DataDirLockedError when another live process owns dataDir.
+ */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const schema = checkOptions(opts);
+  if (opts.databaseUrl) return asDatabase(connectPg(opts.databaseUrl, schema), 'cluster', schema);
+  return openEmbeddedOwner(opts, schema);
+}
+
+/**
+ * Opens the database for the admin CLI. Embedded: connects to the running issuer's
+ * socket when embedded.json names a live owner (its changes are seen immediately),
+ * otherwise becomes the owner itself.
+ */
+export async function connectAdminDatabase(opts: DatabaseOptions): Promise<Database> {
+  const schema = checkOptions(opts);
+  if (opts.databaseUrl) return openDatabase(opts);
+  const live = await readLiveEmbeddedInfo(opts.dataDir);
+  if (!live) return openEmbeddedOwner({ ...opts, embeddedPort: 0 }, schema);
+  opts.log?.('storage.embedded.attached', { pid: live.pid, port: live.port });
+  return asDatabase(connectPg(loopbackUrl(live.port), schema, 2), 'embedded', schema);
+}
+
+function checkOptions(opts: DatabaseOptions): string {
+  const schema = opts.schema ?? 'public';
+  quoteSchema(schema);
+  if (opts.databaseUrl && !/^postgres(ql)?:\/\//.test(opts.databaseUrl)) {
+    throw new TypeError('storage.databaseUrl: expected a postgres:// or postgresql:// URL');
+  }
+  if (!opts.databaseUrl && !opts.dataDir) throw new TypeError('storage.dataDir: required in embedded mode');
+  return schema;
+}
+
+async function openEmbeddedOwner(opts: DatabaseOptions, schema: string): Promise<Database> {
+  const log = opts.log ?? (() => undefined);
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  await chmod(opts.dataDir, 0o700);
+  const release = await acquireDataDirLock(opts.dataDir);
+  const cleanup = [release];
+  try {
+    const server = await startEmbeddedServer(opts.dataDir, opts.embeddedPort ?? 0, log);
+    cleanup.unshift(server.stop);
+    const conn = connectPg(loopbackUrl(server.port), schema);
+    cleanup.unshift(conn.close, () => removeEmbeddedInfo(opts.dataDir));
+    await writeEmbeddedInfo(opts.dataDir, { pid: process.pid, port: server.port });
+    return asDatabase({ ...conn, close: () => runAll(cleanup) }, 'embedded', schema);
+  } catch (error) {
+    await runAll(cleanup);
+    throw error;
+  }
+}
+
+/** Runs every step even if one fails, then rethrows the first failure. */
+async function runAll(steps: Array<() => Promise<void>>): Promise<void> {
+  let failure: unknown;
+  for (const step of steps) await step().catch((error: unknown) => { failure ??= error; });
+  if (failure) throw failure;
+}
+
+function loopbackUrl(port: number): string {
+  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
+}
+
+function asDatabase(conn: PgConnection, mode: Database['mode'], schema: string): Database {
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= conn.close());
+  return { prisma: conn.prisma, pool: conn.pool, mode, schema, close };
+}

@@ -1,0 +1,132 @@
+import type { Prisma, PrismaClient } from './prisma-client/client.js';
+
+/** What oidc-provider stores through its adapter; opaque to us beyond a few index fields. */
+export type OidcAdapterPayload = Record<string, unknown> & {
+  grantId?: string;
+  userCode?: string;
+  uid?: string;
+  consumed?: number;
+};
+
+/** The adapter interface oidc-provider calls (one instance per model name). */
+export interface OidcAdapter {
+  upsert(id: string, payload: OidcAdapterPayload, expiresIn?: number): Promise<void>;
+  find(id: string): Promise<OidcAdapterPayload | undefined>;
+  findByUserCode(userCode: string): Promise<OidcAdapterPayload | undefined>;
+  findByUid(uid: string): Promise<OidcAdapterPayload | undefined>;
+  consume(id: string): Promise<void>;
+  destroy(id: string): Promise<void>;
+  revokeByGrantId(grantId: string): Promise<void>;
+}
+
+/** Constructor oidc-provider's `adapter` configuration option expects. */
+export type OidcAdapterClass = new (name: string) => OidcAdapter;
+
+/** Options for {@link createOidcAdapter}. */
+export interface OidcAdapterOptions {
+  /** Clock for expiry and consumption (default: Date.now). */
+  now?: () => number;
+}
+
+/** Models whose rows belong to a grant and die with it (revokeByGrantId). */
+const GRANT_BOUND = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode',
+  'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
+
+type Row = { payload: Prisma.JsonValue; consumedAt: Date | null };
+
+/**
+ * Returns an oidc-provider adapter class over Prisma. Rows live in OidcPayload keyed
+ * by (model name, id); model 'Client' reads and writes the Client table instead, where
+ * the admin CLI registers clients. Expired rows are never returned.
+ */
+export function createOidcAdapter(prisma: PrismaClient, opts: OidcAdapterOptions = {}): OidcAdapterClass {
+  const now = opts.now ?? Date.now;
+  // oidc-provider calls `new Adapter(name)`; returning an object from the constructor
+  // picks the implementation per model name.
+  return class {
+    constructor(name: string) {
+      return name === 'Client' ? new ClientAdapter(prisma) : new PayloadAdapter(prisma, name, now);
+    }
+  } as OidcAdapterClass;
+}
+
+/** Rows of one oidc-provider model in the OidcPayload table. */
+class PayloadAdapter implements OidcAdapter {
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly name: string,
+    private readonly now: () => number,
+  ) {}
+
+  async upsert(id: string, payload: OidcAdapterPayload, expiresIn?: number): Promise<void> {
+    const expiresAt = typeof expiresIn === 'number' ? new Date(this.now() + expiresIn * 1000) : null;
+    const fields = { payload: payload as Prisma.InputJsonObject, expiresAt,
+      grantId: payload.grantId ?? null, userCode: payload.userCode ?? null, uid: payload.uid ?? null };
+    await this.prisma.oidcPayload.upsert({
+      where: { model_id: { model: this.name, id } },
+      create: { model: this.name, id, ...fields },
+      update: fields,
+    });
+  }
+
+  find(id: string) {
+    return this.findLive({ id });
+  }
+
+  findByUserCode(userCode: string) {
+    return this.findLive({ userCode });
+  }
+
+  findByUid(uid: string) {
+    return this.findLive({ uid });
+  }
+
+  async consume(id: string): Promise<void> {
+    await this.prisma.oidcPayload.updateMany({
+      where: { model: this.name, id }, data: { consumedAt: new Date(this.now()) } });
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.prisma.oidcPayload.deleteMany({ where: { model: this.name, id } });
+  }
+
+  /** Like oidc-provider's memory adapter: everything issued under the grant goes. */
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.prisma.oidcPayload.deleteMany({ where: { grantId, model: { in: [this.name, ...GRANT_BOUND] } } });
+  }
+
+  private async findLive(where: Prisma.OidcPayloadWhereInput): Promise<OidcAdapterPayload | undefined> {
+    const notExpired = { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(this.now()) } }] };
+    return toPayload(await this.prisma.oidcPayload.findFirst({ where: { model: this.name, ...where, ...notExpired } }));
+  }
+}
+
+function toPayload(row: Row | null): OidcAdapterPayload | undefined {
+  if (!row) return undefined;
+  const payload = row.payload as OidcAdapterPayload;
+  return row.consumedAt ? { ...payload, consumed: Math.floor(row.consumedAt.getTime() / 1000) } : payload;
+}
+
+/** Clients live in their own table, registered by the admin CLI; metadata is the payload. */
+class ClientAdapter implements OidcAdapter {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async upsert(id: string, payload: OidcAdapterPayload): Promise<void> {
+    const metadata = payload as Prisma.InputJsonObject;
+    await this.prisma.client.upsert({ where: { id }, create: { id, metadata }, update: { metadata } });
+  }
+
+  async find(id: string) {
+    const row = await this.prisma.client.findUnique({ where: { id } });
+    return row ? (row.metadata as OidcAdapterPayload) : undefined;
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.prisma.client.deleteMany({ where: { id } });
+  }
+
+  async findByUserCode() { return undefined; }
+  async findByUid() { return undefined; }
+  async consume() {}
+  async revokeByGrantId() {}
+}

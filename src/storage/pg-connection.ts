@@ -1,0 +1,32 @@
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from './prisma-client/client.js';
+import { quoteSchema } from './schema-name.js';
+
+/** A pool and a Prisma client sharing it, bound to one schema. */
+export interface PgConnection {
+  pool: pg.Pool;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the one code path both modes use: a pg.Pool and Prisma over PrismaPg.
+ * search_path is set by pg-pool's awaited `onConnect` hook on each new connection
+ * rather than the startup `options` parameter, because PGlite (embedded mode)
+ * ignores startup options. (A 'connect' event listener would queue its query
+ * behind nothing; pg 8 warns about that and pg 9 refuses it.)
+ */
+export function connectPg(connectionString: string, schema: string, max = 10): PgConnection {
+  const setPath = `SET search_path TO ${quoteSchema(schema)}`;
+  const onConnect = async (client: pg.ClientBase) => { await client.query(setPath); };
+  const pool = new pg.Pool({ connectionString, max, onConnect });
+  pool.on('error', () => undefined); // idle-client errors: the pool drops the client
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { schema }) });
+  return { pool, prisma, close: () => closePg(pool, prisma) };
+}
+
+async function closePg(pool: pg.Pool, prisma: PrismaClient): Promise<void> {
+  await prisma.$disconnect();
+  await pool.end();
+}
