@@ -13,7 +13,6 @@ export interface Config {
   dataDir: string;
   keysDir: string;
   kek?: string;
-  embeddedDbPort: number;
   logLevel: string;
   signingAlg: 'ES256' | 'EdDSA' | 'PS256';
   accessTokenTtl: number;
@@ -66,7 +65,6 @@ function assemble(v: Record<string, unknown>): Config {
     dataDir: v.DATA_DIR as string,
     keysDir: v.KEYS_DIR as string,
     kek: v.PORTCULLIS_KEK as string | undefined,
-    embeddedDbPort: v.EMBEDDED_DB_PORT as number,
     logLevel: v.LOG_LEVEL as string,
     signingAlg: v.SIGNING_ALG as Config['signingAlg'],
     accessTokenTtl: v.ACCESS_TOKEN_TTL as number,

@@ -49,7 +49,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     routes: { introspection: '/introspect', revocation: '/revoke', jwks: '/jwks' },
     scopes: ['openid', 'offline_access'],
     responseTypes: ['code'],
-    clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: config.signingAlg, introspection_signed_response_alg: config.signingAlg },
+    clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
     extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],

@@ -29,6 +29,10 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
   const { db } = opts;
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { generation: number; until: number }>();
+  // A named (prepared) statement only in cluster mode: the embedded PGlite serves every
+  // pool connection from one backend session, so a second connection preparing the same
+  // name fails with 42P05 "prepared statement already exists".
+  const stateQuery = db.mode === 'cluster' ? { name: 'pc-token-state', text: STATE_SQL } : { text: STATE_SQL };
 
   return {
     async revokeToken(jti, expiresAt) {
@@ -51,7 +55,7 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       return generation;
     },
     async state(jti, handle, generation) {
-      const { rows } = await db.pool.query({ name: 'pc-token-state', text: STATE_SQL, values: [jti, handle] });
+      const { rows } = await db.pool.query({ ...stateQuery, values: [jti, handle] });
       if (rows[0].revoked) return 'revoked';
       return Number(rows[0].generation) === generation ? 'active' : 'stale-generation';
     },

@@ -17,7 +17,7 @@ export interface Issuer { url: string; server: Server; db: Database; keys: KeySt
 /** Builds every service and listens on config.host:config.port. */
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Issuer> {
   const kek = resolveKek(config);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, embeddedPort: config.embeddedDbPort, log: (msg, fields) => log.info(fields ?? {}, msg) });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });

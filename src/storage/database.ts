@@ -5,7 +5,7 @@ import { connectPg, type PgConnection } from './pg-connection.js';
 import { quoteSchema } from './schema-name.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { readLiveEmbeddedInfo, removeEmbeddedInfo, writeEmbeddedInfo } from './embedded-info.js';
-import { startEmbeddedServer } from './embedded-server.js';
+import { socketUrl, startEmbeddedServer } from './embedded-server.js';
 
 /** An open database: Prisma for queries, the pool for migrations and raw SQL. */
 export interface Database {
@@ -26,8 +26,6 @@ export interface DatabaseOptions {
   dataDir: string;
   /** PostgreSQL schema for all tables (default 'public'). */
   schema?: string;
-  /** Loopback port the embedded owner listens on (default 0: random). */
-  embeddedPort?: number;
   log?: (msg: string, fields?: object) => void;
 }
 
@@ -52,9 +50,9 @@ export async function connectAdminDatabase(opts: DatabaseOptions): Promise<Datab
   const schema = checkOptions(opts);
   if (opts.databaseUrl) return openDatabase(opts);
   const live = await readLiveEmbeddedInfo(opts.dataDir);
-  if (!live) return openEmbeddedOwner({ ...opts, embeddedPort: 0 }, schema);
+  if (!live) return openEmbeddedOwner(opts, schema);
   opts.log?.('storage.embedded.attached', { pid: live.pid, port: live.port });
-  return asDatabase(connectPg(loopbackUrl(live.port), schema, 2), 'embedded', schema);
+  return asDatabase(connectPg(socketUrl(opts.dataDir), schema, 2), 'embedded', schema);
 }
 
 function checkOptions(opts: DatabaseOptions): string {
@@ -74,9 +72,9 @@ async function openEmbeddedOwner(opts: DatabaseOptions, schema: string): Promise
   const release = await acquireDataDirLock(opts.dataDir);
   const cleanup = [release];
   try {
-    const server = await startEmbeddedServer(opts.dataDir, opts.embeddedPort ?? 0, log);
+    const server = await startEmbeddedServer(opts.dataDir, log);
     cleanup.unshift(server.stop);
-    const conn = connectPg(loopbackUrl(server.port), schema);
+    const conn = connectPg(socketUrl(opts.dataDir), schema);
     cleanup.unshift(conn.close, () => removeEmbeddedInfo(opts.dataDir));
     await writeEmbeddedInfo(opts.dataDir, { pid: process.pid, port: server.port });
     return asDatabase({ ...conn, close: () => runAll(cleanup) }, 'embedded', schema);
@@ -91,10 +89,6 @@ async function runAll(steps: Array<() => Promise<void>>): Promise<void> {
   let failure: unknown;
   for (const step of steps) await step().catch((error: unknown) => { failure ??= error; });
   if (failure) throw failure;
-}
-
-function loopbackUrl(port: number): string {
-  return `postgresql://postgres@127.0.0.1:${port}/postgres`;
 }
 
 function asDatabase(conn: PgConnection, mode: Database['mode'], schema: string): Database {

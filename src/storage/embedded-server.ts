@@ -1,38 +1,58 @@
-import { join } from 'node:path';
+import { unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
-/** An in-process PGlite served over the PostgreSQL wire protocol on loopback. */
+/** An in-process PGlite served over the PostgreSQL wire protocol on a Unix socket. */
 export interface EmbeddedServer {
   port: number;
   stop(): Promise<void>;
+}
+
+/** The socket's nominal port: libpq clients find `<dir>/.s.PGSQL.<port>`. */
+export const SOCKET_PORT = 5432;
+const MAX_SOCKET_PATH = 100; // sun_path is 108 bytes on Linux, less elsewhere
+
+/**
+ * The socket lives inside the data dir (mode 0700), so only the owner user can reach
+ * the database: a loopback TCP port would let any local user in (PGlite has no auth).
+ */
+export function socketPath(dataDir: string): string {
+  const path = join(resolve(dataDir), `.s.PGSQL.${SOCKET_PORT}`);
+  if (path.length > MAX_SOCKET_PATH) throw new TypeError(`storage.dataDir: path too long for a Unix socket (${path})`);
+  return path;
+}
+
+/** A pg connection string for the embedded socket in dataDir. */
+export function socketUrl(dataDir: string): string {
+  return `postgresql://postgres@localhost:${SOCKET_PORT}/postgres?host=${encodeURIComponent(resolve(dataDir))}`;
 }
 
 /** Enough for the issuer's pool (10) plus a few admin CLI connections. */
 const MAX_CONNECTIONS = 16;
 
 /**
- * Opens (initdb on first use) `<dataDir>/pglite` and serves it on 127.0.0.1.
+ * Opens (initdb on first use) `<dataDir>/pglite` and serves it on `<dataDir>/.s.PGSQL.5432`.
  * PGlite is a single PostgreSQL backend: every socket connection shares one session
  * (SET, session advisory locks), and an open transaction blocks other connections.
  */
 export async function startEmbeddedServer(
   dataDir: string,
-  port: number,
   log: (msg: string, fields?: object) => void,
 ): Promise<EmbeddedServer> {
+  const path = socketPath(dataDir);
+  await unlink(path).catch(() => undefined); // a stale socket of a dead owner (we hold the lock)
   const started = Date.now();
   const db = await PGlite.create(join(dataDir, 'pglite'));
   log('storage.embedded.opened', { dataDir, ms: Date.now() - started });
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: MAX_CONNECTIONS });
+  const server = new PGLiteSocketServer({ db, path, maxConnections: MAX_CONNECTIONS });
   try {
     await server.start();
   } catch (error) {
     await db.close();
     throw error;
   }
-  const bound = Number(server.getServerConn().split(':').pop());
-  return { port: bound, stop: () => stopServer(server, db) };
+  return { port: SOCKET_PORT, stop: () => stopServer(server, db) };
 }
 
 async function stopServer(server: PGLiteSocketServer, db: PGlite): Promise<void> {
