@@ -4,13 +4,17 @@
  *   (a) issuance: POST /token client_credentials (client_secret_basic) on Portcullis
  *       vs a bare oidc-provider 9 issuing its own signed-then-encrypted JWT tokens;
  *   (b) introspection of one live, already-seen token on Portcullis vs a bare Koa
- *       POST handler;
+ *       POST handler (and, for reference, the bare oidc-provider introspecting one of
+ *       its opaque tokens);
  * plus the single-core crypto ceiling (sealToken/openToken with no HTTP). Every
- * server runs in its own child process; only one is under load at a time.
+ * server runs in its own child process; only one is under load at a time, and each
+ * Portcullis run sits next to its baseline run (order alternating per round), so
+ * background load on a shared machine skews both sides of a ratio alike.
  *
- * Env: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (32),
- * BENCH_CRYPTO_SECONDS (3), BENCH_PROFILE=1 (extra profiled runs of the issuer),
- * DATABASE_URL [+ REDIS_URL] (adds a cluster-mode Portcullis run).
+ * Env: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1;
+ * the median round per server is reported), BENCH_CRYPTO_SECONDS (3), BENCH_PROFILE=1
+ * (extra runs of the embedded issuer under --cpu-prof, summarised), DATABASE_URL
+ * [+ REDIS_URL] (adds a cluster-mode Portcullis).
  * Exits 1 if any request fails (non-2xx, error or unexpected body).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,10 +23,10 @@ import { join } from 'node:path';
 import { freePort, startNode, waitForHttp, type Child } from './bench/children.js';
 import { cryptoCeiling } from './bench/crypto-ceiling.js';
 import { measure, type LoadFigures, type LoadOptions } from './bench/load.js';
-import { startPortcullis, type PortcullisOptions, type Target } from './bench/portcullis.js';
-import { formatSummary, readProfile, summarise } from './bench/profile-summary.js';
+import { startPortcullis, type PortcullisOptions, type RunningPortcullis, type Target } from './bench/portcullis.js';
+import { formatSummary, monotonicMicros, readProfile, summarise } from './bench/profile-summary.js';
 import { cryptoTable, httpTable, load, machine, type Comparison } from './bench/report.js';
-import { introspectionRequest, obtainToken, send, tokenRequest } from './bench/requests.js';
+import { introspectionRequest, obtainToken, OPAQUE_AUDIENCE, send, tokenRequest, type HttpRequest } from './bench/requests.js';
 
 function setting(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -34,6 +38,7 @@ function setting(name: string, fallback: number): number {
 const SECONDS = setting('BENCH_SECONDS', 10);
 const WARMUP = setting('BENCH_WARMUP', 2);
 const CONNECTIONS = Math.max(1, Math.round(setting('BENCH_CONNECTIONS', 32)));
+const ROUNDS = Math.max(1, Math.round(setting('BENCH_ROUNDS', 1)));
 const CRYPTO_SECONDS = setting('BENCH_CRYPTO_SECONDS', 3);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
 
@@ -42,28 +47,14 @@ const issued = (body: string) => body.includes('"access_token"');
 const active = (body: string) => body.includes('"active":true');
 const loadOpts = (verify: (body: string) => boolean): LoadOptions => ({ connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, verify });
 
-interface PortcullisFigures { mode: string; issuance: LoadFigures; introspection: LoadFigures; token: string; target: Target }
+/** One thing to put under load: a server and the request it answers. */
+interface Run { label: string; req: HttpRequest; verify(body: string): boolean; results: LoadFigures[] }
+const run = (label: string, req: HttpRequest, verify: (body: string) => boolean): Run => ({ label, req, verify, results: [] });
 
 /** Introspects once so the token is "seen" (its open result cached) and checks it is active. */
 async function firstIntrospection(target: Target, token: string): Promise<void> {
   const { status, json } = await send(introspectionRequest(target, token));
-  if (status !== 200 || json.active !== true) throw new Error(`introspection of a fresh token: ${status} ${JSON.stringify(json)}`);
-}
-
-async function benchPortcullis(opts: PortcullisOptions): Promise<PortcullisFigures> {
-  const issuer = await startPortcullis(opts);
-  try {
-    const label = `portcullis ${issuer.mode}`;
-    const token = await obtainToken(issuer);
-    log(`${label}: measuring issuance ...`);
-    const issuance = await measure(`${label} issuance`, tokenRequest(issuer), loadOpts(issued));
-    await firstIntrospection(issuer, token);
-    log(`${label}: measuring introspection ...`);
-    const introspection = await measure(`${label} introspection`, introspectionRequest(issuer, token), loadOpts(active));
-    return { mode: issuer.mode, issuance, introspection, token, target: issuer };
-  } finally {
-    await issuer.stop();
-  }
+  if (status !== 200 || json.active !== true) throw new Error(`introspection of a fresh token at ${target.url}: ${status} ${JSON.stringify(json)}`);
 }
 
 async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, readyPath: string): Promise<{ child: Child; url: string }> {
@@ -79,62 +70,111 @@ async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, 
   return { child, url };
 }
 
-async function benchBareProvider(like: Target): Promise<LoadFigures> {
+/** A Portcullis issuer with a live, already-introspected token. */
+async function portcullisRuns(issuer: RunningPortcullis): Promise<{ issuance: Run; introspection: Run; token: string }> {
+  const token = await obtainToken(issuer);
+  await firstIntrospection(issuer, token);
+  const name = `portcullis ${issuer.mode}`;
+  return { issuance: run(name, tokenRequest(issuer), issued), introspection: run(name, introspectionRequest(issuer, token), active), token };
+}
+
+/** The bare oidc-provider: JWT issuance, and introspection of one of its opaque tokens. */
+async function bareProviderRuns(like: Target, stoppers: Child[]): Promise<{ issuance: Run; introspection: Run }> {
   const env = { BENCH_CLIENT_ID: like.clientId, BENCH_CLIENT_SECRET: like.clientSecret, BENCH_AUDIENCE: like.audience, BENCH_SCOPES: like.scopes };
   const { child, url } = await startChild('bare oidc-provider', 'scripts/bench/bare-provider.js', env, '/.well-known/openid-configuration');
-  try {
-    const target = { ...like, url };
-    await obtainToken(target, 1);
-    log('bare oidc-provider: measuring issuance ...');
-    return await measure('bare oidc-provider issuance', tokenRequest(target), loadOpts(issued));
-  } finally {
-    await child.stop();
-  }
+  stoppers.push(child);
+  const target = { ...like, url };
+  await obtainToken(target, 1);
+  const opaque = { ...target, audience: OPAQUE_AUDIENCE };
+  const token = await obtainToken(opaque, 1);
+  await firstIntrospection(opaque, token);
+  const name = 'bare oidc-provider';
+  return { issuance: run(`${name} (jwt, ES256 + dir/A256GCM)`, tokenRequest(target), issued), introspection: run(`${name} /introspect (opaque, memory adapter)`, introspectionRequest(opaque, token), active) };
 }
 
-/** The same request bytes Portcullis received, answered by the cheapest Koa handler. */
-async function benchBareKoa(like: Target, token: string): Promise<LoadFigures> {
+/** The same request bytes Portcullis's introspection receives, answered by the cheapest Koa handler. */
+async function bareKoaRun(like: Target, token: string, stoppers: Child[]): Promise<Run> {
   const { child, url } = await startChild('bare koa', 'scripts/bench/bare-koa.js', {}, '/');
-  try {
-    log('bare koa: measuring introspection baseline ...');
-    return await measure('bare koa POST', introspectionRequest(like, token, `${url}/introspect`), loadOpts(active));
-  } finally {
-    await child.stop();
+  stoppers.push(child);
+  return run('bare koa POST', introspectionRequest(like, token, `${url}/introspect`), active);
+}
+
+/** Each group is measured back to back, in alternating order per round. */
+async function measureRounds(groups: Run[][]): Promise<void> {
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const group of groups) {
+      for (const r of round % 2 === 0 ? group : [...group].reverse()) {
+        log(`round ${round + 1}/${ROUNDS}: ${r.label} ...`);
+        r.results.push(await measure(r.label, r.req, loadOpts(r.verify)));
+      }
+    }
   }
 }
 
-/** BENCH_PROFILE: one fresh issuer per scenario under `--cpu-prof`, summarised. */
+/** The round with the median req/s. */
+function median(r: Run): { name: string; figures: LoadFigures } {
+  const sorted = [...r.results].sort((a, b) => a.rps - b.rps);
+  return { name: r.label, figures: sorted[Math.floor((sorted.length - 1) / 2)] };
+}
+
+/** BENCH_PROFILE: one fresh embedded issuer per scenario under `--cpu-prof`, summarised. */
 async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'portcullis-prof-'));
   const issuer = await startPortcullis({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
   try {
-    const token = await obtainToken(issuer);
-    await firstIntrospection(issuer, token);
-    const req = scenario === 'issuance' ? tokenRequest(issuer) : introspectionRequest(issuer, token);
-    const f = await measure(`profiled ${scenario}`, req, { ...loadOpts(scenario === 'issuance' ? issued : active), warmupSeconds: 0 });
+    const runs = await portcullisRuns(issuer);
+    const r = scenario === 'issuance' ? runs.issuance : runs.introspection;
+    const started = monotonicMicros();
+    const f = await measure(`profiled ${scenario}`, r.req, loadOpts(r.verify));
+    const window = { from: started + WARMUP * 1e6, to: monotonicMicros() };
     await issuer.stop();
-    log(`\n${formatSummary(`profile: portcullis embedded ${scenario}, ${Math.round(f.rps)} req/s under --cpu-prof`, summarise(await readProfile(dir)))}`);
+    const title = `profile: portcullis embedded ${scenario}, ${Math.round(f.rps)} req/s under --cpu-prof, measured run only`;
+    log(`\n${formatSummary(title, summarise(await readProfile(dir), window))}`);
   } finally {
     await issuer.stop();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function main(): Promise<void> {
-  log(`# Portcullis benchmark\n${machine()}`);
-  log(`load: ${SECONDS}s per run after ${WARMUP}s warm-up, ${CONNECTIONS} connections, loopback, autocannon in the bench process\n`);
+async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   log('crypto ceiling: sealing and opening in-process ...');
   const crypto = await cryptoCeiling(CRYPTO_SECONDS);
-  const runs: PortcullisFigures[] = [await benchPortcullis({})];
-  if (process.env.DATABASE_URL) runs.push(await benchPortcullis({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL }));
-  const bareIssuance = await benchBareProvider(runs[0].target);
-  const bareIntrospection = await benchBareKoa(runs[0].target, runs[0].token);
-  const comparisons: Comparison[] = runs.flatMap((r) => [
-    { scenario: 'issuance', subject: { name: `portcullis ${r.mode}`, figures: r.issuance }, baseline: { name: 'bare oidc-provider (jwt, ES256 + dir/A256GCM)', figures: bareIssuance }, goal: 0.9 },
-    { scenario: 'introspection (seen token)', subject: { name: `portcullis ${r.mode}`, figures: r.introspection }, baseline: { name: 'bare koa POST', figures: bareIntrospection }, goal: 0.5 },
-  ]);
-  log(`\n${httpTable(comparisons)}\n`);
-  log(cryptoTable(crypto, [...runs.map((r) => ({ name: `portcullis ${r.mode}`, rps: r.issuance.rps })), { name: 'bare oidc-provider', rps: bareIssuance.rps }]));
+  const modes: PortcullisOptions[] = [{}];
+  if (process.env.DATABASE_URL) modes.push({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
+  const issuers: RunningPortcullis[] = [];
+  const portcullis = [];
+  for (const mode of modes) {
+    const issuer = await startPortcullis(mode);
+    stoppers.push(issuer);
+    issuers.push(issuer);
+    portcullis.push(await portcullisRuns(issuer));
+  }
+  const children: Child[] = [];
+  try {
+    const bare = await bareProviderRuns(issuers[0], children);
+    const koa = await bareKoaRun(issuers[0], portcullis[0].token, children);
+    await measureRounds([...portcullis.map((p) => [p.issuance, bare.issuance]), ...portcullis.map((p) => [p.introspection, koa]), [bare.introspection]]);
+    const comparisons: Comparison[] = portcullis.flatMap((p) => [
+      { scenario: 'issuance', subject: median(p.issuance), baseline: median(bare.issuance), goal: 0.9 },
+      { scenario: 'introspection (seen token)', subject: median(p.introspection), baseline: median(koa), goal: 0.5, references: [median(bare.introspection)] },
+    ]);
+    log(`\n${httpTable(comparisons)}\n`);
+    const issuance = [...portcullis, bare].map((p) => ({ name: p.issuance.label, rps: median(p.issuance).figures.rps }));
+    log(cryptoTable(crypto, issuance));
+  } finally {
+    for (const child of children) await child.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  log(`# Portcullis benchmark\n${machine()}`);
+  log(`load: ${SECONDS}s per run after ${WARMUP}s warm-up, ${CONNECTIONS} connections, ${ROUNDS} round(s), loopback, autocannon in the bench process\n`);
+  const stoppers: { stop(): Promise<void> }[] = [];
+  try {
+    await benchmark(stoppers);
+  } finally {
+    for (const s of stoppers.reverse()) await s.stop();
+  }
   if (PROFILE) for (const scenario of ['issuance', 'introspection'] as const) await profileIssuer(scenario);
   log(`\nload average at end: ${load()}`);
 }

@@ -3,7 +3,6 @@
  * SIGINT/SIGTERM. A bad configuration exits with one line naming the variable.
  */
 import { ConfigError, loadConfig } from './config/index.js';
-import { startIssuer } from './server/index.js';
 
 async function main(): Promise<void> {
   let config;
@@ -16,6 +15,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // Imported only now: loading oidc-provider prints a runtime warning on Node 20, which
+  // would otherwise precede the one line a bad configuration gets.
+  const { startIssuer } = await import('./server/index.js');
   const issuer = await startIssuer(config);
   const stop = async () => {
     issuer.log.info('shutting down');

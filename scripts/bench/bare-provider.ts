@@ -4,12 +4,17 @@
  * own JWT format, signed with ES256 and then encrypted (dir + A256GCM). Default
  * in-memory adapter, no database. Started by bench.ts as a child process.
  *
+ * A second resource server, OPAQUE_AUDIENCE, gets oidc-provider's opaque (stored)
+ * tokens, which its /introspect accepts: that gives a reference figure for
+ * oidc-provider's own introspection pipeline (JWT tokens cannot be introspected there).
+ *
  * Env: BENCH_PORT, BENCH_CLIENT_ID, BENCH_CLIENT_SECRET, BENCH_AUDIENCE, BENCH_SCOPES.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Configuration } from 'oidc-provider';
+import { OPAQUE_AUDIENCE } from './requests.js';
 
 function env(name: string): string {
   const value = process.env[name];
@@ -25,6 +30,7 @@ async function configuration(): Promise<Configuration> {
   const encryptionKey = randomBytes(32);
   return {
     jwks: { keys: [signingJwk as never] },
+    routes: { introspection: '/introspect' },
     clients: [{
       client_id: env('BENCH_CLIENT_ID'), client_secret: env('BENCH_CLIENT_SECRET'),
       grant_types: ['client_credentials'], response_types: [], redirect_uris: [],
@@ -37,11 +43,14 @@ async function configuration(): Promise<Configuration> {
         enabled: true,
         defaultResource: async () => audience,
         useGrantedResource: async () => true,
-        getResourceServerInfo: async () => ({
-          scope, audience, accessTokenTTL: 900, accessTokenFormat: 'jwt',
-          jwt: { sign: { alg: 'ES256' }, encrypt: { alg: 'dir', enc: 'A256GCM', key: encryptionKey } },
-        }),
+        getResourceServerInfo: async (_ctx, indicator) => (indicator === OPAQUE_AUDIENCE
+          ? { scope, audience: OPAQUE_AUDIENCE, accessTokenTTL: 900, accessTokenFormat: 'opaque' }
+          : {
+            scope, audience, accessTokenTTL: 900, accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'ES256' }, encrypt: { alg: 'dir', enc: 'A256GCM', key: encryptionKey } },
+          }),
       },
+      introspection: { enabled: true },
     },
   };
 }

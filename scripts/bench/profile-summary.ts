@@ -7,7 +7,19 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
+
+/**
+ * A time window in microseconds of the monotonic clock. V8 stamps samples with the
+ * same clock as `process.hrtime` on Linux, so the bench can keep only the samples
+ * taken while the load ran (start-up would otherwise dominate a short profile).
+ */
+export interface Window { from: number; to: number }
+
+/** Now, in the clock of {@link Window}. */
+export function monotonicMicros(): number {
+  return Number(process.hrtime.bigint() / 1000n);
+}
 
 export interface ProfileSummary { totalMs: number; areas: [string, number][]; functions: [string, number][] }
 
@@ -31,16 +43,18 @@ function top(map: Map<string, number>, n: number): [string, number][] {
   return [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
-/** Self time (ms) by area and by function, largest first. */
-export function summarise(profile: CpuProfile, n = 15): ProfileSummary {
+/** Self time (ms) by area and by function within `window`, largest first. */
+export function summarise(profile: CpuProfile, window: Window, n = 15): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
   let total = 0;
+  let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     const node = byId.get(id);
     const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    if (!node || ms <= 0) return;
+    at += profile.timeDeltas[i] ?? 0;
+    if (!node || ms <= 0 || at < window.from || at > window.to) return;
     total += ms;
     const area = areaOf(node.callFrame.url, node.callFrame.functionName);
     areas.set(area, (areas.get(area) ?? 0) + ms);

@@ -12,6 +12,8 @@ export interface Comparison {
   subject: { name: string; figures: LoadFigures };
   baseline: { name: string; figures: LoadFigures };
   goal: number;
+  /** further rows for context: Portcullis / reference is shown, no goal */
+  references?: { name: string; figures: LoadFigures }[];
 }
 
 function cpuModel(): string {
@@ -47,7 +49,10 @@ export function httpTable(rows: Comparison[]): string {
     const ratio = c.subject.figures.rps / c.baseline.figures.rps;
     const verdict = ratio >= c.goal ? 'met' : 'MISSED';
     out.push(row(c.scenario, c.subject.name, c.subject.figures, `${ratio.toFixed(2)}x`, `>= ${c.goal}x: ${verdict}`));
-    out.push(row(c.scenario, c.baseline.name, c.baseline.figures, '', ''));
+    out.push(row(c.scenario, c.baseline.name, c.baseline.figures, '', 'baseline'));
+    for (const r of c.references ?? []) {
+      out.push(row(c.scenario, r.name, r.figures, `${(c.subject.figures.rps / r.figures.rps).toFixed(2)}x`, 'reference only'));
+    }
   }
   return out.join('\n');
 }

@@ -13,6 +13,9 @@ export interface HttpRequest {
 
 const FORM = 'application/x-www-form-urlencoded';
 
+/** Resource indicator for which the bare provider issues opaque tokens (its introspection reference). */
+export const OPAQUE_AUDIENCE = 'https://opaque.bench.example';
+
 /** RFC 6749 §2.3.1: the id and secret are form-urlencoded before base64. */
 export function basicAuth(id: string, secret: string): string {
   return 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');

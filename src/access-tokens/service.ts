@@ -60,6 +60,14 @@ export function createTokenService(opts: Options): TokenService {
     maxLength: opts.maxTokenLength,
   };
 
+  // A cached open skips the key lookups, so check that the signing key is still
+  // published and the audience's master version still exists: a retired key or a
+  // removed resource server must stop its tokens even if they were opened before.
+  async function stillOpenable({ context }: OpenedToken): Promise<boolean> {
+    if (!opts.keys.jwks().keys.some((k) => k.kid === context.kid)) return false;
+    return (await opts.keys.master(context.aud, context.msv)) !== undefined;
+  }
+
   return {
     handleOf,
     async issue(claims) {
@@ -80,6 +88,7 @@ export function createTokenService(opts: Options): TokenService {
         return undefined;
       }
       if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
+      if (!(await stillOpenable(opened))) return undefined;
       const state = await opts.revocation.state(opened.claims.jti, opened.context.sh, opened.context.gen);
       return state === 'active' ? opened : undefined;
     },

@@ -7,7 +7,7 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { Database } from '../storage/index.js';
-import { createOidcAdapter } from '../storage/index.js';
+import { createOidcAdapter, type OidcAdapter, type OidcAdapterClass } from '../storage/index.js';
 import { findResource, type ResourceServerRecord } from '../registry/index.js';
 import { createTtlCache } from './ttl-cache.js';
 
@@ -36,11 +36,23 @@ function allowedFor(resources: (aud: string) => Promise<ResourceServerRecord | u
   };
 }
 
+/** Client lookups (every token request) are cached for a second, like resource servers. */
+function withCachedClients(Base: OidcAdapterClass): OidcAdapterClass {
+  return class {
+    constructor(name: string) {
+      const adapter = new Base(name);
+      if (name !== 'Client') return adapter;
+      const find = createTtlCache((id: string) => adapter.find(id), 1000);
+      return Object.assign(Object.create(adapter) as OidcAdapter, { find });
+    }
+  } as unknown as OidcAdapterClass;
+}
+
 /** Builds a provider for the given signing key. */
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, db } = deps;
   const resources = createTtlCache((aud: string) => findResource(db, aud), 1000);
-  const Adapter = createOidcAdapter(db.prisma);
+  const Adapter = withCachedClients(createOidcAdapter(db.prisma));
 
   const configuration: Configuration = {
     adapter: Adapter as never,

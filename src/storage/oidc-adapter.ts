@@ -35,6 +35,14 @@ const GRANT_BOUND = ['AccessToken', 'AuthorizationCode', 'RefreshToken', 'Device
 type Row = { payload: Prisma.JsonValue; consumedAt: Date | null };
 
 /**
+ * PostgreSQL text cannot hold NUL, so a key containing one matches no row; asking
+ * anyway fails the query (22021) and would turn hostile input into a server error.
+ */
+function matchable(key: unknown): key is string {
+  return typeof key === 'string' && !key.includes('\u0000');
+}
+
+/**
  * Returns an oidc-provider adapter class over Prisma. Rows live in OidcPayload keyed
  * by (model name, id); model 'Client' reads and writes the Client table instead, where
  * the admin CLI registers clients. Expired rows are never returned.
@@ -95,7 +103,8 @@ class PayloadAdapter implements OidcAdapter {
     await this.prisma.oidcPayload.deleteMany({ where: { grantId, model: { in: [this.name, ...GRANT_BOUND] } } });
   }
 
-  private async findLive(where: Prisma.OidcPayloadWhereInput): Promise<OidcAdapterPayload | undefined> {
+  private async findLive(where: { id?: string; userCode?: string; uid?: string }): Promise<OidcAdapterPayload | undefined> {
+    if (!Object.values(where).every(matchable)) return undefined;
     const notExpired = { OR: [{ expiresAt: null }, { expiresAt: { gt: new Date(this.now()) } }] };
     return toPayload(await this.prisma.oidcPayload.findFirst({ where: { model: this.name, ...where, ...notExpired } }));
   }
@@ -117,6 +126,7 @@ class ClientAdapter implements OidcAdapter {
   }
 
   async find(id: string) {
+    if (!matchable(id)) return undefined;
     const row = await this.prisma.client.findUnique({ where: { id } });
     return row ? (row.metadata as OidcAdapterPayload) : undefined;
   }

@@ -10,7 +10,9 @@ export interface OAuthClient {
   config: oidc.Configuration;
   /** client_credentials for one resource (RFC 8707) and scope. */
   token(resource: string, scope: string): Promise<string>;
-  /** RFC 7662 introspection of the client's own token. */
+  /** RFC 7662 introspection response for the client's own token. */
+  introspect(token: string): Promise<Record<string, unknown>>;
+  /** Whether introspection says active. */
   active(token: string): Promise<boolean>;
   /** RFC 7009 revocation. */
   revoke(token: string): Promise<void>;
@@ -36,6 +38,9 @@ export async function oauthClient(issuer: string, clientId: string, secret: stri
     async token(resource, scope) {
       return (await oidc.clientCredentialsGrant(config, { resource, scope })).access_token;
     },
+    async introspect(token) {
+      return { ...(await oidc.tokenIntrospection(config, token)) };
+    },
     async active(token) {
       return (await oidc.tokenIntrospection(config, token)).active;
     },
@@ -43,13 +48,21 @@ export async function oauthClient(issuer: string, clientId: string, secret: stri
   };
 }
 
-/** The OAuth error a request failed with ({ status, error }), or undefined if it succeeded. */
+/**
+ * The OAuth error a request failed with, or undefined if it succeeded. A 401 with a
+ * WWW-Authenticate challenge (RFC 6749 §5.2, client_secret_basic) reaches us as
+ * oauth4webapi's challenge error: its body is read here for the `error` code.
+ */
 export async function oauthFailure(request: Promise<unknown>): Promise<{ status?: number; error?: string } | undefined> {
   try {
     await request;
     return undefined;
   } catch (err) {
-    const e = err as { status?: number; error?: string; cause?: { status?: number } };
-    return { status: e.status ?? e.cause?.status, error: e.error };
+    const e = err as { status?: number; error?: string; response?: Response };
+    if (e.error === undefined && e.response && !e.response.bodyUsed) {
+      const body = await e.response.json().catch(() => ({})) as { error?: string };
+      return { status: e.status, error: body.error };
+    }
+    return { status: e.status, error: e.error };
   }
 }

@@ -64,6 +64,18 @@ describe('active tokens', () => {
   });
 });
 
+describe('concurrent introspection', () => {
+  // regression: the revocation query was a named prepared statement; the embedded PGlite
+  // serves all pool connections from one session, so the second connection got 42P05 (500)
+  it('answers 24 parallel introspections, all active, none a server error', async () => {
+    const tokens = await Promise.all(Array.from({ length: 6 }, () => issue()));
+    const answers = await Promise.all([...tokens, ...tokens, ...tokens, ...tokens].map((token) =>
+      post(`${t.url}/introspect`, new URLSearchParams({ token }), basic('svc', secrets.svc))));
+    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    expect(answers.every((a) => a.json?.active === true)).toBe(true);
+  });
+});
+
 describe('inactive tokens answer exactly {active:false}', () => {
   it('a tampered signature', async () => {
     const token = await issue();

@@ -14,12 +14,12 @@ describe('loadConfig', () => {
 
   it('switches to cluster mode with DATABASE_URL and then requires PORTCULLIS_KEK', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgresql://h/db' })).toThrow(/PORTCULLIS_KEK/);
-    expect(loadConfig({ DATABASE_URL: 'postgresql://h/db', PORTCULLIS_KEK: 'x' }).mode).toBe('cluster');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://h/db', PORTCULLIS_KEK: 'a'.repeat(64) }).mode).toBe('cluster');
   });
 
   it.each([
     ['PORT', 'abc'], ['PORT', '70000'], ['ISSUER', 'ftp://x'], ['ISSUER', 'https://a.example/?q=1'],
-    ['DATABASE_URL', 'mysql://x'], ['REDIS_URL', 'http://x'], ['SIGNING_ALG', 'HS256'],
+    ['DATABASE_URL', 'mysql://x'], ['REDIS_URL', 'http://x'], ['PORTCULLIS_KEK', 'too-short'], ['PORTCULLIS_KEK', 'g'.repeat(64)], ['SIGNING_ALG', 'HS256'],
     ['ACCESS_TOKEN_TTL', '-5'], ['ACCESS_TOKEN_TTL', '1.5h'], ['LOG_LEVEL', 'loud'], ['DATABASE_SCHEMA', 'Robert"; drop'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     let caught: unknown;
