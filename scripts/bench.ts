@@ -11,8 +11,9 @@
  * Portcullis run sits next to its baseline run (order alternating per round), so
  * background load on a shared machine skews both sides of a ratio alike.
  *
- * Env: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1;
- * the median round per server is reported), BENCH_CRYPTO_SECONDS (3), BENCH_PROFILE=1
+ * Env: BENCH_SECONDS (10), BENCH_WARMUP (2; BENCH_FIRST_WARMUP, 6, before a server's
+ * first run), BENCH_CONNECTIONS (32), BENCH_ROUNDS (1;
+ * the median round per server is reported), BENCH_CRYPTO_SECONDS (3 per operation), BENCH_PROFILE=1
  * (extra runs of the embedded issuer under --cpu-prof, summarised), DATABASE_URL
  * [+ REDIS_URL] (adds a cluster-mode Portcullis).
  * Exits 1 if any request fails (non-2xx, error or unexpected body).
@@ -21,6 +22,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startNode, waitForHttp, type Child } from './bench/children.js';
+import { cpuSeconds } from './bench/cpu-time.js';
 import { cryptoCeiling } from './bench/crypto-ceiling.js';
 import { measure, type LoadFigures, type LoadOptions } from './bench/load.js';
 import { startPortcullis, type PortcullisOptions, type RunningPortcullis, type Target } from './bench/portcullis.js';
@@ -35,8 +37,9 @@ function setting(name: string, fallback: number): number {
   return value;
 }
 
-const SECONDS = setting('BENCH_SECONDS', 10);
+const SECONDS = Math.max(1, setting('BENCH_SECONDS', 10));
 const WARMUP = setting('BENCH_WARMUP', 2);
+const FIRST_WARMUP = setting('BENCH_FIRST_WARMUP', 6);
 const CONNECTIONS = Math.max(1, Math.round(setting('BENCH_CONNECTIONS', 32)));
 const ROUNDS = Math.max(1, Math.round(setting('BENCH_ROUNDS', 1)));
 const CRYPTO_SECONDS = setting('BENCH_CRYPTO_SECONDS', 3);
@@ -47,9 +50,9 @@ const issued = (body: string) => body.includes('"access_token"');
 const active = (body: string) => body.includes('"active":true');
 const loadOpts = (verify: (body: string) => boolean): LoadOptions => ({ connections: CONNECTIONS, seconds: SECONDS, warmupSeconds: WARMUP, verify });
 
-/** One thing to put under load: a server and the request it answers. */
-interface Run { label: string; req: HttpRequest; verify(body: string): boolean; results: LoadFigures[] }
-const run = (label: string, req: HttpRequest, verify: (body: string) => boolean): Run => ({ label, req, verify, results: [] });
+/** One thing to put under load: a server (its pid, for CPU time) and the request it answers. */
+interface Run { label: string; pid?: number; req: HttpRequest; verify(body: string): boolean; results: LoadFigures[] }
+const run = (label: string, pid: number | undefined, req: HttpRequest, verify: (body: string) => boolean): Run => ({ label, pid, req, verify, results: [] });
 
 /** Introspects once so the token is "seen" (its open result cached) and checks it is active. */
 async function firstIntrospection(target: Target, token: string): Promise<void> {
@@ -75,7 +78,8 @@ async function portcullisRuns(issuer: RunningPortcullis): Promise<{ issuance: Ru
   const token = await obtainToken(issuer);
   await firstIntrospection(issuer, token);
   const name = `portcullis ${issuer.mode}`;
-  return { issuance: run(name, tokenRequest(issuer), issued), introspection: run(name, introspectionRequest(issuer, token), active), token };
+  const pid = issuer.child.process.pid;
+  return { issuance: run(name, pid, tokenRequest(issuer), issued), introspection: run(name, pid, introspectionRequest(issuer, token), active), token };
 }
 
 /** The bare oidc-provider: JWT issuance, and introspection of one of its opaque tokens. */
@@ -89,14 +93,18 @@ async function bareProviderRuns(like: Target, stoppers: Child[]): Promise<{ issu
   const token = await obtainToken(opaque, 1);
   await firstIntrospection(opaque, token);
   const name = 'bare oidc-provider';
-  return { issuance: run(`${name} (jwt, ES256 + dir/A256GCM)`, tokenRequest(target), issued), introspection: run(`${name} /introspect (opaque, memory adapter)`, introspectionRequest(opaque, token), active) };
+  const pid = child.process.pid;
+  return {
+    issuance: run(`${name} (jwt, ES256 + dir/A256GCM)`, pid, tokenRequest(target), issued),
+    introspection: run(`${name} /introspect (opaque, memory adapter)`, pid, introspectionRequest(opaque, token), active),
+  };
 }
 
 /** The same request bytes Portcullis's introspection receives, answered by the cheapest Koa handler. */
 async function bareKoaRun(like: Target, token: string, stoppers: Child[]): Promise<Run> {
   const { child, url } = await startChild('bare koa', 'scripts/bench/bare-koa.js', {}, '/');
   stoppers.push(child);
-  return run('bare koa POST', introspectionRequest(like, token, `${url}/introspect`), active);
+  return run('bare koa POST', child.process.pid, introspectionRequest(like, token, `${url}/introspect`), active);
 }
 
 /** Each group is measured back to back, in alternating order per round. */
@@ -105,7 +113,10 @@ async function measureRounds(groups: Run[][]): Promise<void> {
     for (const group of groups) {
       for (const r of round % 2 === 0 ? group : [...group].reverse()) {
         log(`round ${round + 1}/${ROUNDS}: ${r.label} ...`);
-        r.results.push(await measure(r.label, r.req, loadOpts(r.verify)));
+        // a fresh process needs several seconds before its WASM (PGlite, Prisma's query compiler) and JS are hot
+        const warmupSeconds = r.results.length === 0 ? Math.max(WARMUP, FIRST_WARMUP) : WARMUP;
+        const serverCpu = r.pid === undefined ? undefined : () => cpuSeconds(r.pid as number);
+        r.results.push(await measure(r.label, r.req, { ...loadOpts(r.verify), warmupSeconds, serverCpu }));
       }
     }
   }
@@ -125,8 +136,8 @@ async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<vo
     const runs = await portcullisRuns(issuer);
     const r = scenario === 'issuance' ? runs.issuance : runs.introspection;
     const started = monotonicMicros();
-    const f = await measure(`profiled ${scenario}`, r.req, loadOpts(r.verify));
-    const window = { from: started + WARMUP * 1e6, to: monotonicMicros() };
+    const f = await measure(`profiled ${scenario}`, r.req, { ...loadOpts(r.verify), warmupSeconds: FIRST_WARMUP });
+    const window = { from: started + FIRST_WARMUP * 1e6, to: monotonicMicros() };
     await issuer.stop();
     const title = `profile: portcullis embedded ${scenario}, ${Math.round(f.rps)} req/s under --cpu-prof, measured run only`;
     log(`\n${formatSummary(title, summarise(await readProfile(dir), window))}`);
@@ -138,7 +149,7 @@ async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<vo
 
 async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   log('crypto ceiling: sealing and opening in-process ...');
-  const crypto = await cryptoCeiling(CRYPTO_SECONDS);
+  const crypto = await cryptoCeiling(CRYPTO_SECONDS, CONNECTIONS);
   const modes: PortcullisOptions[] = [{}];
   if (process.env.DATABASE_URL) modes.push({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
   const issuers: RunningPortcullis[] = [];
@@ -159,8 +170,7 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
       { scenario: 'introspection (seen token)', subject: median(p.introspection), baseline: median(koa), goal: 0.5, references: [median(bare.introspection)] },
     ]);
     log(`\n${httpTable(comparisons)}\n`);
-    const issuance = [...portcullis, bare].map((p) => ({ name: p.issuance.label, rps: median(p.issuance).figures.rps }));
-    log(cryptoTable(crypto, issuance));
+    log(cryptoTable(crypto, [...portcullis, bare].map((p) => median(p.issuance))));
   } finally {
     for (const child of children) await child.stop();
   }

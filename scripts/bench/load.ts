@@ -22,6 +22,8 @@ export interface LoadOptions {
   warmupSeconds: number;
   /** true when a response body is what the scenario expects */
   verify(body: string): boolean;
+  /** the server's CPU seconds so far, sampled around the measured run */
+  serverCpu?: () => number;
 }
 
 export interface LoadFigures {
@@ -30,6 +32,8 @@ export interface LoadFigures {
   p99: number;
   non2xx: number;
   requests: number;
+  /** server CPU (all threads) per completed request, in microseconds; NaN if unknown */
+  cpuPerRequest: number;
 }
 
 async function fire(req: HttpRequest, opts: LoadOptions, seconds: number): Promise<AutocannonResult> {
@@ -55,8 +59,11 @@ export async function measure(label: string, req: HttpRequest, opts: LoadOptions
     const bad = problems(warm);
     if (bad.length) throw new Error(`${label}: warm-up failed: ${bad.join(', ')}`);
   }
+  const cpuBefore = opts.serverCpu?.() ?? Number.NaN;
   const r = await fire(req, opts, opts.seconds);
+  const cpu = (opts.serverCpu?.() ?? Number.NaN) - cpuBefore;
   const bad = problems(r);
   if (bad.length) throw new Error(`${label}: FAILED: ${bad.join(', ')} (of ${r.requests.total} requests)`);
-  return { rps: r['2xx'] / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, requests: r.requests.total };
+  const cpuPerRequest = (cpu * 1e6) / r['2xx'];
+  return { rps: r['2xx'] / r.duration, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, requests: r.requests.total, cpuPerRequest };
 }

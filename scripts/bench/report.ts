@@ -39,27 +39,46 @@ const num = (n: number) => Math.round(n).toLocaleString('en-US');
 const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0);
 
 function row(scenario: string, name: string, f: LoadFigures, ratio: string, goal: string): string {
-  return `| ${scenario} | ${name} | ${num(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.non2xx} | ${ratio} | ${goal} |`;
+  const cpu = Number.isFinite(f.cpuPerRequest) ? num(f.cpuPerRequest) : '?';
+  return `| ${scenario} | ${name} | ${num(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${f.non2xx} | ${cpu} | ${ratio} | ${goal} |`;
+}
+
+/** Baseline CPU per request / Portcullis CPU per request: the ratio with background load factored out. */
+function cpuRatio(subject: LoadFigures, baseline: LoadFigures): string {
+  const r = baseline.cpuPerRequest / subject.cpuPerRequest;
+  return Number.isFinite(r) ? ` (CPU ${r.toFixed(2)}x)` : '';
 }
 
 /** The HTTP table, a Portcullis row and a baseline row per scenario. */
 export function httpTable(rows: Comparison[]): string {
-  const out = ['| scenario | server | req/s | p50 ms | p99 ms | non-2xx | ratio | goal |', '|---|---|---:|---:|---:|---:|---:|---|'];
+  const out = ['| scenario | server | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | ratio (req/s) | goal |', '|---|---|---:|---:|---:|---:|---:|---:|---|'];
   for (const c of rows) {
     const ratio = c.subject.figures.rps / c.baseline.figures.rps;
     const verdict = ratio >= c.goal ? 'met' : 'MISSED';
-    out.push(row(c.scenario, c.subject.name, c.subject.figures, `${ratio.toFixed(2)}x`, `>= ${c.goal}x: ${verdict}`));
+    out.push(row(c.scenario, c.subject.name, c.subject.figures, `${ratio.toFixed(2)}x${cpuRatio(c.subject.figures, c.baseline.figures)}`, `>= ${c.goal}x: ${verdict}`));
     out.push(row(c.scenario, c.baseline.name, c.baseline.figures, '', 'baseline'));
     for (const r of c.references ?? []) {
-      out.push(row(c.scenario, r.name, r.figures, `${(c.subject.figures.rps / r.figures.rps).toFixed(2)}x`, 'reference only'));
+      out.push(row(c.scenario, r.name, r.figures, `${(c.subject.figures.rps / r.figures.rps).toFixed(2)}x${cpuRatio(c.subject.figures, r.figures)}`, 'reference only'));
     }
   }
   return out.join('\n');
 }
 
-/** The crypto ceiling and how close HTTP issuance gets to it. */
-export function cryptoTable(c: CryptoFigures, issuance: { name: string; rps: number }[]): string {
-  const out = ['| single core, no HTTP | per second |', '|---|---:|', `| sealToken (ES256 + A256GCM, cached derived key) | ${num(c.sealsPerSec)} |`, `| openToken (verify + decrypt) | ${num(c.opensPerSec)} |`];
-  for (const i of issuance) out.push(`| HTTP issuance / seal ceiling, ${i.name} | ${(i.rps / c.sealsPerSec).toFixed(2)}x |`);
+/** The crypto ceiling and how much of an HTTP issuance's CPU the seal itself is. */
+export function cryptoTable(c: CryptoFigures, issuance: { name: string; figures: LoadFigures }[]): string {
+  const out = [
+    `| no HTTP, in-process | 1 in flight /s | ${c.inFlight} in flight /s | CPU µs each | single-core ceiling /s |`, '|---|---:|---:|---:|---:|',
+    opRow('sealToken (A256GCM with cached derived key, then ES256)', c.seal),
+    opRow('openToken (ES256 verify, then decrypt)', c.open),
+    '', '| HTTP issuance | req/s / concurrent seals/s | seal CPU / request CPU |', '|---|---:|---:|',
+  ];
+  for (const i of issuance) {
+    const share = Number.isFinite(i.figures.cpuPerRequest) ? `${((100 * c.seal.cpuMicros) / i.figures.cpuPerRequest).toFixed(0)}%` : '?';
+    out.push(`| ${i.name} | ${(i.figures.rps / c.seal.concurrentPerSec).toFixed(2)}x | ${share} |`);
+  }
   return out.join('\n');
+}
+
+function opRow(name: string, f: CryptoFigures['seal']): string {
+  return `| ${name} | ${num(f.sequentialPerSec)} | ${num(f.concurrentPerSec)} | ${num(f.cpuMicros)} | ${num(1e6 / f.cpuMicros)} |`;
 }
