@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }
+interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 /**
@@ -33,6 +33,16 @@ function areaOf(url: string, name: string): string {
   return own ? `portcullis ${own[1]}` : url;
 }
 
+/** The area of the nearest frame that is neither a Node internal nor native: who asked for the work. */
+function chargedArea(id: number, byId: Map<number, ProfileNode>, parents: Map<number, number>): string {
+  for (let cur: number | undefined = id; cur !== undefined; cur = parents.get(cur)) {
+    const { url } = (byId.get(cur) as ProfileNode).callFrame;
+    if (url && !url.startsWith('node:')) return areaOf(url, '');
+  }
+  const leaf = (byId.get(id) as ProfileNode).callFrame;
+  return areaOf(leaf.url, leaf.functionName);
+}
+
 function label(node: ProfileNode): string {
   const { functionName, url, lineNumber } = node.callFrame;
   const file = url.replace(/^.*\/(node_modules|dist)\//, '').replace(/^file:\/\//, '');
@@ -43,9 +53,15 @@ function top(map: Map<string, number>, n: number): [string, number][] {
   return [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
-/** Self time (ms) by area and by function within `window`, largest first. */
+/**
+ * Self time (ms) within `window`, largest first: by area, with time in Node internals
+ * and native code charged to the package or Portcullis folder that called them; and
+ * by function, uncharged.
+ */
 export function summarise(profile: CpuProfile, window: Window, n = 15): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parents = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
   const areas = new Map<string, number>();
   const functions = new Map<string, number>();
   let total = 0;
@@ -56,7 +72,7 @@ export function summarise(profile: CpuProfile, window: Window, n = 15): ProfileS
     at += profile.timeDeltas[i] ?? 0;
     if (!node || ms <= 0 || at < window.from || at > window.to) return;
     total += ms;
-    const area = areaOf(node.callFrame.url, node.callFrame.functionName);
+    const area = chargedArea(id, byId, parents);
     areas.set(area, (areas.get(area) ?? 0) + ms);
     functions.set(label(node), (functions.get(label(node)) ?? 0) + ms);
   });
@@ -73,7 +89,7 @@ export async function readProfile(dir: string): Promise<CpuProfile> {
 /** Prints a summary as two small tables of percentages. */
 export function formatSummary(title: string, s: ProfileSummary): string {
   const pct = (ms: number) => `${((100 * ms) / s.totalMs).toFixed(1).padStart(5)}%`;
-  const lines = [`${title} (${(s.totalMs / 1000).toFixed(1)} s sampled, self time)`, '  by area:'];
+  const lines = [`${title} (${(s.totalMs / 1000).toFixed(1)} s sampled, self time)`, '  by area (Node internals and native code charged to their caller):'];
   for (const [name, ms] of s.areas) lines.push(`    ${pct(ms)}  ${name}`);
   lines.push('  by function:');
   for (const [name, ms] of s.functions) lines.push(`    ${pct(ms)}  ${name}`);
