@@ -116,7 +116,9 @@ async function measureRounds(groups: Run[][]): Promise<void> {
         // a fresh process needs several seconds before its WASM (PGlite, Prisma's query compiler) and JS are hot
         const warmupSeconds = r.results.length === 0 ? Math.max(WARMUP, FIRST_WARMUP) : WARMUP;
         const serverCpu = r.pid === undefined ? undefined : () => cpuSeconds(r.pid as number);
-        r.results.push(await measure(r.label, r.req, { ...loadOpts(r.verify), warmupSeconds, serverCpu }));
+        const f = await measure(r.label, r.req, { ...loadOpts(r.verify), warmupSeconds, serverCpu });
+        r.results.push(f);
+        log(`  ${Math.round(f.rps)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${Math.round(f.cpuPerRequest)} µs server CPU/req`);
       }
     }
   }
