@@ -64,7 +64,7 @@ export function createTokenService(opts: Options): TokenService {
   // published and the audience's master version still exists: a retired key or a
   // removed resource server must stop its tokens even if they were opened before.
   async function stillOpenable({ context }: OpenedToken): Promise<boolean> {
-    if (!opts.keys.jwks().keys.some((k) => k.kid === context.kid)) return false;
+    if (!opts.keys.isPublished(context.kid)) return false;
     return (await opts.keys.master(context.aud, context.msv)) !== undefined;
   }
 

@@ -20,6 +20,8 @@ export interface KeyStore {
   signingKey(): SigningKeyView;
   /** A published key by kid (reloads once, bounded, when the kid is unknown). */
   verificationKey(kid: string, alg: string): Promise<KeyObject | undefined>;
+  /** True while a kid is published (next, current or previous). */
+  isPublished(kid: string): boolean;
   /** Public JWKS: next, current and previous keys. */
   jwks(): { keys: JWK[] };
   /** Newest master secret of an audience (reloads once when unknown). */
@@ -71,6 +73,7 @@ export async function createKeyStore(opts: Options): Promise<KeyStore> {
       if (!found) { await reloadIfAllowed(); found = state.published.get(kid); }
       return found && found.alg === alg ? found.key : undefined;
     },
+    isPublished: (kid) => state.published.has(kid),
     jwks: () => ({ keys: [...state.published.values()].map((k) => k.publicJwk) }),
     async currentMaster(aud) {
       if (!state.masters.has(aud)) await reload(); // a resource server added since the last reload
