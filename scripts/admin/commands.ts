@@ -9,13 +9,12 @@ import { addClient, listClients, listResources, longestTokenTtl, removeClient, r
 import { createRevocationService } from '../../src/revocation/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
 import type { AdminContext } from './context.js';
+import { out, type Command } from './command.js';
 
 export { UsageError };
-export type { AdminContext };
+export type { AdminContext, Command };
 
-interface Command { needsDatabase?: boolean; run(ctx: AdminContext, args: string[]): Promise<void> }
-const out = (line: string) => process.stdout.write(line + '\n');
-
+/** Every admin command by "group command". Areas added later spread their own record in here. */
 export const commands: Record<string, Command> = {
   'client add': {
     async run(ctx, args) {

