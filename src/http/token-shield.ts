@@ -21,7 +21,9 @@ export function tokenShield(paths: string[]) {
     const raw = await readLimited(ctx);
     const params = parse(raw);
     if (typeof params.token === 'string' && params.token.includes('.')) params.token = SHIELD + params.token;
-    (ctx.req as unknown as { body: string }).body = stringify(params);
+    // Serialised only if oidc-provider asks for it: the fast path answers without it.
+    let body: string | undefined;
+    Object.defineProperty(ctx.req, 'body', { configurable: true, enumerable: true, get: () => (body ??= stringify(params)) });
     (ctx.state as Record<symbol, ParsedUrlQuery>)[FORM] = params;
     return next();
   };

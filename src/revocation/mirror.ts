@@ -5,8 +5,8 @@
  * Every write to Revocation or SubjectKey is stamped by a trigger with the next value
  * of the single RevocationEpoch row, inside the writing transaction; the row lock
  * orders those writes, so a snapshot that shows epoch N shows every row stamped ≤ N.
- * `fresh()` resolves after a sync that STARTED after it was called: one statement that
- * reads the epoch and every row stamped since the last sync. A revocation committed
+ * `fresh()` resolves after a sync that STARTED after it was called: a read of the epoch
+ * and, when it moved, one statement that reads every row stamped since the last sync. A revocation committed
  * before a check began is therefore always seen, on every process, with no per-token
  * query. Concurrent checks share one sync, so under load one round trip serves many.
  */
@@ -25,6 +25,8 @@ const SYNC_SQL = `SELECT 'r' AS kind, jti AS key, (extract(epoch FROM "expiresAt
     FROM "Revocation" WHERE epoch > $1::bigint
   UNION ALL SELECT 's', handle, generation::float8, epoch::text FROM "SubjectKey" WHERE epoch > $1::bigint
   UNION ALL SELECT 'e', '', 0, value::text FROM "RevocationEpoch" WHERE id = 1`;
+
+const EPOCH_SQL = 'SELECT value::text AS value FROM "RevocationEpoch" WHERE id = 1';
 
 interface Row { kind: 'r' | 's' | 'e'; key: string; n: number; epoch: string }
 
@@ -54,14 +56,23 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
     for (const [jti, expires] of revoked) if (expires <= t) revoked.delete(jti);
   }
 
+  // Usually nothing changed: one primary-key read of the epoch. Only when it moved, one
+  // statement (one snapshot) reads the new epoch and every row stamped since ours.
   async function sync(): Promise<void> {
+    if (epoch >= 0n) {
+      const { rows } = await opts.db.pool.query<{ value: string }>(EPOCH_SQL);
+      if (BigInt(rows[0].value) === epoch) return sweep();
+    }
     const { rows } = await opts.db.pool.query<Row>(SYNC_SQL, [epoch < 0n ? '-1' : epoch.toString()]);
     apply(rows);
     sweep();
   }
 
+  // The sync starts on the next turn of the event loop, so every check made while the
+  // loop handles the current batch of requests shares it.
   function start(): Promise<void> {
-    const run = sync().finally(() => { if (inflight === run) inflight = undefined; });
+    const run = new Promise<void>((resolve) => setImmediate(resolve)).then(sync)
+      .finally(() => { if (inflight === run) inflight = undefined; });
     inflight = run;
     return run;
   }
