@@ -8,6 +8,7 @@ import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rot
 import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
+import { authzCommands } from './authz.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 
@@ -120,4 +121,5 @@ export const commands: Record<string, Command> = {
       for (const s of settings) out(`| \`${s.env}\` | ${'default' in s ? `\`${s.default}\`` : '-'} | ${s.description} |`);
     },
   },
+  ...authzCommands,
 };
