@@ -5,3 +5,5 @@ export type { Metrics } from './metrics.js';
 export { createProvider } from './provider.js';
 export { createProviderHolder } from './provider-holder.js';
 export { bridgeProvider, SHIELD } from './oidc-bridge.js';
+export { createAuthzConfiguration } from './authz-config.js';
+export type { AuthzConfigDeps } from './authz-config.js';
