@@ -9,6 +9,7 @@ import { addClient, listClients, listResources, longestTokenTtl, removeClient, r
 import { createRevocationService } from '../../src/revocation/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
+import { forgetSubject } from '../../src/authz/index.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 
@@ -43,6 +44,7 @@ export const commands: Record<string, Command> = {
       const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
       const id = (values.id as string | undefined) ?? positionals[0];
       if (!id) throw new UsageError('give the client id (--id ID)');
+      await forgetSubject(ctx.db, { kind: 'client', id }); // authz: a re-registered id must not inherit roles
       if (!await removeClient(ctx.db, id)) throw new UsageError(`no client ${id}`);
       out(`client ${id} removed`);
     },

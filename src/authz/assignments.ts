@@ -41,3 +41,17 @@ export async function unassignRole(db: Database, subject: Subject, role: string)
     return count > 0;
   }, SERIALIZABLE);
 }
+
+/**
+ * Takes every role from a subject that is going away (a removed client), so a later
+ * registration under the same id starts with nothing. Returns the roles it held.
+ */
+export async function forgetSubject(db: Database, subject: Subject): Promise<string[]> {
+  return db.prisma.$transaction(async (tx) => {
+    const held = await tx.roleAssignment.findMany({ where: { kind: subject.kind, subject: subject.id }, orderBy: { roleName: 'asc' } });
+    if (!held.length) return [];
+    await tx.roleAssignment.deleteMany({ where: { kind: subject.kind, subject: subject.id } });
+    for (const { roleName } of held) await recordChange(tx, 'role.unassigned', [subject], { role: roleName });
+    return held.map((h) => h.roleName);
+  }, SERIALIZABLE);
+}

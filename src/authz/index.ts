@@ -12,7 +12,7 @@ export type { Subject, SubjectKind } from './subject.js';
 export { roleNameProblem } from './role-name.js';
 export { addRole, grantToRole, revokeFromRole, removeRole, listRoles } from './roles.js';
 export type { RoleRecord } from './roles.js';
-export { assignRole, unassignRole } from './assignments.js';
+export { assignRole, unassignRole, forgetSubject } from './assignments.js';
 export { grantedPermissions } from './granted.js';
 export { listChanges } from './changes.js';
 export type { PermissionChangeRecord, ChangeName } from './changes.js';

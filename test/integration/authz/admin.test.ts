@@ -72,6 +72,18 @@ describe('role commands change what the running issuer puts in new tokens', () =
   });
 });
 
+describe('client remove', () => {
+  it('takes the client\'s roles, so a client registered again under the same id starts with none', async () => {
+    await admin(['role', 'add', '--name', 'temp', '--permissions', 'ledger:read']);
+    await admin(['client', 'add', '--id', 'short-lived', '--secret-stdin', '--scopes', 'ledger', '--audience', AUDIENCE], `${SECRET}\n`);
+    await admin(['client', 'assign', '--client', 'short-lived', '--role', 'temp']);
+    await admin(['client', 'remove', 'short-lived']);
+    const roles = JSON.parse(await admin(['role', 'list', '--json'])) as Array<{ name: string; holders: unknown[] }>;
+    expect(roles.find((r) => r.name === 'temp')?.holders).toEqual([]);
+    await admin(['role', 'remove', 'temp']);
+  });
+});
+
 describe('bad input: exit 2, one line, nothing changed', () => {
   beforeAll(async () => { await admin(['role', 'add', '--name', 'viewer', '--permissions', 'ledger:read']); });
 
