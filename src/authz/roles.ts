@@ -54,7 +54,9 @@ async function updateRole(db: Database, name: string, permissions: string[], cha
   check(name, permissions);
   if (!permissions.length) throw new TypeError('give at least one permission');
   return db.prisma.$transaction(async (tx) => {
-    const after = next(await existing(tx, name));
+    const before = await existing(tx, name);
+    const after = next(before);
+    if (after.join(' ') === before.join(' ')) return after; // nothing changed: nothing to record
     await tx.role.update({ where: { name }, data: { permissions: after.join(' ') } });
     await recordChange(tx, change, await holders(tx, name), { role: name, permissions });
     return after;
