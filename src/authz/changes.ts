@@ -11,6 +11,24 @@ import type { Subject } from './subject.js';
 /** The delegates a transaction offers that authz writes through. */
 export type AuthzTx = Pick<PrismaClient, 'role' | 'roleAssignment' | 'permissionChange' | 'client'>;
 
+const ATTEMPTS = 10;
+
+/**
+ * Runs an authz write (read, then write) in a serializable transaction, so concurrent
+ * admin changes cannot lose one another; a transaction PostgreSQL aborts as a
+ * serialization conflict (Prisma P2034) is retried after a short random pause.
+ */
+export async function serializable<T>(db: Database, work: (tx: AuthzTx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.prisma.$transaction((tx) => work(tx), { isolationLevel: 'Serializable' });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== 'P2034' || attempt >= ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * attempt));
+    }
+  }
+}
+
 /** What changed, by name: `role.<verb>`. */
 export type ChangeName = 'role.added' | 'role.granted' | 'role.revoked' | 'role.removed' | 'role.assigned' | 'role.unassigned';
 

@@ -4,14 +4,12 @@
  * recorded, or not at all. Misuse (bad names, unknown roles) throws TypeError.
  */
 import type { Database } from '../storage/index.js';
-import { recordChange, type AuthzTx, type ChangeName } from './changes.js';
+import { recordChange, serializable, type AuthzTx, type ChangeName } from './changes.js';
 import { permissionsProblem, splitPermissions } from './permission.js';
 import { roleNameProblem } from './role-name.js';
 import type { Subject, SubjectKind } from './subject.js';
 
 export interface RoleRecord { name: string; permissions: string[]; holders: Subject[] }
-
-const SERIALIZABLE = { isolationLevel: 'Serializable' as const };
 
 function check(name: string, permissions: string[]): void {
   const problem = roleNameProblem(name) ?? permissionsProblem(permissions);
@@ -32,11 +30,11 @@ async function existing(tx: AuthzTx, name: string): Promise<string[]> {
 /** Creates a role; fails when it exists (use grantToRole to extend one). */
 export async function addRole(db: Database, name: string, permissions: string[]): Promise<void> {
   check(name, permissions);
-  await db.prisma.$transaction(async (tx) => {
+  await serializable(db, async (tx) => {
     if (await tx.role.findUnique({ where: { name } })) throw new TypeError(`role ${name} exists (use role grant to add permissions)`);
     await tx.role.create({ data: { name, permissions: [...new Set(permissions)].join(' ') } });
     await recordChange(tx, 'role.added', [], { role: name, permissions });
-  }, SERIALIZABLE);
+  });
 }
 
 /** Adds permissions to a role; returns its permissions afterwards. */
@@ -53,26 +51,26 @@ export function revokeFromRole(db: Database, name: string, permissions: string[]
 async function updateRole(db: Database, name: string, permissions: string[], change: ChangeName, next: (held: string[]) => string[]): Promise<string[]> {
   check(name, permissions);
   if (!permissions.length) throw new TypeError('give at least one permission');
-  return db.prisma.$transaction(async (tx) => {
+  return serializable(db, async (tx) => {
     const before = await existing(tx, name);
     const after = next(before);
     if (after.join(' ') === before.join(' ')) return after; // nothing changed: nothing to record
     await tx.role.update({ where: { name }, data: { permissions: after.join(' ') } });
     await recordChange(tx, change, await holders(tx, name), { role: name, permissions });
     return after;
-  }, SERIALIZABLE);
+  });
 }
 
 /** Deletes a role and every assignment of it; returns the subjects who held it. */
 export async function removeRole(db: Database, name: string): Promise<Subject[]> {
   check(name, []);
-  return db.prisma.$transaction(async (tx) => {
+  return serializable(db, async (tx) => {
     const permissions = await existing(tx, name);
     const affected = await holders(tx, name);
     await tx.role.delete({ where: { name } });
     await recordChange(tx, 'role.removed', affected, { role: name, permissions });
     return affected;
-  }, SERIALIZABLE);
+  });
 }
 
 /** Every role with its permissions and holders, by name. */

@@ -24,7 +24,8 @@ const payment = (extra: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   t = await startTestIssuer();
-  await t.addResource({ audience: API, scopes: ['documents'] });
+  await t.addResource({ audience: API, scopes: ['documents'], introspector: 'docs-rs' });
+  await t.addClient({ id: 'docs-rs', scopes: [], audiences: [], secret: 'r'.repeat(40) });
   await t.addResource({ audience: OTHER, scopes: ['documents'] });
   secret = await t.addClient({ id: 'svc', scopes: ['documents'], audiences: [API, OTHER] });
   await t.addClient({ id: 'nobody', scopes: ['documents'], audiences: [API], secret: 'n'.repeat(40) });
@@ -58,6 +59,15 @@ describe('valid authorization details', () => {
     expect(opened!.claims.authorization_details).toEqual(details);
     const introspected = await client.tokenIntrospection(config, res.access_token);
     expect(introspected).toMatchObject({ active: true, authorization_details: details, permissions: ['documents:read', 'documents:write'] });
+  });
+
+  it("the resource server's introspector sees the same permissions and details", async () => {
+    const details = [doc()];
+    const res = await client.clientCredentialsGrant(config, { resource: API, scope: 'documents', authorization_details: JSON.stringify(details) });
+    const rs = await discover(t.url, 'docs-rs', 'r'.repeat(40));
+    expect(await client.tokenIntrospection(rs, res.access_token)).toMatchObject({
+      active: true, client_id: 'svc', aud: API, authorization_details: details, permissions: ['documents:read', 'documents:write'],
+    });
   });
 
   it('payment_initiation and document_access together', async () => {
