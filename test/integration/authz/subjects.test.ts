@@ -44,3 +44,20 @@ it("direct grants (a user's own permissions) join the roles', narrowed to scope 
   // the second token came from the cache: one lookup for the subject
   expect(asked).toEqual([{ kind: 'user', id: 'alice' }]);
 });
+
+describe('authorization details inherited from a grant (authorization code, refresh token)', () => {
+  const API = 'https://ledger.subjects.test';
+  const read = { type: 'document_access', actions: ['read'] };
+  const write = { type: 'document_access', actions: ['write'], locations: [API] };
+  const elsewhere = { type: 'document_access', actions: ['read'], locations: ['https://other.subjects.test'] };
+
+  it("keep only what the user still holds, at this token's audience", async () => {
+    await addRole(t.issuer.db, 'doc-reader', ['documents:read']);
+    await assignRole(t.issuer.db, { kind: 'user', id: 'bob' }, 'doc-reader');
+    const { richAuthorizationRequests: rar } = createAuthzConfiguration({ db: t.issuer.db });
+    const token = { kind: 'AccessToken', accountId: 'bob', clientId: 'app', resourceServer: { audience: API } };
+    const ctx = { oidc: { params: {} } } as never;
+    expect(await rar.authorizationDetailsForAccessToken(ctx, token, { rar: [read, write, elsewhere] } as never)).toEqual([read]);
+    expect(await rar.authorizationDetailsForAccessToken(ctx, token, {} as never)).toBeUndefined();
+  });
+});
