@@ -8,6 +8,8 @@ import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rot
 import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
+import { authzCommands } from './authz.js';
+import { forgetSubject } from '../../src/authz/index.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 
@@ -42,6 +44,7 @@ export const commands: Record<string, Command> = {
       const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
       const id = (values.id as string | undefined) ?? positionals[0];
       if (!id) throw new UsageError('give the client id (--id ID)');
+      await forgetSubject(ctx.db, { kind: 'client', id }); // authz: a re-registered id must not inherit roles
       if (!await removeClient(ctx.db, id)) throw new UsageError(`no client ${id}`);
       out(`client ${id} removed`);
     },
@@ -120,4 +123,5 @@ export const commands: Record<string, Command> = {
       for (const s of settings) out(`| \`${s.env}\` | ${'default' in s ? `\`${s.default}\`` : '-'} | ${s.description} |`);
     },
   },
+  ...authzCommands,
 };

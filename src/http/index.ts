@@ -8,3 +8,5 @@ export { bridgeProvider, SHIELD } from './oidc-bridge.js';
 export { fastIntrospection } from './fast-introspection.js';
 export type { FastIntrospectionDeps } from './fast-introspection.js';
 export { createTtlCache } from './ttl-cache.js';
+export { createAuthzConfiguration } from './authz-config.js';
+export type { AuthzConfigDeps } from './authz-config.js';

@@ -100,6 +100,7 @@ export function toClaims(issuer: string, kind: string, payload: Payload): Access
     client_id: payload.clientId,
     ...(payload.scope ? { scope: payload.scope as string } : {}),
     ...(Object.keys(cnf).length ? { cnf } : {}),
+    ...(Array.isArray(payload.rar) && payload.rar.length ? { authorization_details: payload.rar } : {}), // RFC 9396 §9
     ...(kind === 'AccessToken' ? { kind, gid: payload.grantId, sid: payload.sid } : {}),
   } as AccessTokenClaims;
 }
@@ -110,11 +111,12 @@ function fromClaims({ claims }: OpenedToken): Record<string, unknown> {
   const cnf = (c.cnf ?? {}) as Record<string, string>;
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c)) {
-    if (!PRIVATE.has(k) && !['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf'].includes(k)) extra[k] = v;
+    if (!PRIVATE.has(k) && !['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'authorization_details'].includes(k)) extra[k] = v;
   }
   return {
     jti: c.jti, iat: c.iat, exp: c.exp, clientId: c.client_id, aud: c.aud, scope: c.scope, extra,
     jkt: cnf.jkt, 'x5t#S256': cnf['x5t#S256'],
+    ...(Array.isArray(c.authorization_details) ? { rar: c.authorization_details } : {}),
     ...(c.kind === 'AccessToken' ? { accountId: c.sub, grantId: c.gid, sid: c.sid } : {}),
   };
 }

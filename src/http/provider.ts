@@ -10,6 +10,7 @@ import type { Database } from '../storage/index.js';
 import { createOidcAdapter, type OidcAdapter, type OidcAdapterClass } from '../storage/index.js';
 import { findResource, type ResourceServerRecord } from '../registry/index.js';
 import { createTtlCache } from './ttl-cache.js';
+import { createAuthzConfiguration } from './authz-config.js';
 
 export interface ProviderDeps {
   config: Config;
@@ -98,6 +99,12 @@ export function createProvider(deps: ProviderDeps): Provider {
       ctx.body = out;
     },
   };
+  // --- claims-based authorization: `permissions` claim and RFC 9396 authorization details (authz-config.ts) ---
+  const authz = createAuthzConfiguration({ db });
+  configuration.extraTokenClaims = authz.extraTokenClaims as never;
+  configuration.features!.richAuthorizationRequests = authz.richAuthorizationRequests as never;
+  (configuration.clientDefaults as Record<string, unknown>).authorization_details_types = authz.authorizationDetailsTypes;
+  // --- end claims-based authorization ---
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = false;
   return provider;
