@@ -4,6 +4,7 @@
  * (`npm run admin -- config table`).
  */
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { parseDuration } from './duration.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -16,6 +17,13 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
+/** An IPv4/IPv6 address, optionally with a /prefix length (TRUSTED_PROXIES). */
+function isCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export interface Setting {
   env: string;
@@ -50,5 +58,5 @@ export const settings = [
   { env: 'TLS_KEY_FILE', description: 'PEM private key file of TLS_CERT_FILE.', schema: z.string().min(1).optional() },
   { env: 'TLS_CLIENT_CA_FILE', description: 'PEM CA certificate(s) for client certificates (RFC 8705 `tls_client_auth`). With HTTPS on, client certificates are requested (optional); self-signed ones are accepted only for `self_signed_tls_client_auth`.', schema: z.string().min(1).optional() },
   { env: 'MTLS_CERT_HEADER', description: 'Behind a TLS-terminating proxy: header carrying the client certificate as URL-encoded PEM (e.g. `x-ssl-client-cert`). Believed only from TRUSTED_PROXIES.', schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name').transform((v) => v.toLowerCase()).optional() },
-  { env: 'TRUSTED_PROXIES', default: '', description: 'Comma-separated addresses or CIDR blocks of proxies allowed to set MTLS_CERT_HEADER; the header from any other address is ignored and logged.', schema: z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)) },
+  { env: 'TRUSTED_PROXIES', default: '', description: 'Comma-separated addresses or CIDR blocks of proxies allowed to set MTLS_CERT_HEADER; the header from any other address is ignored and logged.', schema: z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)).refine((list) => list.every(isCidr), 'must be IP addresses or CIDR blocks separated by commas') },
 ] as const satisfies readonly Setting[];

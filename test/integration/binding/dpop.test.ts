@@ -28,7 +28,7 @@ beforeAll(async () => {
 afterAll(async () => { await t?.close(); });
 
 async function dpopToken(keyPair: CryptoKeyPair, id = 'svc', clientSecret = secret) {
-  const client = { client_id: id };
+  const client: oauth.Client = { client_id: id };
   const DPoP = oauth.DPoP(client, keyPair);
   const request = () => oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic(clientSecret), { resource: API, scope: 'read' }, { DPoP, ...insecure });
   let response = await request();

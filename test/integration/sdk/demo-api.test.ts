@@ -115,7 +115,7 @@ describe('DPoP-bound tokens at the resource server (RFC 9449 §7.1)', () => {
   const me = () => `${demo}/me`;
 
   it('a fresh proof for this request is accepted (oauth4webapi DPoP client)', async () => {
-    const client = { client_id: 'svc' };
+    const client: oauth.Client = { client_id: 'svc' };
     const pair = await oauth.generateKeyPair('ES256');
     const DPoP = oauth.DPoP(client, pair);
     const tokenRes = await oauth.clientCredentialsGrantRequest(
