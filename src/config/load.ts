@@ -89,13 +89,13 @@ function assemble(v: Record<string, unknown>): Config {
 /** Sender-constrained token settings (issue 5); TLS files come as a pair. */
 function bindingSettings(v: Record<string, unknown>): Pick<Config, 'dpopNonce' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsClientCaFile' | 'mtlsCertHeader' | 'trustedProxies'> {
   if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) throw new ConfigError(v.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE must be set together');
-  if (v.MTLS_CERT_HEADER && !(v.TRUSTED_PROXIES as string[]).length) throw new ConfigError('TRUSTED_PROXIES', 'is required when MTLS_CERT_HEADER is set');
+  if (v.MTLS_CERT_HEADER && !(v.TRUSTED_PROXIES as string[] | undefined)?.length) throw new ConfigError('TRUSTED_PROXIES', 'is required when MTLS_CERT_HEADER is set');
   return {
     dpopNonce: v.DPOP_NONCE as Config['dpopNonce'],
     tlsCertFile: v.TLS_CERT_FILE as string | undefined,
     tlsKeyFile: v.TLS_KEY_FILE as string | undefined,
     tlsClientCaFile: v.TLS_CLIENT_CA_FILE as string | undefined,
     mtlsCertHeader: v.MTLS_CERT_HEADER as string | undefined,
-    trustedProxies: v.TRUSTED_PROXIES as string[],
+    trustedProxies: (v.TRUSTED_PROXIES as string[] | undefined) ?? [],
   };
 }
