@@ -56,7 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 function assemble(v: Record<string, unknown>): Config {
   const port = v.PORT as number;
-  const issuer = ((v.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const issuer = ((v.ISSUER as string | undefined) ?? `${v.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${port}`).replace(/\/$/, '');
   const databaseUrl = v.DATABASE_URL as string | undefined;
   if (databaseUrl && !v.PORTCULLIS_KEK) {
     throw new ConfigError('PORTCULLIS_KEK', 'is required in cluster mode (DATABASE_URL is set)');

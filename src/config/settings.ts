@@ -54,7 +54,7 @@ export const settings = [
   { env: 'SUBJECT_CACHE_TTL', default: '1s', description: 'How long issuance may reuse a subject\'s key generation (introspection always reads it fresh).', schema: seconds },
   // --- sender-constrained tokens (issue 5: DPoP, mTLS) ---
   { env: 'DPOP_NONCE', default: 'public', description: 'When /token requires a server-issued DPoP nonce (RFC 9449 §8): `public` (public clients only), `always` or `never`.', schema: z.enum(['public', 'always', 'never']) },
-  { env: 'TLS_CERT_FILE', description: 'PEM certificate (chain) file: when set with TLS_KEY_FILE, the issuer serves HTTPS itself.', schema: z.string().min(1).optional() },
+  { env: 'TLS_CERT_FILE', description: 'PEM certificate (chain) file: when set with TLS_KEY_FILE, the issuer serves HTTPS itself (and ISSUER defaults to https://localhost:$PORT).', schema: z.string().min(1).optional() },
   { env: 'TLS_KEY_FILE', description: 'PEM private key file of TLS_CERT_FILE.', schema: z.string().min(1).optional() },
   { env: 'TLS_CLIENT_CA_FILE', description: 'PEM CA certificate(s) for client certificates (RFC 8705 `tls_client_auth`). With HTTPS on, client certificates are requested (optional); self-signed ones are accepted only for `self_signed_tls_client_auth`.', schema: z.string().min(1).optional() },
   { env: 'MTLS_CERT_HEADER', description: 'Behind a TLS-terminating proxy: header carrying the client certificate as URL-encoded PEM (e.g. `x-ssl-client-cert`). Believed only from TRUSTED_PROXIES.', schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name').transform((v) => v.toLowerCase()).optional() },

@@ -19,8 +19,8 @@ export interface BindingDeps {
   warn(fields: object, msg: string): void;
 }
 
-/** Client authentication methods the issuer accepts (RFC 8705 §2 adds the two TLS ones). */
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'tls_client_auth', 'self_signed_tls_client_auth'];
+/** Client authentication methods the issuer accepts: oidc-provider's defaults plus RFC 8705 §2's two TLS ones. */
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth', 'self_signed_tls_client_auth'];
 
 type Ctx = KoaContextWithOIDC;
 type Token = { jkt?: string; 'x5t#S256'?: string };

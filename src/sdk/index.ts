@@ -4,7 +4,7 @@
  * authorize requests in Koa or Express.
  */
 export { createVerifier, verifyAccessToken } from './verifier.js';
-export type { Verifier, VerifierOptions } from './verifier.js';
+export type { Verifier, VerifierOptions, VerifyAccessTokenOptions } from './verifier.js';
 export { createIntrospectionVerifier } from './introspection-verifier.js';
 export type { IntrospectionVerifier, IntrospectionVerifierOptions } from './introspection-verifier.js';
 export { createJwksCache } from './jwks-cache.js';

@@ -86,11 +86,18 @@ export function createVerifier(options: VerifierOptions): Verifier {
   };
 }
 
+/** Either a verifier built once (keeps its JWKS, key and replay caches) or its options. */
+export type VerifyAccessTokenOptions = ({ verifier: Verifier } | VerifierOptions) & { presentation?: Presentation };
+
 /**
  * Verifies a Portcullis access token at a resource server (see {@link createVerifier}).
+ * Given options instead of a verifier, it builds a one-off verifier: correct, but it
+ * fetches the JWKS and forgets seen DPoP proofs every call; build one verifier and
+ * pass `{ verifier }` in a server.
  *
  * @throws AccessTokenError (one description per OAuth code; `reason` for logs).
  */
-export function verifyAccessToken(token: unknown, options: { verifier: Verifier; presentation?: Presentation }): Promise<VerifiedAccessToken> {
-  return options.verifier.verify(token, options.presentation);
+export function verifyAccessToken(token: unknown, options: VerifyAccessTokenOptions): Promise<VerifiedAccessToken> {
+  const verifier = 'verifier' in options ? options.verifier : createVerifier(options);
+  return verifier.verify(token, options.presentation);
 }

@@ -10,7 +10,7 @@ import * as oauth from 'oauth4webapi';
 import { createDerivedKeyCache } from '../../../src/keys/index.js';
 import { sealToken, type AccessTokenClaims } from '../../../src/tokens/index.js';
 import { certificateThumbprint } from '../../../src/binding/index.js';
-import { createDpopNonces, createIntrospectionVerifier, createVerifier, type RevocationView, type Verifier } from '../../../src/sdk/index.js';
+import { AccessTokenError, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '../../../src/sdk/index.js';
 import { createDemoApi } from '../../../scripts/demo-api/app.js';
 import { startTestIssuer, leaksInternals, type TestIssuer } from '../../support/issuer.js';
 import { dpopKey, dpopProof, makePki, openingSecretOf, type DpopKey } from '../../support/binding.js';
@@ -105,6 +105,25 @@ describe('bearer tokens', () => {
     expect((await get(`${demo}/me`, auth('Bearer', tok))).status).toBe(200);
     revoked.add(JSON.parse(JSON.stringify((await t.issuer.tokens.open(tok))!.claims)).jti as string);
     expect((await get(`${demo}/me`, auth('Bearer', tok))).json?.error).toBe('invalid_token');
+  });
+});
+
+describe('verifyAccessToken', () => {
+  it('takes a verifier or its options, and returns typed claims', async () => {
+    const token = await bearerToken();
+    const options = { issuer: t.url, audience: API, openingSecret: opening };
+    const a = await verifyAccessToken(token, { verifier: createVerifier(options) });
+    const b = await verifyAccessToken(token, options);
+    expect(a).toEqual(b);
+    expect(a).toMatchObject({ subject: 'svc', clientId: 'svc', scopes: ['read'], binding: 'bearer', claims: { aud: API, iss: t.url } });
+  });
+  it('refuses a token for another audience with the same error as a forged one', async () => {
+    const token = await bearerToken();
+    const wrongAudience = verifyAccessToken(token, { issuer: t.url, audience: 'https://other.sdk.test', openingSecret: opening });
+    await expect(wrongAudience).rejects.toBeInstanceOf(AccessTokenError);
+    await expect(wrongAudience).rejects.toMatchObject({ code: 'invalid_token', message: 'the access token is invalid' });
+    const wrongIssuer = verifyAccessToken(token, { issuer: 'https://evil.test', jwksUri: `${t.url}/jwks`, audience: API, openingSecret: opening });
+    await expect(wrongIssuer).rejects.toMatchObject({ code: 'invalid_token', message: 'the access token is invalid' });
   });
 });
 
