@@ -10,7 +10,7 @@ import * as oauth from 'oauth4webapi';
 import { createDerivedKeyCache } from '../../../src/keys/index.js';
 import { sealToken, type AccessTokenClaims } from '../../../src/tokens/index.js';
 import { certificateThumbprint } from '../../../src/binding/index.js';
-import { AccessTokenError, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '../../../src/sdk/index.js';
+import { AccessTokenError, expressRequireToken, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '../../../src/sdk/index.js';
 import { createDemoApi } from '../../../scripts/demo-api/app.js';
 import { startTestIssuer, leaksInternals, type TestIssuer } from '../../support/issuer.js';
 import { dpopKey, dpopProof, makePki, openingSecretOf, type DpopKey } from '../../support/binding.js';
@@ -237,6 +237,23 @@ describe('certificate-bound tokens at the resource server (RFC 8705 §3)', () =>
     } finally {
       pki.remove();
     }
+  });
+});
+
+describe('Express-compatible middleware', () => {
+  it('passes a valid token on req.accessToken and answers failures with a challenge', async () => {
+    const check = expressRequireToken(createVerifier({ issuer: t.url, audience: API, openingSecret: opening }), { realm: 'express' });
+    const server = createServer((req, res) => check(req, res, (err) => {
+      if (err) { res.writeHead(500).end(); return; }
+      res.end(JSON.stringify({ sub: (req as typeof req & { accessToken?: { subject: string } }).accessToken?.subject }));
+    }));
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/x`;
+    expect((await get(url, auth('Bearer', await bearerToken()))).json).toEqual({ sub: 'svc' });
+    const bad = await get(url, auth('Bearer', 'a.b.c'));
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toContain('Bearer realm="express", error="invalid_token"');
   });
 });
 
