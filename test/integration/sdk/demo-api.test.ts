@@ -127,6 +127,24 @@ describe('verifyAccessToken', () => {
   });
 });
 
+describe('keys only from the configured JWKS URL', () => {
+  it('never fetches a jku or x5u from a token header, and refuses the token', async () => {
+    const fetched: string[] = [];
+    const recording: typeof fetch = (input, init) => { fetched.push(String(input)); return fetch(input, init); };
+    const verifier = createVerifier({ issuer: t.url, audience: API, openingSecret: opening, fetch: recording });
+    const good = await bearerToken();
+    await verifier.verify(good);
+    const { CompactSign } = await import('jose');
+    const key = t.issuer.keys.signingKey();
+    const inner = Buffer.from(good.split('.')[1], 'base64url');
+    for (const extra of [{ jku: 'http://127.0.0.1:9/evil-jwks' }, { x5u: 'http://127.0.0.1:9/evil.pem' }]) {
+      const forged = await new CompactSign(inner).setProtectedHeader({ alg: key.alg, kid: 'unknown-kid', typ: 'portcullis-at+jwt', cty: 'JWT', ...extra }).sign(key.key);
+      await expect(verifier.verify(forged)).rejects.toMatchObject({ code: 'invalid_token' });
+    }
+    expect(fetched).toEqual([`${t.url}/jwks`]);
+  });
+});
+
 describe('DPoP-bound tokens at the resource server (RFC 9449 §7.1)', () => {
   let key: DpopKey;
   let token: string;
