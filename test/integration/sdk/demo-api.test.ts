@@ -4,7 +4,8 @@
  * check at the resource server, certificate binding, permissions and
  * authorization_details, revocation events, nonces and the introspection mode.
  */
-import { randomUUID, X509Certificate } from 'node:crypto';
+import { createHash, randomUUID, X509Certificate } from 'node:crypto';
+import { exportJWK } from 'jose';
 import { createServer, type Server } from 'node:http';
 import * as oauth from 'oauth4webapi';
 import { createDerivedKeyCache } from '../../../src/keys/index.js';
@@ -188,6 +189,13 @@ describe('DPoP-bound tokens at the resource server (RFC 9449 §7.1)', () => {
     ['another key', async () => dpopProof(await dpopKey(), { htm: 'GET', htu: me(), token }), 'invalid_token'],
     ['a jwk that did not sign it', async () => dpopProof({ ...(await dpopKey()), publicJwk: key.publicJwk }, { htm: 'GET', htu: me(), token }), 'invalid_dpop_proof'],
     ['typ JWT', () => dpopProof(key, { htm: 'GET', htu: me(), token }, { typ: 'JWT' }), 'invalid_dpop_proof'],
+    ['a private key in its jwk header', async () => dpopProof(key, { htm: 'GET', htu: me(), token }, { jwk: await exportJWK(key.privateKey) }), 'invalid_dpop_proof'],
+    ['alg HS256', async () => {
+      const { SignJWT } = await import('jose');
+      return new SignJWT({ htm: 'GET', htu: me(), jti: randomUUID(), ath: createHash('sha256').update(token).digest('base64url') })
+        .setProtectedHeader({ alg: 'HS256', typ: 'dpop+jwt', jwk: key.publicJwk }).setIssuedAt().sign(new Uint8Array(32));
+    }, 'invalid_dpop_proof'],
+    ['two proofs in the header', async () => `${await dpopProof(key, { htm: 'GET', htu: me(), token })}, ${await dpopProof(key, { htm: 'GET', htu: me(), token })}`, 'invalid_dpop_proof'],
   ])('refuses a proof with %s', async (_name, make, code) => {
     const res = await get(me(), auth('DPoP', token, await make()));
     expect(res.status).toBe(401);
