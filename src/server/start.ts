@@ -7,7 +7,8 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
-import { createApp, createMetrics, createProvider, createProviderHolder, bridgeProvider, type RequestState } from '../http/index.js';
+import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState } from '../http/index.js';
+import { findClient, findResource } from '../registry/index.js';
 import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
@@ -46,7 +47,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests });
+    const fast = fastIntrospection({
+      issuer: config.issuer, tokens, clientPepper, requests,
+      client: createTtlCache((id) => findClient(db, id), 1000),
+      resource: createTtlCache((aud) => findResource(db, aud), 1000),
+    });
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
