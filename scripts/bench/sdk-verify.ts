@@ -81,17 +81,21 @@ export async function sdkVerification(seconds: number, inFlight: number): Promis
 
 const num = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** Markdown table: SDK vs ceiling, per scenario, with the 0.8 goal. */
+/**
+ * Markdown table: SDK vs ceiling, per scenario. The goal (SDK >= 0.8x) is judged on the
+ * single-core rate, 1e6 / CPU µs per verification (all threads), which a busy shared
+ * machine skews far less than wall-clock throughput (shown too).
+ */
 export function sdkTable(s: SdkFigures): string {
   const rows = (['bearer', 'dpop'] as const).map((k) => {
     const { sdk, ceiling } = s[k];
-    const ratio = sdk.concurrentPerSec / ceiling.concurrentPerSec;
-    return `| ${k} | ${num(sdk.concurrentPerSec)} | ${num(ceiling.concurrentPerSec)} | ${ratio.toFixed(2)} | 0.8 | ${ratio >= 0.8 ? 'met' : 'not met'} | ${num(sdk.cpuMicros)} / ${num(ceiling.cpuMicros)} |`;
+    const ratio = ceiling.cpuMicros / sdk.cpuMicros;
+    return `| ${k} | ${num(1e6 / sdk.cpuMicros)} | ${num(1e6 / ceiling.cpuMicros)} | ${ratio.toFixed(2)} | >= 0.8x: ${ratio >= 0.8 ? 'met' : 'MISSED'} | ${num(sdk.cpuMicros)} / ${num(ceiling.cpuMicros)} | ${num(sdk.concurrentPerSec)} / ${num(ceiling.concurrentPerSec)} |`;
   });
   return [
     '### SDK local verification vs single-core crypto ceiling (in-process, no HTTP)',
-    '| token | SDK verifications/s | ceiling/s | SDK / ceiling | goal | | CPU µs each (SDK / ceiling) |',
-    '|---|---:|---:|---:|---:|---|---:|',
+    '| token | SDK single-core /s | ceiling single-core /s | SDK / ceiling | goal | CPU µs each (SDK / ceiling) | 32 in flight /s (SDK / ceiling) |',
+    '|---|---:|---:|---:|---|---:|---:|',
     ...rows,
   ].join('\n');
 }
