@@ -6,7 +6,8 @@
  *   (b) introspection of one live, already-seen token on Portcullis vs a bare Koa
  *       POST handler (and, for reference, the bare oidc-provider introspecting one of
  *       its opaque tokens);
- * plus the single-core crypto ceiling (sealToken/openToken with no HTTP). Every
+ * plus the single-core crypto ceiling (sealToken/openToken with no HTTP), and the
+ * resource-server SDK's local verification against the ceiling of the same steps. Every
  * server runs in its own child process; only one is under load at a time, and each
  * Portcullis run sits next to its baseline run (order alternating per round), so
  * background load on a shared machine skews both sides of a ratio alike.
@@ -24,6 +25,7 @@ import { join } from 'node:path';
 import { freePort, startNode, waitForHttp, type Child } from './bench/children.js';
 import { cpuSeconds } from './bench/cpu-time.js';
 import { cryptoCeiling } from './bench/crypto-ceiling.js';
+import { sdkTable, sdkVerification } from './bench/sdk-verify.js';
 import { measure, type LoadFigures, type LoadOptions } from './bench/load.js';
 import { startPortcullis, type PortcullisOptions, type RunningPortcullis, type Target } from './bench/portcullis.js';
 import { formatSummary, monotonicMicros, readProfile, summarise } from './bench/profile-summary.js';
@@ -152,6 +154,8 @@ async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<vo
 async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   log('crypto ceiling: sealing and opening in-process ...');
   const crypto = await cryptoCeiling(CRYPTO_SECONDS, CONNECTIONS);
+  log('SDK: local verification against the crypto ceiling ...');
+  const sdk = await sdkVerification(CRYPTO_SECONDS, CONNECTIONS); // issue 5
   const modes: PortcullisOptions[] = [{}];
   if (process.env.DATABASE_URL) modes.push({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
   const issuers: RunningPortcullis[] = [];
@@ -173,6 +177,7 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
     ]);
     log(`\n${httpTable(comparisons)}\n`);
     log(cryptoTable(crypto, [...portcullis, bare].map((p) => median(p.issuance))));
+    log(`\n${sdkTable(sdk)}`);
   } finally {
     for (const child of children) await child.stop();
   }

@@ -1,6 +1,7 @@
 // Checks what `npm test` needs before jest starts, and says clearly what is missing:
-// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests).
+// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests), and openssl.
 // Override with TEST_DATABASE_URL / TEST_REDIS_URL.
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 
 const needs = [
@@ -23,5 +24,10 @@ for (const need of needs) {
     missing++;
     console.error(`npm test needs ${need.name} at ${need.url} (cluster-mode tests). Start it with: ${need.start}`);
   }
+}
+// The mTLS tests make a throw-away CA and certificates with the openssl CLI (issue 5).
+if (spawnSync('openssl', ['version']).status !== 0) {
+  missing++;
+  console.error('npm test needs the openssl command (mTLS tests generate certificates with it). Install it with: apt-get install -y openssl');
 }
 process.exit(missing ? 1 : 0);

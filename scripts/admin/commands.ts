@@ -12,6 +12,7 @@ import { authzCommands } from './authz.js';
 import { forgetSubject } from '../../src/authz/index.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
+import { bindingFromArgs, bindingOptions } from './binding.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -20,14 +21,14 @@ export type { AdminContext, Command };
 export const commands: Record<string, Command> = {
   'client add': {
     async run(ctx, args) {
-      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true } });
-      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience) };
+      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, ...bindingOptions });
+      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience), binding: bindingFromArgs(values) };
       const secret = values['secret-stdin'] ? await readStdin() : undefined;
       const problem = clientProblem({ ...input, secret });
       if (problem) throw new UsageError(problem);
       const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
       out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'})`);
-      if (!secret) out(`client_secret (shown once, store it now): ${shown}`);
+      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
     },
   },
   'client list': {

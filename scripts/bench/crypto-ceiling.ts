@@ -60,7 +60,7 @@ async function rate(seconds: number, lanes: number, step: (n: number) => Promise
  * time the rate is bound by hand-off latency, with many in flight by CPU. Both are
  * reported, with the CPU per operation (main thread + threadpool).
  */
-async function figures(seconds: number, inFlight: number, step: (n: number) => Promise<unknown>): Promise<OpFigures> {
+export async function figures(seconds: number, inFlight: number, step: (n: number) => Promise<unknown>): Promise<OpFigures> {
   await rate(0.5, inFlight, step); // warm-up (JIT)
   const sequential = await rate(seconds / 2, 1, step);
   const concurrent = await rate(seconds / 2, inFlight, step);

@@ -23,6 +23,13 @@ export interface Config {
   maxTokenLength: number;
   openCacheSize: number;
   subjectCacheTtl: number;
+  // sender-constrained tokens (issue 5)
+  dpopNonce: 'public' | 'always' | 'never';
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
+  tlsClientCaFile?: string;
+  mtlsCertHeader?: string;
+  trustedProxies: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -49,7 +56,7 @@ export function loadConfig(env: Env = process.env): Config {
 
 function assemble(v: Record<string, unknown>): Config {
   const port = v.PORT as number;
-  const issuer = ((v.ISSUER as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const issuer = ((v.ISSUER as string | undefined) ?? `${v.TLS_CERT_FILE ? 'https' : 'http'}://localhost:${port}`).replace(/\/$/, '');
   const databaseUrl = v.DATABASE_URL as string | undefined;
   if (databaseUrl && !v.PORTCULLIS_KEK) {
     throw new ConfigError('PORTCULLIS_KEK', 'is required in cluster mode (DATABASE_URL is set)');
@@ -75,5 +82,20 @@ function assemble(v: Record<string, unknown>): Config {
     maxTokenLength: v.MAX_TOKEN_LENGTH as number,
     openCacheSize: v.OPEN_CACHE_SIZE as number,
     subjectCacheTtl: v.SUBJECT_CACHE_TTL as number,
+    ...bindingSettings(v),
+  };
+}
+
+/** Sender-constrained token settings (issue 5); TLS files come as a pair. */
+function bindingSettings(v: Record<string, unknown>): Pick<Config, 'dpopNonce' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsClientCaFile' | 'mtlsCertHeader' | 'trustedProxies'> {
+  if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) throw new ConfigError(v.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  if (v.MTLS_CERT_HEADER && !(v.TRUSTED_PROXIES as string[] | undefined)?.length) throw new ConfigError('TRUSTED_PROXIES', 'is required when MTLS_CERT_HEADER is set');
+  return {
+    dpopNonce: v.DPOP_NONCE as Config['dpopNonce'],
+    tlsCertFile: v.TLS_CERT_FILE as string | undefined,
+    tlsKeyFile: v.TLS_KEY_FILE as string | undefined,
+    tlsClientCaFile: v.TLS_CLIENT_CA_FILE as string | undefined,
+    mtlsCertHeader: v.MTLS_CERT_HEADER as string | undefined,
+    trustedProxies: (v.TRUSTED_PROXIES as string[] | undefined) ?? [],
   };
 }

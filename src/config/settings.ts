@@ -4,6 +4,7 @@
  * (`npm run admin -- config table`).
  */
 import { z } from 'zod';
+import { isIP } from 'node:net';
 import { parseDuration } from './duration.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -16,6 +17,13 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
+/** An IPv4/IPv6 address, optionally with a /prefix length (TRUSTED_PROXIES). */
+function isCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address);
+  if (!family || extra !== undefined) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 export interface Setting {
   env: string;
@@ -44,4 +52,11 @@ export const settings = [
   { env: 'MAX_TOKEN_LENGTH', default: '8192', description: 'Longest token accepted anywhere; longer input is refused before any crypto.', schema: positiveInt },
   { env: 'OPEN_CACHE_SIZE', default: '50000', description: 'Verified-token cache entries (signature and decryption results; revocation is still checked every time).', schema: positiveInt },
   { env: 'SUBJECT_CACHE_TTL', default: '1s', description: 'How long issuance may reuse a subject\'s key generation (introspection always reads it fresh).', schema: seconds },
+  // --- sender-constrained tokens (issue 5: DPoP, mTLS) ---
+  { env: 'DPOP_NONCE', default: 'public', description: 'When /token requires a server-issued DPoP nonce (RFC 9449 §8): `public` (public clients only), `always` or `never`.', schema: z.enum(['public', 'always', 'never']) },
+  { env: 'TLS_CERT_FILE', description: 'PEM certificate (chain) file: when set with TLS_KEY_FILE, the issuer serves HTTPS itself (and ISSUER defaults to https://localhost:$PORT).', schema: z.string().min(1).optional() },
+  { env: 'TLS_KEY_FILE', description: 'PEM private key file of TLS_CERT_FILE.', schema: z.string().min(1).optional() },
+  { env: 'TLS_CLIENT_CA_FILE', description: 'PEM CA certificate(s) for client certificates (RFC 8705 `tls_client_auth`). With HTTPS on, client certificates are requested (optional); self-signed ones are accepted only for `self_signed_tls_client_auth`.', schema: z.string().min(1).optional() },
+  { env: 'MTLS_CERT_HEADER', description: 'Behind a TLS-terminating proxy: header carrying the client certificate as URL-encoded PEM (e.g. `x-ssl-client-cert`). Believed only from TRUSTED_PROXIES.', schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name').transform((v) => v.toLowerCase()).optional() },
+  { env: 'TRUSTED_PROXIES', description: 'Comma-separated addresses or CIDR blocks of proxies allowed to set MTLS_CERT_HEADER; the header from any other address is ignored and logged.', schema: z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)).refine((list) => list.every(isCidr), 'must be IP addresses or CIDR blocks separated by commas').optional() },
 ] as const satisfies readonly Setting[];

@@ -10,3 +10,4 @@ export type { FastIntrospectionDeps } from './fast-introspection.js';
 export { createTtlCache } from './ttl-cache.js';
 export { createAuthzConfiguration } from './authz-config.js';
 export type { AuthzConfigDeps } from './authz-config.js';
+export type { BindingDeps } from './binding-features.js';

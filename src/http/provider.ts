@@ -11,12 +11,15 @@ import { createOidcAdapter, type OidcAdapter, type OidcAdapterClass } from '../s
 import { findResource, type ResourceServerRecord } from '../registry/index.js';
 import { createTtlCache } from './ttl-cache.js';
 import { createAuthzConfiguration } from './authz-config.js';
+import { bindingFeatures, withBindingCheck, CLIENT_AUTH_METHODS, type BindingDeps } from './binding-features.js';
 
 export interface ProviderDeps {
   config: Config;
   db: Database;
   signingJwk: Record<string, unknown>;
   cookieKeys: string[];
+  /** DPoP and mTLS (issue 5), see binding-features.ts */
+  binding: BindingDeps;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -61,6 +64,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     cookies: { keys: deps.cookieKeys },
     routes: { introspection: '/introspect', revocation: '/revoke', jwks: '/jwks' },
     scopes: ['openid', 'offline_access'],
+    clientAuthMethods: CLIENT_AUTH_METHODS as never, // issue 5: adds RFC 8705 TLS client auth
     responseTypes: ['code'],
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
     extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
@@ -71,7 +75,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: allowedFor(resources) as never },
+      introspection: { enabled: true, allowedPolicy: withBindingCheck(allowedFor(resources), deps.binding) as never }, // issue 5: presented-proof check
+      ...(bindingFeatures(deps.binding) as object), // issue 5: dPoP, mTLS
       revocation: { enabled: true, allowedPolicy: allowedFor(resources) as never },
       jwtIntrospection: { enabled: true },
       resourceIndicators: {

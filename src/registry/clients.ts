@@ -7,6 +7,7 @@
  */
 import type { Database } from '../storage/index.js';
 import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
+import { bindingMetadata, bindingProblem, usesSecret, type ClientBinding } from './client-binding.js';
 
 export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 
@@ -17,6 +18,8 @@ export interface ClientInput {
   scopes: string[];
   audiences: string[];
   redirectUris?: string[];
+  /** TLS client authentication and token binding (issue 5) */
+  binding?: ClientBinding;
 }
 
 export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; createdAt: Date }
@@ -29,23 +32,24 @@ export function clientProblem(input: ClientInput): string | undefined {
   if (input.secret !== undefined && input.secret.length < MIN_SECRET_LENGTH) return `secret must be at least ${MIN_SECRET_LENGTH} characters`;
   if (input.scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))) return 'scopes must be RFC 6749 scope tokens separated by spaces';
   for (const aud of input.audiences) if (!isAbsoluteUrl(aud)) return `audience ${aud} must be an absolute URI`;
-  return undefined;
+  return bindingProblem(input.binding);
 }
 
-/** Registers (or replaces) a client; returns the clear secret, shown once. */
+/** Registers (or replaces) a client; returns the clear secret, shown once ('' for TLS client authentication). */
 export async function addClient(db: Database, pepper: Uint8Array, input: ClientInput): Promise<string> {
   const problem = clientProblem(input);
   if (problem) throw new TypeError(problem);
-  const secret = input.secret ?? generateClientSecret();
+  const secret = usesSecret(input.binding) ? input.secret ?? generateClientSecret() : '';
   const metadata = {
     client_id: input.id,
-    client_secret: hashClientSecret(pepper, secret),
+    ...(secret ? { client_secret: hashClientSecret(pepper, secret) } : {}),
     grant_types: input.grants,
     response_types: input.grants.includes('authorization_code') ? ['code'] : [],
     redirect_uris: input.redirectUris ?? [],
     token_endpoint_auth_method: 'client_secret_basic',
     portcullis_scopes: input.scopes.join(' '),
     portcullis_audiences: input.audiences,
+    ...bindingMetadata(input.binding),
   };
   await db.prisma.client.upsert({ where: { id: input.id }, create: { id: input.id, metadata }, update: { metadata } });
   return secret;

@@ -3,7 +3,7 @@
  * services and the HTTP listener. main.ts calls this; so do tests and the benchmark.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
@@ -12,6 +12,7 @@ import { findClient, findResource } from '../registry/index.js';
 import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
+import { createBindingDeps, createListener } from './binding.js';
 
 export interface Issuer { url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger; close(): Promise<void> }
 
@@ -38,8 +39,9 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       revoked: () => metrics.revocations.inc(),
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
+    const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
     const holder = createProviderHolder(keys, (signingJwk) => {
-      const provider = createProvider({ config, db, signingJwk, cookieKeys });
+      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding });
       bridgeProvider(provider, tokens, clientPepper, hooks);
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
@@ -51,13 +53,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
     const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast });
-    const server = createServer(app.callback());
+    const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log,
+      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         keys.close();
