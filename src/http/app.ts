@@ -9,11 +9,13 @@ import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
 import type { Database } from '../storage/index.js';
+import { interactionRoutes } from '../interactions/index.js';
+import type { UserService } from '../users/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
 
-export interface AppDeps { log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState> }
+export interface AppDeps { log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>; users: UserService; csrfKey: Uint8Array }
 export interface RequestState { tokenResult?: 'active' | 'inactive' }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -24,6 +26,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
+  app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
   app.use(tokenShield(['/introspect', '/revoke']));
   app.use(async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3
@@ -50,8 +53,10 @@ function requestLog({ log, metrics, requests }: AppDeps) {
   };
 }
 
-const KNOWN = new Set(['/token', '/introspect', '/revoke', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']);
+const KNOWN = new Set(['/token', '/introspect', '/revoke', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth', '/session/end', '/session/end/confirm', '/session/end/success']);
 function routeLabel(path: string): string {
+  if (path.startsWith('/interaction/')) return '/interaction';
+  if (path.startsWith('/auth/')) return '/auth/resume';
   return KNOWN.has(path) ? path : 'other';
 }
 

@@ -9,6 +9,8 @@ import type { Config } from '../config/index.js';
 import type { Database } from '../storage/index.js';
 import { createOidcAdapter, type OidcAdapter, type OidcAdapterClass } from '../storage/index.js';
 import { findResource, type ResourceServerRecord } from '../registry/index.js';
+import { logoutFeature, userProviderOptions } from '../interactions/index.js';
+import type { UserService } from '../users/index.js';
 import { createTtlCache } from './ttl-cache.js';
 
 export interface ProviderDeps {
@@ -16,6 +18,7 @@ export interface ProviderDeps {
   db: Database;
   signingJwk: Record<string, unknown>;
   cookieKeys: string[];
+  users: UserService;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -55,11 +58,13 @@ export function createProvider(deps: ProviderDeps): Provider {
   const Adapter = withCachedClients(createOidcAdapter(db.prisma));
 
   const configuration: Configuration = {
+    ...userProviderOptions(deps.users),
     adapter: Adapter as never,
     jwks: { keys: [deps.signingJwk as never] },
     cookies: { keys: deps.cookieKeys },
     routes: { introspection: '/introspect', revocation: '/revoke', jwks: '/jwks' },
     scopes: ['openid', 'offline_access'],
+    claims: { openid: ['sub'], acr: null, amr: null, auth_time: null, sid: null },
     responseTypes: ['code'],
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
     extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
@@ -69,6 +74,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      rpInitiatedLogout: logoutFeature as never,
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: allowedFor(resources) as never },
       revocation: { enabled: true, allowedPolicy: allowedFor(resources) as never },

@@ -1,2 +1,2 @@
-export { createRevocationService } from './service.js';
+export { createRevocationService, grantKey, sessionKey } from './service.js';
 export type { RevocationService, TokenState } from './service.js';

@@ -1,5 +1,10 @@
 /**
- * Revocation state: revoked token ids and subject key generations. Introspection
+ * Revocation state: revoked token ids, revoked grants and sessions, and subject key
+ * generations. Access tokens are never stored, so revoking a grant (refresh token
+ * reuse, code replay, logout, `user revoke`) or ending a session is recorded here as
+ * a row keyed `grant:<gid>` or `session:<sid>` in the same table as revoked jtis
+ * (oidc-provider's ids contain no colon, so the keys never collide); the token's
+ * gid and sid private claims are checked in the same single query. Introspection
  * reads it fresh on every call (one indexed query), so a revocation written by any
  * process is seen by every process at once; only issuance may reuse a generation for
  * up to SUBJECT_CACHE_TTL (a token minted with a stale generation is born dead).
@@ -15,13 +20,21 @@ export interface RevocationService {
   bumpSubject(handle: string): Promise<number>;
   /** The generation to seal new tokens under (briefly cached). */
   generationForIssuance(handle: string): Promise<number>;
-  /** Current state of a token, read fresh. */
-  state(jti: string, handle: string, generation: number): Promise<TokenState>;
+  /** Marks every token of a grant revoked until `expiresAt`. Idempotent. */
+  revokeGrant(grantId: string, expiresAt: Date): Promise<void>;
+  /** Marks every token of a session revoked until `expiresAt`. Idempotent. */
+  revokeSession(sid: string, expiresAt: Date): Promise<void>;
+  /** Current state of a token (and of its grant and session, if any), read fresh in one query. */
+  state(jti: string, handle: string, generation: number, bound?: { gid?: string; sid?: string }): Promise<TokenState>;
   /** Deletes revocations whose tokens have expired anyway. */
   purgeExpired(now: Date): Promise<number>;
 }
 
-const STATE_SQL = `SELECT EXISTS (SELECT 1 FROM "Revocation" WHERE jti = $1) AS revoked,
+/** Revocation keys of a grant and a session, beside plain jtis. */
+export const grantKey = (gid: string): string => `grant:${gid}`;
+export const sessionKey = (sid: string): string => `session:${sid}`;
+
+const STATE_SQL = `SELECT EXISTS (SELECT 1 FROM "Revocation" WHERE jti = ANY($1::text[])) AS revoked,
   COALESCE((SELECT generation FROM "SubjectKey" WHERE handle = $2), 0) AS generation`;
 
 /** Creates the revocation service over the shared database. */
@@ -37,6 +50,12 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
   return {
     async revokeToken(jti, expiresAt) {
       await db.prisma.revocation.createMany({ data: [{ jti, expiresAt }], skipDuplicates: true });
+    },
+    async revokeGrant(grantId, expiresAt) {
+      await db.prisma.revocation.createMany({ data: [{ jti: grantKey(grantId), expiresAt }], skipDuplicates: true });
+    },
+    async revokeSession(sid, expiresAt) {
+      await db.prisma.revocation.createMany({ data: [{ jti: sessionKey(sid), expiresAt }], skipDuplicates: true });
     },
     async bumpSubject(handle) {
       const row = await db.prisma.subjectKey.upsert({
@@ -54,8 +73,11 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       cache.set(handle, { generation, until: now() + opts.subjectCacheTtlSec * 1000 });
       return generation;
     },
-    async state(jti, handle, generation) {
-      const { rows } = await db.pool.query({ ...stateQuery, values: [jti, handle] });
+    async state(jti, handle, generation, bound = {}) {
+      const keys = [jti];
+      if (typeof bound.gid === 'string') keys.push(grantKey(bound.gid));
+      if (typeof bound.sid === 'string') keys.push(sessionKey(bound.sid));
+      const { rows } = await db.pool.query({ ...stateQuery, values: [keys, handle] });
       if (rows[0].revoked) return 'revoked';
       return Number(rows[0].generation) === generation ? 'active' : 'stale-generation';
     },

@@ -9,7 +9,9 @@ import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
 import { createApp, createMetrics, createProvider, createProviderHolder, bridgeProvider, type RequestState } from '../http/index.js';
 import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
+import { longestTokenTtl } from '../registry/index.js';
 import { createRevocationService } from '../revocation/index.js';
+import { createUserService } from '../users/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 
 export interface Issuer { url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger; close(): Promise<void> }
@@ -21,13 +23,15 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
-    const [handlePepper, clientPepper, cookieSecret] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret, csrfKey] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie', 'csrf'].map((name) => deploymentSecret(db, kek, name)),
     );
+    const users = createUserService({ db, kek, issuer: config.issuer });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
     const tokens = createTokenService({
       issuer: config.issuer, keys, revocation, handlePepper, clockTolerance: config.clockTolerance,
       maxTokenLength: config.maxTokenLength, openCacheSize: config.openCacheSize, algorithms: ['ES256', 'EdDSA', 'PS256'],
+      longestTtl: () => longestTokenTtl(db, config.accessTokenTtl),
     });
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
@@ -38,13 +42,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const holder = createProviderHolder(keys, (signingJwk) => {
-      const provider = createProvider({ config, db, signingJwk, cookieKeys });
+      const provider = createProvider({ config, db, signingJwk, cookieKeys, users });
       bridgeProvider(provider, tokens, clientPepper, hooks);
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests });
+    const app = createApp({ log, db, keys, metrics, holder, requests, users, csrfKey });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
