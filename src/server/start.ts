@@ -23,9 +23,10 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
-    const [handlePepper, clientPepper, cookieSecret, csrfKey] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie', 'csrf'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie'].map((name) => deploymentSecret(db, kek, name)),
     );
+    const csrfKey = await deploymentSecret(db, kek, 'csrf');
     const users = createUserService({ db, kek, issuer: config.issuer });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
     const tokens = createTokenService({
