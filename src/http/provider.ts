@@ -64,7 +64,8 @@ export function createProvider(deps: ProviderDeps): Provider {
     cookies: { keys: deps.cookieKeys },
     routes: { introspection: '/introspect', revocation: '/revoke', jwks: '/jwks' },
     scopes: ['openid', 'offline_access'],
-    claims: { openid: ['sub'], acr: null, amr: null, auth_time: null, sid: null },
+    // acr, amr and auth_time in every ID token (OIDC Core §2), not only when requested.
+    claims: { openid: ['sub', 'acr', 'amr', 'auth_time'], sid: null },
     responseTypes: ['code'],
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
     extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
@@ -96,6 +97,11 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
     },
     ttl: {
+      Interaction: 600,
+      Session: 14 * 86_400,
+      Grant: 14 * 86_400,
+      RefreshToken: 14 * 86_400,
+      IdToken: 3600,
       ClientCredentials: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
       AccessToken: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
     },

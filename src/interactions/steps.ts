@@ -32,8 +32,10 @@ async function savePending(deps: StepDeps, i: Interaction, pending: Pending | un
   await i.save(Math.max(1, (i.exp ?? 0) - epoch(deps)));
 }
 
-async function finish(deps: StepDeps, ctx: Context, result: Record<string, unknown>): Promise<void> {
-  const to = await deps.provider().interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+// Consent keeps the login of the previous interaction (mergeWithLastSubmission), so
+// max_age=0 or acr_values checks see this request's fresh login and do not loop.
+async function finish(deps: StepDeps, ctx: Context, result: Record<string, unknown>, merge = false): Promise<void> {
+  const to = await deps.provider().interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
   ctx.redirect(to);
   ctx.status = 303;
 }
@@ -103,7 +105,7 @@ export async function consent(deps: StepDeps, ctx: Context, i: Interaction): Pro
   if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
   for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
   const grantId = await grant.save();
-  return finish(deps, ctx, { consent: { grantId } });
+  return finish(deps, ctx, { consent: { grantId } }, true);
 }
 
 /** POST abort: the user said no (RFC 6749 §4.1.2.1 access_denied). */
