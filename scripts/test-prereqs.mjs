@@ -1,6 +1,8 @@
 // Checks what `npm test` needs before jest starts, and says clearly what is missing:
-// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests).
+// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests), and
+// Chromium at /usr/bin/chromium (browser sign-in tests).
 // Override with TEST_DATABASE_URL / TEST_REDIS_URL.
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 const needs = [
@@ -23,5 +25,9 @@ for (const need of needs) {
     missing++;
     console.error(`npm test needs ${need.name} at ${need.url} (cluster-mode tests). Start it with: ${need.start}`);
   }
+}
+if (!existsSync('/usr/bin/chromium')) {
+  missing++;
+  console.error('npm test needs Chromium at /usr/bin/chromium (browser sign-in tests). Install it with: apt-get install -y chromium');
 }
 process.exit(missing ? 1 : 0);
