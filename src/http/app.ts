@@ -4,7 +4,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import Koa, { type Context, type Next } from 'koa';
+import Koa, { type Context, type Middleware, type Next } from 'koa';
 import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
@@ -15,8 +15,15 @@ import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
 
-export interface AppDeps { log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>; users: UserService; csrfKey: Uint8Array }
-export interface RequestState { tokenResult?: 'active' | 'inactive' }
+export interface AppDeps {
+  log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
+  /** answers the common introspection without oidc-provider (fast-introspection.ts) */
+  fastIntrospection?: Middleware;
+  users: UserService;
+  /** key of the interaction pages' CSRF tokens */
+  csrfKey: Uint8Array;
+}
+export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -28,6 +35,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(routes(deps));
   app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
   app.use(tokenShield(['/introspect', '/revoke']));
+  if (deps.fastIntrospection) app.use(deps.fastIntrospection);
   app.use(async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3
     ctx.respond = false;
@@ -47,7 +55,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
     await requests.run(state, next);
     const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult });
+    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult, path: state.fast ? 'fast' : 'provider' });
     metrics.requests.observe({ route: routeLabel(ctx.path), status: String(status) }, seconds);
     log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
   };

@@ -1,15 +1,16 @@
 /**
  * Revocation state: revoked token ids, revoked grants and sessions, and subject key
  * generations. Access tokens are never stored, so revoking a grant (refresh token
- * reuse, code replay, logout, `user revoke`) or ending a session is recorded here as
- * a row keyed `grant:<gid>` or `session:<sid>` in the same table as revoked jtis
- * (oidc-provider's ids contain no colon, so the keys never collide); the token's
- * gid and sid private claims are checked in the same single query. Introspection
- * reads it fresh on every call (one indexed query), so a revocation written by any
- * process is seen by every process at once; only issuance may reuse a generation for
- * up to SUBJECT_CACHE_TTL (a token minted with a stale generation is born dead).
+ * reuse, code replay, logout, `user revoke`) or ending a session is recorded as a row
+ * keyed `grant:<gid>` or `session:<sid>` in the same table as revoked jtis
+ * (oidc-provider's ids contain no colon, so the keys never collide). Every state check
+ * goes through the mirror (mirror.ts), which is brought up to date before it answers,
+ * so a revocation written by any process is seen by every process at once, and the
+ * token's gid and sid cost no extra round trip; only issuance may reuse a generation
+ * for up to SUBJECT_CACHE_TTL (a token minted with a stale generation is born dead).
  */
 import type { Database } from '../storage/index.js';
+import { createRevocationMirror } from './mirror.js';
 
 export type TokenState = 'active' | 'revoked' | 'stale-generation';
 
@@ -24,7 +25,7 @@ export interface RevocationService {
   revokeGrant(grantId: string, expiresAt: Date): Promise<void>;
   /** Marks every token of a session revoked until `expiresAt`. Idempotent. */
   revokeSession(sid: string, expiresAt: Date): Promise<void>;
-  /** Current state of a token (and of its grant and session, if any), read fresh in one query. */
+  /** Current state of a token (and of its grant and session, if any), from the freshly synced mirror. */
   state(jti: string, handle: string, generation: number, bound?: { gid?: string; sid?: string }): Promise<TokenState>;
   /** Deletes revocations whose tokens have expired anyway. */
   purgeExpired(now: Date): Promise<number>;
@@ -34,18 +35,12 @@ export interface RevocationService {
 export const grantKey = (gid: string): string => `grant:${gid}`;
 export const sessionKey = (sid: string): string => `session:${sid}`;
 
-const STATE_SQL = `SELECT EXISTS (SELECT 1 FROM "Revocation" WHERE jti = ANY($1::text[])) AS revoked,
-  COALESCE((SELECT generation FROM "SubjectKey" WHERE handle = $2), 0) AS generation`;
-
 /** Creates the revocation service over the shared database. */
 export function createRevocationService(opts: { db: Database; subjectCacheTtlSec: number; now?: () => number }): RevocationService {
   const { db } = opts;
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { generation: number; until: number }>();
-  // A named (prepared) statement only in cluster mode: the embedded PGlite serves every
-  // pool connection from one backend session, so a second connection preparing the same
-  // name fails with 42P05 "prepared statement already exists".
-  const stateQuery = db.mode === 'cluster' ? { name: 'pc-token-state', text: STATE_SQL } : { text: STATE_SQL };
+  const mirror = createRevocationMirror({ db, now });
 
   return {
     async revokeToken(jti, expiresAt) {
@@ -74,12 +69,12 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       return generation;
     },
     async state(jti, handle, generation, bound = {}) {
+      await mirror.fresh();
       const keys = [jti];
       if (typeof bound.gid === 'string') keys.push(grantKey(bound.gid));
       if (typeof bound.sid === 'string') keys.push(sessionKey(bound.sid));
-      const { rows } = await db.pool.query({ ...stateQuery, values: [keys, handle] });
-      if (rows[0].revoked) return 'revoked';
-      return Number(rows[0].generation) === generation ? 'active' : 'stale-generation';
+      if (keys.some((k) => mirror.isRevoked(k))) return 'revoked';
+      return mirror.generation(handle) === generation ? 'active' : 'stale-generation';
     },
     async purgeExpired(at) {
       const { count } = await db.prisma.revocation.deleteMany({ where: { expiresAt: { lte: at } } });

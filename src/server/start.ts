@@ -7,9 +7,9 @@ import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
-import { createApp, createMetrics, createProvider, createProviderHolder, bridgeProvider, type RequestState } from '../http/index.js';
+import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState } from '../http/index.js';
+import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
 import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
-import { longestTokenTtl } from '../registry/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { createUserService } from '../users/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
@@ -49,7 +49,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests, users, csrfKey });
+    const fast = fastIntrospection({
+      issuer: config.issuer, tokens, clientPepper, requests,
+      client: createTtlCache((id) => findClient(db, id), 1000),
+      resource: createTtlCache((aud) => findResource(db, aud), 1000),
+    });
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
