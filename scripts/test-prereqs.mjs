@@ -1,7 +1,9 @@
 // Checks what `npm test` needs before jest starts, and says clearly what is missing:
-// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests), and openssl.
+// PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests), openssl
+// (mTLS tests) and Chromium at /usr/bin/chromium (browser sign-in tests).
 // Override with TEST_DATABASE_URL / TEST_REDIS_URL.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import net from 'node:net';
 
 const needs = [
@@ -25,9 +27,13 @@ for (const need of needs) {
     console.error(`npm test needs ${need.name} at ${need.url} (cluster-mode tests). Start it with: ${need.start}`);
   }
 }
-// The mTLS tests make a throw-away CA and certificates with the openssl CLI (issue 5).
+// The mTLS tests make a throw-away CA and certificates with the openssl CLI.
 if (spawnSync('openssl', ['version']).status !== 0) {
   missing++;
   console.error('npm test needs the openssl command (mTLS tests generate certificates with it). Install it with: apt-get install -y openssl');
+}
+if (!existsSync('/usr/bin/chromium')) {
+  missing++;
+  console.error('npm test needs Chromium at /usr/bin/chromium (browser sign-in tests). Install it with: apt-get install -y chromium');
 }
 process.exit(missing ? 1 : 0);

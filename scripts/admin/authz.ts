@@ -10,6 +10,7 @@ import {
   addRole, assignRole, grantToRole, listRoles, permissionsProblem, removeRole, revokeFromRole,
   roleNameProblem, subjectProblem, unassignRole, type Subject, type SubjectKind,
 } from '../../src/authz/index.js';
+import { createUserService } from '../../src/users/index.js';
 import { list, options, required, UsageError } from './args.js';
 import { out, type Command } from './command.js';
 
@@ -34,6 +35,11 @@ function assignment(kind: SubjectKind, assign: boolean): Command {
     async run(ctx, args) {
       const { values } = options(args, { [kind]: { type: 'string' }, role: { type: 'string' } });
       const subject: Subject = { kind, id: required(values, kind) };
+      if (kind === 'user') { // by username or id; the role is held by the stable user id
+        const user = await createUserService({ db: ctx.db, kek: ctx.kek, issuer: ctx.config.issuer }).find(subject.id);
+        if (!user) throw new UsageError(`no user ${subject.id}`);
+        subject.id = user.id;
+      }
       const problem = subjectProblem(subject);
       if (problem) throw new UsageError(problem);
       const role = roleName(values, 'role');

@@ -13,6 +13,7 @@ import { forgetSubject } from '../../src/authz/index.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 import { bindingFromArgs, bindingOptions } from './binding.js';
+import { userCommands } from './users.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -21,14 +22,16 @@ export type { AdminContext, Command };
 export const commands: Record<string, Command> = {
   'client add': {
     async run(ctx, args) {
-      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, ...bindingOptions });
-      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience), binding: bindingFromArgs(values) };
+      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, ...bindingOptions });
+      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
+        redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values) };
       const secret = values['secret-stdin'] ? await readStdin() : undefined;
       const problem = clientProblem({ ...input, secret });
       if (problem) throw new UsageError(problem);
       const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
       out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'})`);
       if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
+      if (input.public) out('public client: no secret; PKCE (S256) is required');
     },
   },
   'client list': {
@@ -116,6 +119,7 @@ export const commands: Record<string, Command> = {
       out('database schema is up to date');
     },
   },
+  ...userCommands,
   'config table': {
     needsDatabase: false,
     async run() {

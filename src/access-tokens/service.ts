@@ -17,6 +17,10 @@ export interface TokenService {
   open(token: string): Promise<OpenedToken | undefined>;
   /** Revokes one token until its expiry. */
   revoke(jti: string, exp: number): Promise<void>;
+  /** Revokes every access token of a grant (they are not stored, so this is recorded until they would expire). */
+  revokeGrant(grantId: string): Promise<void>;
+  /** Revokes every access token minted in a session (sid claim). */
+  revokeSession(sid: string): Promise<void>;
   /** Bumps the subject's generation: all its tokens stop opening. */
   revokeSubject(sub: string): Promise<number>;
   /** The pseudonymous handle of a subject. */
@@ -32,6 +36,8 @@ interface Options {
   maxTokenLength: number;
   openCacheSize: number;
   algorithms: string[];
+  /** Longest access token lifetime any audience allows (seconds): how long a grant revocation must be kept. */
+  longestTtl?: () => Promise<number>;
 }
 
 /** Creates the token service. */
@@ -68,6 +74,11 @@ export function createTokenService(opts: Options): TokenService {
     return (await opts.keys.master(context.aud, context.msv)) !== undefined;
   }
 
+  async function keepUntil(): Promise<Date> {
+    const ttl = await (opts.longestTtl?.() ?? Promise.resolve(86_400));
+    return new Date(Date.now() + (ttl + opts.clockTolerance) * 1000);
+  }
+
   return {
     handleOf,
     async issue(claims) {
@@ -89,10 +100,13 @@ export function createTokenService(opts: Options): TokenService {
       }
       if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
       if (!(await stillOpenable(opened))) return undefined;
-      const state = await opts.revocation.state(opened.claims.jti, opened.context.sh, opened.context.gen);
+      const { jti, gid, sid } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
+      const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
       return state === 'active' ? opened : undefined;
     },
     revoke: (jti, exp) => opts.revocation.revokeToken(jti, new Date((exp + opts.clockTolerance) * 1000)),
+    revokeGrant: async (grantId) => opts.revocation.revokeGrant(grantId, await keepUntil()),
+    revokeSession: async (sid) => opts.revocation.revokeSession(sid, await keepUntil()),
     revokeSubject: (sub) => opts.revocation.bumpSubject(handleOf(sub)),
   };
 }

@@ -9,6 +9,8 @@ import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
 import type { Database } from '../storage/index.js';
+import { interactionRoutes } from '../interactions/index.js';
+import type { UserService } from '../users/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
@@ -17,6 +19,9 @@ export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
   /** answers the common introspection without oidc-provider (fast-introspection.ts) */
   fastIntrospection?: Middleware;
+  users: UserService;
+  /** key of the interaction pages' CSRF tokens */
+  csrfKey: Uint8Array;
 }
 export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean }
 
@@ -28,6 +33,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
+  app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
   app.use(tokenShield(['/introspect', '/revoke']));
   if (deps.fastIntrospection) app.use(deps.fastIntrospection);
   app.use(async (ctx) => {
@@ -55,8 +61,10 @@ function requestLog({ log, metrics, requests }: AppDeps) {
   };
 }
 
-const KNOWN = new Set(['/token', '/introspect', '/revoke', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']);
+const KNOWN = new Set(['/token', '/introspect', '/revoke', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth', '/session/end', '/session/end/confirm', '/session/end/success']);
 function routeLabel(path: string): string {
+  if (path.startsWith('/interaction/')) return '/interaction';
+  if (path.startsWith('/auth/')) return '/auth/resume';
   return KNOWN.has(path) ? path : 'other';
 }
 

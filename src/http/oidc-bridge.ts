@@ -12,6 +12,9 @@
  *     and rebuilds the model, so introspection and revocation work on it;
  *   - prototype.destroy: records a revocation instead of deleting a row;
  * and Client.prototype.compareClientSecret, because secrets are stored hashed.
+ * Because access tokens are not stored, removing a grant (AccessToken.revokeByGrantId:
+ * refresh token reuse, code replay, logout) or destroying a session (logout) is
+ * recorded as a grant or session revocation that `open` checks.
  *
  * oidc-provider refuses JWT-shaped tokens at /introspect and /revoke
  * (reject_structured_tokens). The shield below prefixes a dot-containing `token`
@@ -73,8 +76,34 @@ export function bridgeProvider(provider: Provider, tokens: TokenService, clientP
       hooks.revoked();
     };
   }
+  revokeWithGrants(p, tokens);
   p.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: unknown) {
     return verifyClientSecret(clientPepper, this.clientSecret, actual);
+  };
+}
+
+type Authorizations = Record<string, { grantId?: string; sid?: string }>;
+
+function revokeWithGrants(p: Record<string, Model>, tokens: TokenService): void {
+  const AccessToken = p.AccessToken as unknown as { revokeByGrantId(gid: string): Promise<void> };
+  const base = AccessToken.revokeByGrantId.bind(AccessToken);
+  AccessToken.revokeByGrantId = async (grantId: string) => {
+    await tokens.revokeGrant(grantId);
+    await base(grantId);
+  };
+  // RP-initiated logout (logout=yes) destroys the session: every token of every
+  // grant in it stops, offline_access ones included, and their refresh tokens go too.
+  const grantRows = (p.RefreshToken as unknown as { adapter: { revokeByGrantId(g: string): Promise<void> } }).adapter;
+  const grants = (p.Grant as unknown as { adapter: { destroy(g: string): Promise<void> } }).adapter;
+  const destroy = p.Session.prototype.destroy as (this: unknown) => Promise<void>;
+  p.Session.prototype.destroy = async function (this: { authorizations?: Authorizations }) {
+    for (const { grantId, sid } of Object.values(this.authorizations ?? {})) {
+      if (sid) await tokens.revokeSession(sid);
+      if (!grantId) continue;
+      await tokens.revokeGrant(grantId);
+      await Promise.all([grantRows.revokeByGrantId(grantId), grants.destroy(grantId)]);
+    }
+    return destroy.call(this);
   };
 }
 

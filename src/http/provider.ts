@@ -9,6 +9,8 @@ import type { Config } from '../config/index.js';
 import type { Database } from '../storage/index.js';
 import { createOidcAdapter, type OidcAdapter, type OidcAdapterClass } from '../storage/index.js';
 import { findResource, type ResourceServerRecord } from '../registry/index.js';
+import { logoutFeature, userProviderOptions } from '../interactions/index.js';
+import type { UserService } from '../users/index.js';
 import { createTtlCache } from './ttl-cache.js';
 import { createAuthzConfiguration } from './authz-config.js';
 import { bindingFeatures, withBindingCheck, CLIENT_AUTH_METHODS, type BindingDeps } from './binding-features.js';
@@ -20,6 +22,7 @@ export interface ProviderDeps {
   cookieKeys: string[];
   /** DPoP and mTLS (issue 5), see binding-features.ts */
   binding: BindingDeps;
+  users: UserService;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -59,12 +62,15 @@ export function createProvider(deps: ProviderDeps): Provider {
   const Adapter = withCachedClients(createOidcAdapter(db.prisma));
 
   const configuration: Configuration = {
+    ...userProviderOptions(deps.users),
     adapter: Adapter as never,
     jwks: { keys: [deps.signingJwk as never] },
     cookies: { keys: deps.cookieKeys },
     routes: { introspection: '/introspect', revocation: '/revoke', jwks: '/jwks' },
     scopes: ['openid', 'offline_access'],
     clientAuthMethods: CLIENT_AUTH_METHODS as never, // issue 5: adds RFC 8705 TLS client auth
+    // acr, amr and auth_time in every ID token (OIDC Core §2), not only when requested.
+    claims: { openid: ['sub', 'acr', 'amr', 'auth_time'], sid: null },
     responseTypes: ['code'],
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
     extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
@@ -74,6 +80,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      rpInitiatedLogout: logoutFeature as never,
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: withBindingCheck(allowedFor(resources), deps.binding) as never }, // issue 5: presented-proof check
       ...(bindingFeatures(deps.binding) as object), // issue 5: dPoP, mTLS
@@ -96,6 +103,11 @@ export function createProvider(deps: ProviderDeps): Provider {
       },
     },
     ttl: {
+      Interaction: 600,
+      Session: 14 * 86_400,
+      Grant: 14 * 86_400,
+      RefreshToken: 14 * 86_400,
+      IdToken: 3600,
       ClientCredentials: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
       AccessToken: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
     },
@@ -105,8 +117,12 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
   };
   // --- claims-based authorization: `permissions` claim and RFC 9396 authorization details (authz-config.ts) ---
-  const authz = createAuthzConfiguration({ db });
-  configuration.extraTokenClaims = authz.extraTokenClaims as never;
+  // a user's own permissions (User.permissions) count with those of their roles
+  const authz = createAuthzConfiguration({ db, directPermissions: async (subject) => subject.kind === 'user' ? (await deps.users.findActive(subject.id))?.permissions.split(' ').filter(Boolean) ?? [] : [] });
+  const userClaims = configuration.extraTokenClaims as unknown as (ctx: unknown, token: unknown) => Promise<object | undefined>;
+  configuration.extraTokenClaims = (async (ctx: unknown, token: unknown) => ({
+    ...(await userClaims?.(ctx, token)), ...(await authz.extraTokenClaims(ctx, token as never)),
+  })) as never;
   configuration.features!.richAuthorizationRequests = authz.richAuthorizationRequests as never;
   (configuration.clientDefaults as Record<string, unknown>).authorization_details_types = authz.authorizationDetailsTypes;
   // --- end claims-based authorization ---

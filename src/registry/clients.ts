@@ -20,6 +20,10 @@ export interface ClientInput {
   redirectUris?: string[];
   /** TLS client authentication and token binding (issue 5) */
   binding?: ClientBinding;
+  /** Logout redirect targets (RP-initiated logout). */
+  postLogoutRedirectUris?: string[];
+  /** A public client (browser or native app): no secret, token_endpoint_auth_method none, PKCE. */
+  public?: boolean;
 }
 
 export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; createdAt: Date }
@@ -32,21 +36,30 @@ export function clientProblem(input: ClientInput): string | undefined {
   if (input.secret !== undefined && input.secret.length < MIN_SECRET_LENGTH) return `secret must be at least ${MIN_SECRET_LENGTH} characters`;
   if (input.scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))) return 'scopes must be RFC 6749 scope tokens separated by spaces';
   for (const aud of input.audiences) if (!isAbsoluteUrl(aud)) return `audience ${aud} must be an absolute URI`;
+  for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) if (!isAbsoluteUrl(uri)) return `redirect URI ${uri} must be an absolute URI without a fragment`;
+  if (input.grants.includes('authorization_code') && !input.redirectUris?.length) return 'the authorization_code grant needs at least one --redirect-uri';
+  if (input.public && input.secret !== undefined) return 'a public client has no secret';
+  if (input.public && input.grants.includes('client_credentials')) return 'a public client cannot use client_credentials';
+  if (input.public && input.binding?.authMethod) return 'a public client does not authenticate (no --auth)';
   return bindingProblem(input.binding);
 }
 
-/** Registers (or replaces) a client; returns the clear secret, shown once ('' for TLS client authentication). */
+/** Registers (or replaces) a client; returns the clear secret, shown once (empty for a public client or TLS client authentication). */
 export async function addClient(db: Database, pepper: Uint8Array, input: ClientInput): Promise<string> {
   const problem = clientProblem(input);
   if (problem) throw new TypeError(problem);
-  const secret = usesSecret(input.binding) ? input.secret ?? generateClientSecret() : '';
+  const secret = input.public || !usesSecret(input.binding) ? '' : input.secret ?? generateClientSecret();
+  const browser = input.grants.includes('authorization_code');
   const metadata = {
     client_id: input.id,
     ...(secret ? { client_secret: hashClientSecret(pepper, secret) } : {}),
     grant_types: input.grants,
-    response_types: input.grants.includes('authorization_code') ? ['code'] : [],
+    response_types: browser ? ['code'] : [],
     redirect_uris: input.redirectUris ?? [],
-    token_endpoint_auth_method: 'client_secret_basic',
+    ...(input.postLogoutRedirectUris?.length ? { post_logout_redirect_uris: input.postLogoutRedirectUris } : {}),
+    // OIDC Core §2 / Registration §2: auth_time in every ID token, not only with max_age.
+    ...(browser ? { require_auth_time: true } : {}),
+    token_endpoint_auth_method: input.public ? 'none' : 'client_secret_basic',
     portcullis_scopes: input.scopes.join(' '),
     portcullis_audiences: input.audiences,
     ...bindingMetadata(input.binding),

@@ -1,9 +1,13 @@
 /**
- * Revocation state: revoked token ids and subject key generations. Every state check
+ * Revocation state: revoked token ids, revoked grants and sessions, and subject key
+ * generations. Access tokens are never stored, so revoking a grant (refresh token
+ * reuse, code replay, logout, `user revoke`) or ending a session is recorded as a row
+ * keyed `grant:<gid>` or `session:<sid>` in the same table as revoked jtis
+ * (oidc-provider's ids contain no colon, so the keys never collide). Every state check
  * goes through the mirror (mirror.ts), which is brought up to date before it answers,
- * so a revocation written by any process is seen by every process at once; only
- * issuance may reuse a generation for up to SUBJECT_CACHE_TTL (a token minted with a
- * stale generation is born dead).
+ * so a revocation written by any process is seen by every process at once, and the
+ * token's gid and sid cost no extra round trip; only issuance may reuse a generation
+ * for up to SUBJECT_CACHE_TTL (a token minted with a stale generation is born dead).
  */
 import type { Database } from '../storage/index.js';
 import { createRevocationMirror } from './mirror.js';
@@ -17,11 +21,19 @@ export interface RevocationService {
   bumpSubject(handle: string): Promise<number>;
   /** The generation to seal new tokens under (briefly cached). */
   generationForIssuance(handle: string): Promise<number>;
-  /** Current state of a token, read fresh. */
-  state(jti: string, handle: string, generation: number): Promise<TokenState>;
+  /** Marks every token of a grant revoked until `expiresAt`. Idempotent. */
+  revokeGrant(grantId: string, expiresAt: Date): Promise<void>;
+  /** Marks every token of a session revoked until `expiresAt`. Idempotent. */
+  revokeSession(sid: string, expiresAt: Date): Promise<void>;
+  /** Current state of a token (and of its grant and session, if any), from the freshly synced mirror. */
+  state(jti: string, handle: string, generation: number, bound?: { gid?: string; sid?: string }): Promise<TokenState>;
   /** Deletes revocations whose tokens have expired anyway. */
   purgeExpired(now: Date): Promise<number>;
 }
+
+/** Revocation keys of a grant and a session, beside plain jtis. */
+export const grantKey = (gid: string): string => `grant:${gid}`;
+export const sessionKey = (sid: string): string => `session:${sid}`;
 
 /** Creates the revocation service over the shared database. */
 export function createRevocationService(opts: { db: Database; subjectCacheTtlSec: number; now?: () => number }): RevocationService {
@@ -33,6 +45,12 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
   return {
     async revokeToken(jti, expiresAt) {
       await db.prisma.revocation.createMany({ data: [{ jti, expiresAt }], skipDuplicates: true });
+    },
+    async revokeGrant(grantId, expiresAt) {
+      await db.prisma.revocation.createMany({ data: [{ jti: grantKey(grantId), expiresAt }], skipDuplicates: true });
+    },
+    async revokeSession(sid, expiresAt) {
+      await db.prisma.revocation.createMany({ data: [{ jti: sessionKey(sid), expiresAt }], skipDuplicates: true });
     },
     async bumpSubject(handle) {
       const row = await db.prisma.subjectKey.upsert({
@@ -50,9 +68,12 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       cache.set(handle, { generation, until: now() + opts.subjectCacheTtlSec * 1000 });
       return generation;
     },
-    async state(jti, handle, generation) {
+    async state(jti, handle, generation, bound = {}) {
       await mirror.fresh();
-      if (mirror.isRevoked(jti)) return 'revoked';
+      const keys = [jti];
+      if (typeof bound.gid === 'string') keys.push(grantKey(bound.gid));
+      if (typeof bound.sid === 'string') keys.push(sessionKey(bound.sid));
+      if (keys.some((k) => mirror.isRevoked(k))) return 'revoked';
       return mirror.generation(handle) === generation ? 'active' : 'stale-generation';
     },
     async purgeExpired(at) {

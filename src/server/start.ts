@@ -8,9 +8,10 @@ import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
 import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState } from '../http/index.js';
-import { findClient, findResource } from '../registry/index.js';
+import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
 import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
+import { createUserService } from '../users/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createBindingDeps, createListener } from './binding.js';
 
@@ -26,10 +27,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const [handlePepper, clientPepper, cookieSecret] = await Promise.all(
       ['subject-handle', 'client-secret', 'cookie'].map((name) => deploymentSecret(db, kek, name)),
     );
+    const csrfKey = await deploymentSecret(db, kek, 'csrf');
+    const users = createUserService({ db, kek, issuer: config.issuer });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
     const tokens = createTokenService({
       issuer: config.issuer, keys, revocation, handlePepper, clockTolerance: config.clockTolerance,
       maxTokenLength: config.maxTokenLength, openCacheSize: config.openCacheSize, algorithms: ['ES256', 'EdDSA', 'PS256'],
+      longestTtl: () => longestTokenTtl(db, config.accessTokenTtl),
     });
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
@@ -41,7 +45,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
     const holder = createProviderHolder(keys, (signingJwk) => {
-      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding });
+      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users });
       bridgeProvider(provider, tokens, clientPepper, hooks);
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
@@ -52,7 +56,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       client: createTtlCache((id) => findClient(db, id), 1000),
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
-    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast });
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();

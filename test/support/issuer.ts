@@ -18,7 +18,10 @@ import { startIssuer, type Issuer } from '../../src/server/index.js';
 export interface LogRecord { level: number; msg: string; [field: string]: unknown }
 
 export interface ResourceSpec { audience: string; scopes: string[]; ttl?: number; introspector?: string }
-export interface ClientSpec { id: string; scopes: string[]; audiences: string[]; secret?: string }
+export interface ClientSpec {
+  id: string; scopes: string[]; audiences: string[]; secret?: string;
+  grants?: string[]; redirectUris?: string[]; postLogoutRedirectUris?: string[]; public?: boolean;
+}
 
 export interface TestIssuer {
   issuer: Issuer;
@@ -73,7 +76,7 @@ export async function startTestIssuer(env: Record<string, string> = {}): Promise
       await saveResource(issuer.db, { audience: spec.audience, scopes: spec.scopes, accessTokenTtl: spec.ttl ?? 300, introspector: spec.introspector });
       await issuer.keys.reload();
     },
-    addClient: (spec) => addClient(issuer.db, clientPepper, { id: spec.id, secret: spec.secret, grants: ['client_credentials'], scopes: spec.scopes, audiences: spec.audiences }),
+    addClient: (spec) => addClient(issuer.db, clientPepper, { grants: ['client_credentials'], ...spec }),
     async close() {
       await issuer.close();
       await rm(root, { recursive: true, force: true });

@@ -1,0 +1,98 @@
+/**
+ * User administration: `user add|list|disable|enable|delete|revoke|totp enrol`.
+ * Passwords arrive on standard input only (never in argv, where `ps` would show them)
+ * and are never printed. `user totp enrol` prints the otpauth URI once.
+ */
+import { longestTokenTtl } from '../../src/registry/index.js';
+import { createRevocationService } from '../../src/revocation/index.js';
+import { forgetSubject } from '../../src/authz/index.js';
+import { createUserService, revokeUser, userProblem, type UserService, type UserView } from '../../src/users/index.js';
+import { list, options, readStdin, UsageError } from './args.js';
+import { out, type Command } from './command.js';
+import type { AdminContext } from './context.js';
+
+const users = (ctx: AdminContext): UserService => createUserService({ db: ctx.db, kek: ctx.kek, issuer: ctx.config.issuer });
+
+function target(args: string[]): string {
+  const { values, positionals } = options(args, { username: { type: 'string' } }, 1);
+  const who = (values.username as string | undefined) ?? positionals[0];
+  if (!who) throw new UsageError('give the user (--username NAME, or the user id)');
+  return who;
+}
+
+async function existing(ctx: AdminContext, who: string): Promise<UserView> {
+  const user = await users(ctx).find(who);
+  if (!user) throw new UsageError(`no user ${who}`);
+  return user;
+}
+
+function toggle(disabled: boolean): Command {
+  return {
+    async run(ctx, args) {
+      const who = target(args);
+      const user = await users(ctx).setDisabled(who, disabled);
+      if (!user) throw new UsageError(`no user ${who}`);
+      out(`user ${user.username} ${disabled ? 'disabled: sign-in refused (use `user revoke` to end existing sessions and tokens too)' : 'enabled'}`);
+    },
+  };
+}
+
+/** Ends every token, grant and session of a user. */
+async function revokeAll(ctx: AdminContext, user: UserView) {
+  const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
+  const keepSec = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
+  return revokeUser({ db: ctx.db, revocation, handlePepper: await ctx.secret('subject-handle') }, user.id, new Date(Date.now() + keepSec * 1000));
+}
+
+export const userCommands: Record<string, Command> = {
+  'user add': {
+    async run(ctx, args) {
+      const { values } = options(args, { username: { type: 'string' }, 'password-stdin': { type: 'boolean' }, permissions: { type: 'string' } });
+      if (!values['password-stdin']) throw new UsageError('give the password on standard input with --password-stdin');
+      if (process.stdin.isTTY) throw new UsageError('--password-stdin expects the password on standard input (pipe it in)');
+      const input = { username: String(values.username ?? '').trim(), password: await readStdin(), permissions: list(values.permissions) };
+      const problem = userProblem(input);
+      if (problem) throw new UsageError(problem);
+      if (await users(ctx).find(input.username)) throw new UsageError(`user ${input.username} already exists`);
+      const user = await users(ctx).add(input);
+      out(`user ${user.username} added (id ${user.id}; permissions: ${user.permissions || '-'})`);
+    },
+  },
+  'user list': {
+    async run(ctx, args) {
+      const { values } = options(args, { json: { type: 'boolean' } });
+      const rows = await users(ctx).list();
+      if (values.json) { out(JSON.stringify(rows)); return; }
+      for (const u of rows) out(`${u.username}\tid=${u.id}\t${u.disabled ? 'disabled' : 'enabled'}\ttotp=${u.totp ? 'yes' : 'no'}\tpermissions=${u.permissions || '-'}`);
+      if (!rows.length) out('no users');
+    },
+  },
+  'user disable': toggle(true),
+  'user enable': toggle(false),
+  'user delete': {
+    async run(ctx, args) {
+      const user = await existing(ctx, target(args));
+      await revokeAll(ctx, user);
+      await users(ctx).remove(user.id);
+      await forgetSubject(ctx.db, { kind: 'user', id: user.id }); // a later user must not inherit roles
+      out(`user ${user.username} deleted; their sessions, grants and tokens are revoked`);
+    },
+  },
+  'user revoke': {
+    async run(ctx, args) {
+      const user = await existing(ctx, target(args));
+      const r = await revokeAll(ctx, user);
+      out(`user ${user.username} revoked: key generation ${r.generation}, ${r.grants} grant(s) and ${r.sessions} session(s) ended; every earlier token stops opening`);
+    },
+  },
+  'user totp': {
+    async run(ctx, args) {
+      const [sub, ...rest] = args;
+      if (sub !== 'enrol') throw new UsageError('usage: user totp enrol --username NAME');
+      const user = await existing(ctx, target(rest));
+      const uri = await users(ctx).enrolTotp(user.id);
+      out(`TOTP enrolled for ${user.username}; add this to an authenticator app (shown once):`);
+      out(uri ?? '');
+    },
+  },
+};

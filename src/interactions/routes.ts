@@ -1,0 +1,76 @@
+/**
+ * Koa routes for Portcullis's own login and consent pages, in front of oidc-provider:
+ *   GET  /interaction/:uid            the page the current prompt needs
+ *   POST /interaction/:uid/login      username and password
+ *   POST /interaction/:uid/totp       the one-time code
+ *   POST /interaction/:uid/consent    allow
+ *   POST /interaction/:uid/abort      deny
+ * Failures render an HTML page with a 4xx status and a plain message; anything
+ * unexpected is logged and shown as a generic 500 page, never with details.
+ */
+import type { Context, Next } from 'koa';
+import { checkCsrf, FormError, readForm } from './form.js';
+import { errorPage } from './pages.js';
+import { INTERACTION_PREFIX } from './provider-options.js';
+import { abort, consent, login, show, totp, type Interaction, type StepDeps } from './steps.js';
+
+interface Logger { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+export interface InteractionDeps extends StepDeps { log: Logger }
+
+const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|totp|consent|abort))?$/;
+const STEPS = { login, totp, consent, abort } as const;
+
+/** Middleware serving the interaction pages. */
+export function interactionRoutes(deps: InteractionDeps) {
+  return async function serveInteraction(ctx: Context, next: Next): Promise<void> {
+    if (!ctx.path.startsWith(INTERACTION_PREFIX)) return next();
+    pageHeaders(ctx);
+    try {
+      const [, uid, step] = ROUTE.exec(ctx.path) ?? [];
+      if (!uid) throw new FormError(404, 'This page does not exist.');
+      if (step ? ctx.method !== 'POST' : !['GET', 'HEAD'].includes(ctx.method)) throw new FormError(405, 'This page cannot be used that way.');
+      const form = step ? await readForm(ctx) : undefined;
+      const interaction = await loadInteraction(deps, ctx, uid);
+      if (!step || !form) return await show(deps, ctx, interaction);
+      checkCsrf(deps.csrfKey, uid, form);
+      await STEPS[step as keyof typeof STEPS](deps, ctx, interaction, form);
+    } catch (err) {
+      renderFailure(deps.log, ctx, err);
+    }
+  };
+}
+
+/** The interaction named by the signed interaction cookie, which must be the one in the path. */
+async function loadInteraction(deps: StepDeps, ctx: Context, uid: string): Promise<Interaction> {
+  let interaction: Interaction;
+  try {
+    interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
+  } catch (err) {
+    if (isClientError(err)) throw new FormError(400, 'This sign-in has expired or was not started here. Go back to the app and sign in again.');
+    throw err;
+  }
+  if (interaction.uid !== uid) throw new FormError(400, 'This sign-in has expired or was not started here. Go back to the app and sign in again.');
+  return interaction;
+}
+
+function isClientError(err: unknown): boolean {
+  const status = (err as { statusCode?: number })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+function renderFailure(log: Logger, ctx: Context, err: unknown): void {
+  const known = err instanceof FormError ? err : undefined;
+  if (known) log.warn({ status: known.status, reason: known.message, requestId: ctx.state.requestId }, 'interaction refused');
+  else log.error({ err, requestId: ctx.state.requestId }, 'interaction failed');
+  ctx.status = known?.status ?? 500;
+  ctx.type = 'html';
+  ctx.body = known ? errorPage('Cannot continue', known.message) : errorPage('Something went wrong', 'Please go back to the app and try again.');
+}
+
+function pageHeaders(ctx: Context): void {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  ctx.set('X-Frame-Options', 'DENY');
+  ctx.set('X-Content-Type-Options', 'nosniff');
+  ctx.set('Referrer-Policy', 'no-referrer');
+}

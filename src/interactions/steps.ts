@@ -1,0 +1,114 @@
+/**
+ * One function per interaction step: show the page the prompt needs, check the
+ * password, check the TOTP code, record consent, or deny. Each either renders a page
+ * or finishes the interaction (303 back to oidc-provider's /auth/:uid resume).
+ */
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { levelOf, type UserService } from '../users/index.js';
+import { csrfToken, FormError } from './form.js';
+import { consentPage, loginPage, totpPage } from './pages.js';
+import { wantsMfa } from './provider-options.js';
+
+export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+export interface StepDeps { provider: () => Provider; users: UserService; csrfKey: Uint8Array; now?: () => number }
+type Pending = { accountId: string; at: number; failures: number };
+
+export const WRONG_CREDENTIALS = 'The username or password is incorrect.';
+export const WRONG_CODE = 'That code is not valid. Wait for the next code and try again.';
+const PENDING_TTL = 300;
+const MAX_CODE_FAILURES = 5;
+
+const epoch = (deps: StepDeps) => Math.floor((deps.now ?? Date.now)() / 1000);
+const path = (i: Interaction, step = '') => `/interaction/${i.uid}${step ? `/${step}` : ''}`;
+
+function pendingOf(deps: StepDeps, i: Interaction): Pending | undefined {
+  const p = (i.result as { portcullis_pending?: Pending } | undefined)?.portcullis_pending;
+  return p && epoch(deps) - p.at <= PENDING_TTL ? p : undefined;
+}
+
+async function savePending(deps: StepDeps, i: Interaction, pending: Pending | undefined): Promise<void> {
+  i.result = pending ? { portcullis_pending: pending } : undefined;
+  await i.save(Math.max(1, (i.exp ?? 0) - epoch(deps)));
+}
+
+// Consent keeps the login of the previous interaction (mergeWithLastSubmission), so
+// max_age=0 or acr_values checks see this request's fresh login and do not loop.
+async function finish(deps: StepDeps, ctx: Context, result: Record<string, unknown>, merge = false): Promise<void> {
+  const to = await deps.provider().interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+  ctx.redirect(to);
+  ctx.status = 303;
+}
+
+function html(ctx: Context, body: string): void {
+  ctx.type = 'html';
+  ctx.body = body;
+}
+
+/** GET: the page for the current prompt. */
+export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promise<void> {
+  const csrf = csrfToken(deps.csrfKey, i.uid);
+  const client = String(i.params.client_id);
+  if (i.prompt.name === 'login') {
+    return html(ctx, pendingOf(deps, i) ? totpPage({ action: path(i, 'totp'), csrf }) : loginPage({ action: path(i, 'login'), csrf, client }));
+  }
+  if (i.prompt.name === 'consent') return html(ctx, consentPage({ action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client, scopes: requestedScopes(i) }));
+  throw new FormError(400, 'This sign-in step is not supported.');
+}
+
+function requestedScopes(i: Interaction): string[] {
+  const d = i.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  return [...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()])];
+}
+
+/** POST login: the password, then either the second factor or done. */
+export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
+  if (i.prompt.name !== 'login') throw new FormError(400, 'This sign-in step is already done.');
+  const username = form.get('username') ?? '';
+  const user = await deps.users.authenticate(username, form.get('password') ?? '');
+  if (!user) {
+    const csrf = csrfToken(deps.csrfKey, i.uid);
+    return html(ctx, loginPage({ action: path(i, 'login'), csrf, client: String(i.params.client_id), error: WRONG_CREDENTIALS, username: username.slice(0, 64) }));
+  }
+  if (user.totp) {
+    await savePending(deps, i, { accountId: user.id, at: epoch(deps), failures: 0 });
+    ctx.redirect(path(i));
+    ctx.status = 303;
+    return;
+  }
+  if (wantsMfa(i.params.acr_values)) {
+    return finish(deps, ctx, { error: 'unmet_authentication_requirements', error_description: 'the requested authentication level needs a second factor, and none is enrolled' });
+  }
+  return finish(deps, ctx, { login: { accountId: user.id, ...levelOf(false), ts: epoch(deps) } });
+}
+
+/** POST totp: the second factor (RFC 6238), each code once. */
+export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
+  const pending = i.prompt.name === 'login' ? pendingOf(deps, i) : undefined;
+  if (!pending) throw new FormError(400, 'This sign-in has expired. Go back to the app and sign in again.');
+  if (await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '')) {
+    return finish(deps, ctx, { login: { accountId: pending.accountId, ...levelOf(true), ts: epoch(deps) } });
+  }
+  const failures = pending.failures + 1;
+  await savePending(deps, i, failures >= MAX_CODE_FAILURES ? undefined : { ...pending, failures });
+  if (failures >= MAX_CODE_FAILURES) throw new FormError(400, 'Too many wrong codes. Go back to the app and sign in again.');
+  html(ctx, totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error: WRONG_CODE }));
+}
+
+/** POST consent: a grant for what the client asked. */
+export async function consent(deps: StepDeps, ctx: Context, i: Interaction): Promise<void> {
+  if (i.prompt.name !== 'consent' || !i.session?.accountId) throw new FormError(400, 'This sign-in step is already done.');
+  const { Grant } = deps.provider();
+  const d = i.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const grant = (i.grantId ? await Grant.find(i.grantId) : undefined) ?? new Grant({ accountId: i.session.accountId, clientId: String(i.params.client_id) });
+  if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+  if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+  for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+  const grantId = await grant.save();
+  return finish(deps, ctx, { consent: { grantId } }, true);
+}
+
+/** POST abort: the user said no (RFC 6749 §4.1.2.1 access_denied). */
+export async function abort(deps: StepDeps, ctx: Context): Promise<void> {
+  return finish(deps, ctx, { error: 'access_denied', error_description: 'the user denied the request' });
+}

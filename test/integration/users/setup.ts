@@ -1,0 +1,24 @@
+/** A test issuer with one resource server, a confidential and a public browser client, and users. */
+import * as client from 'openid-client';
+import { createUserService, type UserService } from '../../../src/users/index.js';
+import { startTestIssuer, type TestIssuer } from '../../support/issuer.js';
+
+export const API = 'https://api.users.test';
+export const REDIRECT = 'https://app.users.test/callback';
+export const LOGGED_OUT = 'https://app.users.test/bye';
+
+export interface UsersWorld { t: TestIssuer; users: UserService; web: client.Configuration; spa: client.Configuration; secret: string }
+
+/** Starts the issuer and registers clients `web` (confidential) and `spa` (public). */
+export async function startUsersWorld(): Promise<UsersWorld> {
+  const t = await startTestIssuer();
+  await t.addResource({ audience: API, scopes: ['read', 'write'], ttl: 300 });
+  const browser = { scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], postLogoutRedirectUris: [LOGGED_OUT] };
+  const secret = await t.addClient({ id: 'web', ...browser });
+  await t.addClient({ id: 'spa', ...browser, public: true });
+  const opts = { execute: [client.allowInsecureRequests] };
+  const web = await client.discovery(new URL(t.url), 'web', {}, client.ClientSecretBasic(secret), opts);
+  const spa = await client.discovery(new URL(t.url), 'spa', {}, client.None(), opts);
+  const users = createUserService({ db: t.issuer.db, kek: t.kek, issuer: t.url });
+  return { t, users, web, spa, secret };
+}
