@@ -35,13 +35,13 @@ function assignment(kind: SubjectKind, assign: boolean): Command {
     async run(ctx, args) {
       const { values } = options(args, { [kind]: { type: 'string' }, role: { type: 'string' } });
       const subject: Subject = { kind, id: required(values, kind) };
+      const problem = subjectProblem(subject);
+      if (problem) throw new UsageError(problem);
       if (kind === 'user') { // by username or id; the role is held by the stable user id
         const user = await createUserService({ db: ctx.db, kek: ctx.kek, issuer: ctx.config.issuer }).find(subject.id);
         if (!user) throw new UsageError(`no user ${subject.id}`);
         subject.id = user.id;
       }
-      const problem = subjectProblem(subject);
-      if (problem) throw new UsageError(problem);
       const role = roleName(values, 'role');
       const changed = assign ? await assignRole(ctx.db, subject, role) : await unassignRole(ctx.db, subject, role);
       if (!assign && !changed) throw new UsageError(`${kind} ${subject.id} does not hold role ${role}`);

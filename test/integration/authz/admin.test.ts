@@ -62,8 +62,13 @@ describe('role commands change what the running issuer puts in new tokens', () =
     expect(await admin(['role', 'list'])).toBe('bookkeeper\tpermissions=ledger:read,ledger:post,ledger:close,reports:read\tholders=client:svc\n');
   });
 
-  it('user assign works for user ids; client unassign empties the next token', async () => {
-    expect(await admin(['user', 'assign', '--user', 'alice@example.com', '--role', 'bookkeeper'])).toMatch(/user alice@example.com now holds role bookkeeper/);
+  it('user assign takes a username, holds the role by user id; an unknown user is refused; client unassign empties the next token', async () => {
+    await admin(['user', 'add', '--username', 'alice@example.com', '--password-stdin'], 'correct horse battery staple\n');
+    const [alice] = JSON.parse(await admin(['user', 'list', '--json'])) as { id: string; username: string }[];
+    expect(await admin(['user', 'assign', '--user', 'alice@example.com', '--role', 'bookkeeper'])).toMatch(new RegExp(`user ${alice.id} now holds role bookkeeper`));
+    const unknown = await runAdmin(['user', 'assign', '--user', 'nobody', '--role', 'bookkeeper'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('portcullis admin: no user nobody\n');
     expect(await admin(['client', 'unassign', '--client', 'svc', '--role', 'bookkeeper'])).toMatch(/no longer holds/);
     await sleep(1100);
     expect(await permissions('ledger')).toEqual([]);
