@@ -5,3 +5,4 @@ export type { Metrics } from './metrics.js';
 export { createProvider } from './provider.js';
 export { createProviderHolder } from './provider-holder.js';
 export { bridgeProvider, SHIELD } from './oidc-bridge.js';
+export type { BridgeHooks, RevokedToken } from './oidc-bridge.js';

@@ -7,12 +7,20 @@ import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
-import { createApp, createMetrics, createProvider, createProviderHolder, bridgeProvider, type RequestState } from '../http/index.js';
-import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
+import { createApp, createMetrics, createProvider, createProviderHolder, bridgeProvider, type RequestState, type RevokedToken } from '../http/index.js';
+import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
+import { pollEndpoint, type EventEmitter } from '../events/index.js';
+import { startIssuerJobs, type Jobs } from '../jobs/index.js';
+import { withSubjectEvents } from './subject-events.js';
 
-export interface Issuer { url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger; close(): Promise<void> }
+export interface Issuer {
+  url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
+  /** issue 8: `emit(event)` for other areas, and the job runner */
+  events: EventEmitter; jobs: Jobs;
+  close(): Promise<void>;
+}
 
 /** Builds every service and listens on config.host:config.port. */
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Issuer> {
@@ -25,16 +33,27 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       ['subject-handle', 'client-secret', 'cookie'].map((name) => deploymentSecret(db, kek, name)),
     );
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
-    const tokens = createTokenService({
+    const baseTokens = createTokenService({
       issuer: config.issuer, keys, revocation, handlePepper, clockTolerance: config.clockTolerance,
       maxTokenLength: config.maxTokenLength, openCacheSize: config.openCacheSize, algorithms: ['ES256', 'EdDSA', 'PS256'],
     });
+    // --- issue 8: jobs and security events ---
+    const jobs = await startIssuerJobs({
+      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log,
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+    });
+    const tokens = withSubjectEvents(baseTokens, jobs.events, log);
+    // --- end issue 8 ---
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
     const hooks = {
       issued: (kind: string) => metrics.tokensIssued.inc({ kind }),
       opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
-      revoked: () => metrics.revocations.inc(),
+      revoked: async (t: RevokedToken) => {
+        metrics.revocations.inc();
+        await jobs.events.emit({ type: 'token.revoked', jti: t.jti, aud: t.aud, sub: t.sub, initiator: 'user' })
+          .catch((err: unknown) => log.warn({ err: String(err) }, 'token.revoked event not stored'));
+      },
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const holder = createProviderHolder(keys, (signingJwk) => {
@@ -44,16 +63,17 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests });
+    const app = createApp({ log, db, keys, metrics, holder, requests, extraRoutes: [pollEndpoint({ db, keys, clientPepper })] });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log,
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events: jobs.events, jobs,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+        await jobs.close();
         keys.close();
         await unsubscribe();
         await db.close();

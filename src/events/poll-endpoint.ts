@@ -1,0 +1,83 @@
+/**
+ * POST /events/poll (RFC 8936 §2): the poll endpoint of receivers that cannot accept
+ * inbound calls. The receiver authenticates as its OAuth client (HTTP Basic, RFC 6749
+ * §2.3.1) and sees only the events of the receivers registered for that client.
+ */
+import type { Context, Next } from 'koa';
+import { z } from 'zod';
+import { InvalidClient, InvalidRequest, OAuthError } from '../errors/index.js';
+import type { KeyStore } from '../keys/index.js';
+import { verifyClientSecret } from '../registry/index.js';
+import type { Database } from '../storage/index.js';
+import { pollEvents } from './poll.js';
+
+export const POLL_PATH = '/events/poll';
+const MAX_BODY = 64 * 1024;
+
+const jti = z.string().min(1).max(128);
+const PollBody = z.object({
+  maxEvents: z.number().int().min(0).max(1000).optional(),
+  returnImmediately: z.boolean().optional(),
+  ack: z.array(jti).max(1000).optional(),
+  setErrs: z.record(jti, z.object({ err: z.string().max(64), description: z.string().max(500).optional() })).optional(),
+});
+
+export interface PollEndpointDeps { db: Database; keys: Pick<KeyStore, 'signingKey'>; clientPepper: Uint8Array }
+
+/** Koa middleware serving the poll endpoint; other paths pass through. */
+export function pollEndpoint(deps: PollEndpointDeps) {
+  return async function servePoll(ctx: Context, next: Next): Promise<void> {
+    if (ctx.path !== POLL_PATH) return next();
+    if (ctx.method !== 'POST') throw new OAuthError('invalid_request', 405, 'use POST', undefined, { Allow: 'POST' });
+    const clientId = await authenticateClient(deps, ctx.get('authorization'));
+    const receivers = await deps.db.prisma.eventReceiver.findMany({ where: { clientId, delivery: 'poll' }, select: { id: true } });
+    if (!receivers.length) throw new OAuthError('access_denied', 403, 'no poll receiver is registered for this client');
+    const body = await readJson(ctx);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = await pollEvents({ db: deps.db, keys: deps.keys }, receivers.map((r) => r.id), body);
+  };
+}
+
+async function authenticateClient(deps: PollEndpointDeps, header: string): Promise<string> {
+  const match = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(header);
+  if (!match) throw new InvalidClient('no Basic credentials');
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 1) throw new InvalidClient('malformed Basic credentials');
+  const [id, secret] = [safeDecode(decoded.slice(0, colon)), safeDecode(decoded.slice(colon + 1))];
+  if (!id || secret === undefined || id.length > 128) throw new InvalidClient('malformed Basic credentials');
+  const client = await deps.db.prisma.client.findUnique({ where: { id } });
+  const stored = (client?.metadata as { client_secret?: unknown } | undefined)?.client_secret;
+  // Compare even for an unknown client so timing does not reveal which ids exist.
+  const ok = verifyClientSecret(deps.clientPepper, stored ?? 'pcs1$unknown', secret);
+  if (!client || !ok) throw new InvalidClient('bad client credentials');
+  return id;
+}
+
+function safeDecode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+async function readJson(ctx: Context): Promise<z.infer<typeof PollBody>> {
+  if (!ctx.is('application/json')) throw new InvalidRequest('the body must be application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new InvalidRequest('the body is too large');
+    chunks.push(chunk as Buffer);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new InvalidRequest('the body is not valid JSON');
+  }
+  const result = PollBody.safeParse(parsed);
+  if (!result.success) throw new InvalidRequest('the body is not a valid poll request (RFC 8936 §2.1)');
+  return result.data;
+}
