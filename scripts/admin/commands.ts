@@ -10,6 +10,7 @@ import { createRevocationService } from '../../src/revocation/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
+import { adminEmitter, eventCommands } from './events.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -85,6 +86,9 @@ export const commands: Record<string, Command> = {
       if (!sub || sub.length > 255) throw new UsageError('give the subject (a client id or user id)');
       const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
       const generation = await revocation.bumpSubject(subjectHandle(await ctx.secret('subject-handle'), sub));
+      // issue 8: tell event receivers (subject.revoked)
+      const events = await adminEmitter(ctx);
+      try { await events.emit({ type: 'subject.revoked', sub, generation, initiator: 'admin' }); } finally { await events.close(); }
       out(`subject ${sub} revoked: key generation is now ${generation}; every earlier token of this subject stops opening`);
     },
   },
@@ -112,6 +116,7 @@ export const commands: Record<string, Command> = {
       out('database schema is up to date');
     },
   },
+  ...eventCommands,
   'config table': {
     needsDatabase: false,
     async run() {
