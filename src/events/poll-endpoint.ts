@@ -50,7 +50,8 @@ async function authenticateClient(deps: PollEndpointDeps, header: string): Promi
   const stored = (client?.metadata as { client_secret?: unknown } | undefined)?.client_secret;
   // Compare even for an unknown client so timing does not reveal which ids exist.
   const ok = verifyClientSecret(deps.clientPepper, stored ?? 'pcs1$unknown', secret);
-  if (!client || !ok) throw new InvalidClient('bad client credentials');
+  if (!client) throw new InvalidClient('unknown client');
+  if (!ok) throw new InvalidClient('bad client secret');
   return id;
 }
 
