@@ -18,17 +18,15 @@ export interface PushDeps { db: Database; keys: Pick<KeyStore, 'signingKey'>; no
 /** Tries to deliver one stored event to its push receiver. */
 export async function deliverPush(deps: PushDeps, jti: string): Promise<PushOutcome> {
   const now = (deps.now ?? (() => new Date()))();
-  const row = await deps.db.prisma.securityEvent.findUnique({ where: { jti } });
-  if (!row || row.status !== 'pending') return { status: 'skipped' };
-  const receiver = await deps.db.prisma.eventReceiver.findUnique({ where: { id: row.receiverId } });
-  if (!receiver?.endpointUrl || receiver.delivery !== 'push') return { status: 'skipped' };
+  const row = await load(deps.db, jti);
+  if (!row || row.status !== 'pending' || !row.endpointUrl || row.delivery !== 'push') return { status: 'skipped' };
   if (row.giveUpAt <= now) {
     const error = `gave up after ${row.attempts} attempts: ${row.lastError ?? 'no answer'}`;
     await finish(deps.db, jti, 'failed', now, error);
     return { status: 'gave-up', error };
   }
   const set = await signSet(row.payload as unknown as SetPayload, jti, deps.keys.signingKey(), now);
-  const answer = await post(receiver.endpointUrl, set, deps.timeoutMs ?? 5000);
+  const answer = await post(row.endpointUrl, set, deps.timeoutMs ?? 5000);
   if (answer.status === 202) {
     await finish(deps.db, jti, 'delivered', now);
     return { status: 'delivered' };
@@ -39,6 +37,17 @@ export async function deliverPush(deps: PushDeps, jti: string): Promise<PushOutc
   }
   await deps.db.prisma.securityEvent.updateMany({ where: { jti, status: 'pending' }, data: { attempts: { increment: 1 }, lastError: answer.error } });
   return { status: 'retry', error: answer.error };
+}
+
+interface Row { status: string; payload: unknown; attempts: number; lastError: string | null; giveUpAt: Date; endpointUrl: string | null; delivery: string }
+
+// One round trip for the event and its receiver: delivery latency is mostly database waits.
+const LOAD_SQL = `SELECT e.status, e.payload, e.attempts, e."lastError", e."giveUpAt", r."endpointUrl", r.delivery
+  FROM "SecurityEvent" e JOIN "EventReceiver" r ON r.id = e."receiverId" WHERE e.jti = $1`;
+
+async function load(db: Database, jti: string): Promise<Row | undefined> {
+  const { rows } = await db.pool.query<Row>(LOAD_SQL, [jti]);
+  return rows[0];
 }
 
 async function finish(db: Database, jti: string, status: 'delivered' | 'failed', at: Date, error?: string): Promise<void> {

@@ -60,7 +60,7 @@ export async function startBullWorkers(opts: BullOptions & { processors: Process
   const workers = (['maintenance', 'events'] as QueueName[]).map((name) => {
     const worker = new Worker(name, (job: Job) => dispatch(opts, job), {
       connection: connection(opts.redisUrl), prefix: opts.prefix,
-      concurrency: name === 'events' ? (opts.concurrency ?? 32) : 1,
+      concurrency: name === 'events' ? (opts.concurrency ?? 64) : 1,
       settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade, opts.maxBackoffSec) },
     });
     worker.on('error', (err) => opts.log.warn({ err: err.message, queue: name }, 'worker error'));
