@@ -14,3 +14,5 @@ export { pollEvents } from './poll.js';
 export type { PollRequest, PollResponse } from './poll.js';
 export { pollEndpoint, POLL_PATH } from './poll-endpoint.js';
 export { signSet, SET_TYP } from './sign-set.js';
+export { streamEndpoint, STREAM_PATH } from './stream-endpoint.js';
+export { authenticateClient } from './client-auth.js';

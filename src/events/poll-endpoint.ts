@@ -5,9 +5,9 @@
  */
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
-import { InvalidClient, InvalidRequest, OAuthError } from '../errors/index.js';
+import { InvalidRequest, OAuthError } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
-import { verifyClientSecret } from '../registry/index.js';
+import { authenticateClient } from './client-auth.js';
 import type { Database } from '../storage/index.js';
 import { pollEvents } from './poll.js';
 
@@ -38,32 +38,12 @@ export function pollEndpoint(deps: PollEndpointDeps) {
   };
 }
 
-async function authenticateClient(deps: PollEndpointDeps, header: string): Promise<string> {
-  const match = /^Basic ([A-Za-z0-9+/=]{1,1024})$/i.exec(header);
-  if (!match) throw new InvalidClient('no Basic credentials');
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 1) throw new InvalidClient('malformed Basic credentials');
-  const [id, secret] = [safeDecode(decoded.slice(0, colon)), safeDecode(decoded.slice(colon + 1))];
-  if (!id || secret === undefined || id.length > 128) throw new InvalidClient('malformed Basic credentials');
-  const client = await deps.db.prisma.client.findUnique({ where: { id } });
-  const stored = (client?.metadata as { client_secret?: unknown } | undefined)?.client_secret;
-  // Compare even for an unknown client so timing does not reveal which ids exist.
-  const ok = verifyClientSecret(deps.clientPepper, stored ?? 'pcs1$unknown', secret);
-  if (!client) throw new InvalidClient('unknown client');
-  if (!ok) throw new InvalidClient('bad client secret');
-  return id;
-}
-
-function safeDecode(s: string): string | undefined {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
-
 async function readJson(ctx: Context): Promise<z.infer<typeof PollBody>> {
+  return parseJson(ctx, PollBody, 'the body is not a valid poll request (RFC 8936 §2.1)');
+}
+
+/** Reads a small JSON body and validates it; InvalidRequest otherwise. */
+export async function parseJson<T>(ctx: Context, schema: z.ZodType<T>, problem: string): Promise<T> {
   if (!ctx.is('application/json')) throw new InvalidRequest('the body must be application/json');
   const chunks: Buffer[] = [];
   let size = 0;
@@ -78,7 +58,7 @@ async function readJson(ctx: Context): Promise<z.infer<typeof PollBody>> {
   } catch {
     throw new InvalidRequest('the body is not valid JSON');
   }
-  const result = PollBody.safeParse(parsed);
-  if (!result.success) throw new InvalidRequest('the body is not a valid poll request (RFC 8936 §2.1)');
+  const result = schema.safeParse(parsed);
+  if (!result.success) throw new InvalidRequest(problem);
   return result.data;
 }

@@ -11,7 +11,7 @@ import { createApp, createMetrics, createProvider, createProviderHolder, bridgeP
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
-import { pollEndpoint, type EventEmitter } from '../events/index.js';
+import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index.js';
 import { startIssuerJobs, type Jobs } from '../jobs/index.js';
 import { withSubjectEvents } from './subject-events.js';
 
@@ -63,7 +63,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests, extraRoutes: [pollEndpoint({ db, keys, clientPepper })] });
+    const app = createApp({ log, db, keys, metrics, holder, requests, extraRoutes: [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })] });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();

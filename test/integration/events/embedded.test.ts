@@ -32,7 +32,7 @@ async function revokable(token: string): Promise<RevokableToken> {
 beforeAll(async () => {
   t = await startTestIssuer({ EVENT_PUSH_MAX_BACKOFF: '1s', JOB_REVALIDATE_INTERVAL: '1s' });
   await t.addResource({ audience: AUDIENCE, scopes: [SCOPE] });
-  await t.addResource({ audience: OTHER, scopes: ['billing:read'] });
+  await t.addResource({ audience: OTHER, scopes: ['billing:read'], introspector: POLLER });
   await t.addClient({ id: CLIENT, secret: SECRET, scopes: [SCOPE], audiences: [AUDIENCE] });
   await t.addClient({ id: POLLER, secret: POLLER_SECRET, scopes: [], audiences: [] });
   rs = await startReceiver({ issuer: t.url, audience: AUDIENCE });
@@ -124,6 +124,41 @@ describe('poll delivery (RFC 8936)', () => {
     expect(bad.json).toMatchObject({ error: 'invalid_request' });
     const notJson = await post(`${t.url}/events/poll`, 'x', { ...basic(POLLER, POLLER_SECRET), 'content-type': 'application/json' });
     expect(notJson.status).toBe(400);
+    expect(serverErrors(t.logs)).toEqual([]);
+  });
+});
+
+describe('stream management (SSF stream configuration)', () => {
+  const call = async (method: string, query: string, body?: unknown, auth = basic(POLLER, POLLER_SECRET)) => {
+    const res = await fetch(`${t.url}/ssf/stream${query}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { ...auth, 'content-type': 'application/json' } });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) as Record<string, unknown> : undefined };
+  };
+
+  it('a resource server\'s introspector client creates, reads and deletes its own streams only', async () => {
+    const created = await call('POST', '', { delivery: { method: 'urn:ietf:rfc:8936' } });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ iss: t.url, aud: OTHER, delivery: { method: 'urn:ietf:rfc:8936', endpoint_url: `${t.url}/events/poll` } });
+    const id = created.json!.stream_id as string;
+    expect((await call('GET', `?stream_id=${id}`)).json).toMatchObject({ stream_id: id });
+    const theirs = (await call('GET', '', undefined, basic(CLIENT, SECRET))).json as unknown as Array<{ stream_id: string; aud: string }>;
+    expect(theirs.length).toBeGreaterThan(0); // CLIENT's own push receiver
+    expect(theirs.every((x) => x.stream_id !== id && x.aud === AUDIENCE)).toBe(true);
+    expect((await call('GET', `?stream_id=${id}`, undefined, basic(CLIENT, SECRET))).status).toBe(404);
+    expect((await call('DELETE', `?stream_id=${id}`, undefined, basic(CLIENT, SECRET))).status).toBe(404);
+    expect((await call('DELETE', `?stream_id=${id}`)).status).toBe(204);
+    expect((await call('GET', `?stream_id=${id}`)).status).toBe(404);
+  });
+
+  it('refuses other audiences, non-introspectors, bad endpoints and bad credentials', async () => {
+    expect((await call('POST', '', { delivery: { method: 'urn:ietf:rfc:8936' } }, basic(CLIENT, SECRET))).status).toBe(403);
+    expect((await call('POST', '', { aud: AUDIENCE, delivery: { method: 'urn:ietf:rfc:8936' } })).status).toBe(403);
+    const badUrl = await call('POST', '', { delivery: { method: 'urn:ietf:rfc:8935', endpoint_url: 'ftp://x.example/' } });
+    expect([badUrl.status, badUrl.json?.error]).toEqual([400, 'invalid_request']);
+    expect((await call('POST', '', { delivery: { method: 'smoke-signals' } })).status).toBe(400);
+    expect((await call('GET', '', undefined, basic(POLLER, 'not-the-secret-0123456789-abcdefghijklmn'))).status).toBe(401);
+    expect((await call('PUT', '')).status).toBe(405);
+    expect(await t.issuer.db.prisma.eventReceiver.count({ where: { clientId: POLLER, audience: OTHER } })).toBe(0);
     expect(serverErrors(t.logs)).toEqual([]);
   });
 });
