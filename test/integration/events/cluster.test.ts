@@ -12,7 +12,8 @@ import { addReceiver } from '../../../src/events/index.js';
 import { generateKek } from '../../../src/keys/index.js';
 import type { RevokableToken } from '../../../src/sdk/receiver/index.js';
 import { startWorkerProcess, type WorkerProcess } from '../../../src/server/index.js';
-import { freePort } from '../admin/processes.js';
+import { join } from 'node:path';
+import { assertBuilt, freePort, runScript } from '../admin/processes.js';
 import { oauthClient, type OAuthClient } from '../admin/oauth.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
 import { eventually, startFixedEndpoint, startReceiver, type RunningReceiver } from '../../support/receivers.js';
@@ -101,4 +102,11 @@ it('a receiver answering 400 gets the event once and the failure is recorded', a
     await refusing.close();
     await t.issuer.db.prisma.eventReceiver.delete({ where: { id: r.id } });
   }
+});
+
+it('`npm run worker` (dist/src/worker.js) refuses to start without REDIS_URL, in one line', async () => {
+  assertBuilt();
+  const r = await runScript(join(process.cwd(), 'dist', 'src', 'worker.js'), [], { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek() });
+  expect(r.code).toBe(2);
+  expect(r.stderr.trim()).toBe('portcullis worker: configuration error: REDIS_URL is required by `npm run worker` (embedded mode runs jobs inside the issuer)');
 });
