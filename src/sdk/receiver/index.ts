@@ -10,3 +10,5 @@ export type { ReceiverRevocationView, ViewOptions } from './view.js';
 export { verifySet, SetVerificationError } from './verify-set.js';
 export type { VerifiedSet, VerifySetOptions, SetErrorCode } from './verify-set.js';
 export type { RevocationView, RevokableToken } from '../revocation-view.js';
+export { createSetPoller } from './poller.js';
+export type { SetPoller, SetPollerOptions } from './poller.js';

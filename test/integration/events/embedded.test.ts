@@ -5,7 +5,7 @@
  * acknowledgements, authenticated as the receiver's client.
  */
 import { addReceiver } from '../../../src/events/index.js';
-import type { RevokableToken } from '../../../src/sdk/receiver/index.js';
+import { createSetPoller, type RevokableToken } from '../../../src/sdk/receiver/index.js';
 import { oauthClient, type OAuthClient } from '../admin/oauth.js';
 import { basic, post } from '../../support/clients.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
@@ -112,6 +112,19 @@ describe('poll delivery (RFC 8936)', () => {
     const acked = await poll({ ack: jtis, returnImmediately: true });
     expect(acked.json).toEqual({ sets: {}, moreAvailable: false });
     expect(await t.issuer.db.prisma.securityEvent.findUnique({ where: { jti: jtis[0] } })).toMatchObject({ status: 'delivered', receiverId: r.id });
+  });
+
+  it('the SDK poller verifies, applies and acknowledges polled SETs', async () => {
+    await t.issuer.db.prisma.eventReceiver.deleteMany({ where: { clientId: POLLER } }); // a fresh stream
+    const r = await addReceiver(t.issuer.db, { clientId: POLLER, audience: AUDIENCE, delivery: 'poll' });
+    const poller = createSetPoller({ issuer: t.url, audience: AUDIENCE, clientId: POLLER, clientSecret: POLLER_SECRET });
+    const token = await oauth.token(AUDIENCE, SCOPE);
+    const info = await revokable(token);
+    await oauth.revoke(token);
+    expect(await poller.poll()).toBe(1);
+    expect(poller.view.isRevoked(info)).toBe(true);
+    expect(await poller.poll()).toBe(0); // acknowledges the first
+    expect(await t.issuer.db.prisma.securityEvent.count({ where: { receiverId: r.id, status: 'pending' } })).toBe(0);
   });
 
   it('refuses a wrong secret, another client and a malformed body without a 5xx', async () => {
