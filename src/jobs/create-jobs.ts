@@ -50,10 +50,26 @@ export interface Jobs {
   close(): Promise<void>;
 }
 
+const ENQUEUE_WAIT_MS = 2000;
+
+// The event rows are stored before their jobs are queued: if Redis is unreachable, emit
+// (and the /revoke answer waiting on it) must not hang; `events.sweep` queues them later.
 function emitterFor(deps: JobDeps, queue: JobQueue): EventEmitter {
+  async function enqueuePush(jtis: string[]): Promise<void> {
+    const added = queue.add('event.push', jtis.map((jti) => ({ payload: { jti }, jobId: jti })));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), ENQUEUE_WAIT_MS); timer.unref(); });
+    try {
+      if (await Promise.race([added, late]) === 'late') deps.log.warn({ events: jtis.length }, 'event push not queued yet; events.sweep will');
+    } catch (err) {
+      deps.log.warn({ err: String((err as Error)?.message ?? err), events: jtis.length }, 'event push not queued; events.sweep will');
+    } finally {
+      clearTimeout(timer);
+    }
+    added.catch(() => undefined);
+  }
   return createEventEmitter({
-    db: deps.db, issuer: deps.config.issuer, handleOf: deps.handleOf, pushGiveUpSec: deps.config.eventPushGiveUp, now: deps.now,
-    enqueuePush: (jtis) => queue.add('event.push', jtis.map((jti) => ({ payload: { jti }, jobId: jti }))),
+    db: deps.db, issuer: deps.config.issuer, handleOf: deps.handleOf, pushGiveUpSec: deps.config.eventPushGiveUp, now: deps.now, enqueuePush,
   });
 }
 

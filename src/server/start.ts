@@ -26,6 +26,7 @@ export interface Issuer {
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Issuer> {
   const kek = resolveKek(config);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
+  let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
@@ -38,11 +39,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       maxTokenLength: config.maxTokenLength, openCacheSize: config.openCacheSize, algorithms: ['ES256', 'EdDSA', 'PS256'],
     });
     // --- issue 8: jobs and security events ---
-    const jobs = await startIssuerJobs({
+    jobs = await startIssuerJobs({
       config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log,
       onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
     });
-    const tokens = withSubjectEvents(baseTokens, jobs.events, log);
+    const { events } = jobs;
+    const tokens = withSubjectEvents(baseTokens, events, log);
     // --- end issue 8 ---
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
@@ -51,7 +53,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
       revoked: async (t: RevokedToken) => {
         metrics.revocations.inc();
-        await jobs.events.emit({ type: 'token.revoked', jti: t.jti, aud: t.aud, sub: t.sub, initiator: 'user' })
+        await events.emit({ type: 'token.revoked', jti: t.jti, aud: t.aud, sub: t.sub, initiator: 'user' })
           .catch((err: unknown) => log.warn({ err: String(err) }, 'token.revoked event not stored'));
       },
     };
@@ -70,16 +72,17 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events: jobs.events, jobs,
+      url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
-        await jobs.close();
+        await jobs?.close();
         keys.close();
         await unsubscribe();
         await db.close();
       },
     };
   } catch (err) {
+    await jobs?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

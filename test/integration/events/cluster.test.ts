@@ -110,3 +110,24 @@ it('`npm run worker` (dist/src/worker.js) refuses to start without REDIS_URL, in
   expect(r.code).toBe(2);
   expect(r.stderr.trim()).toBe('portcullis worker: configuration error: REDIS_URL is required by `npm run worker` (embedded mode runs jobs inside the issuer)');
 });
+
+it('with Redis unreachable, /revoke still answers promptly and the event is stored for the sweep', async () => {
+  const deadPort = await freePort();
+  const cut = await startTestIssuer({
+    DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, REDIS_URL: `redis://127.0.0.1:${deadPort}`, PORTCULLIS_KEK: t.config.kek!, JOB_QUEUE_PREFIX: PREFIX,
+  });
+  const r = await addReceiver(cut.issuer.db, { clientId: CLIENT, audience: AUDIENCE, delivery: 'push', endpointUrl: 'http://127.0.0.1:9/events' });
+  try {
+    const viaCut = await oauthClient(cut.url, CLIENT, SECRET);
+    const token = await viaCut.token(AUDIENCE, SCOPE);
+    const started = Date.now();
+    await viaCut.revoke(token);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await viaCut.active(token)).toBe(false);
+    expect(await cut.issuer.db.prisma.securityEvent.count({ where: { receiverId: r.id, status: 'pending' } })).toBe(1);
+    expect(serverErrors(cut.logs)).toEqual([]);
+  } finally {
+    await cut.issuer.db.prisma.eventReceiver.delete({ where: { id: r.id } });
+    await cut.close();
+  }
+});
