@@ -15,10 +15,12 @@ import { tokenShield } from './token-shield.js';
 
 export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
-  /** routes other areas serve before oidc-provider (issue 8: the RFC 8936 poll endpoint) */
+  /** answers the common introspection without oidc-provider (fast-introspection.ts) */
+  fastIntrospection?: Middleware;
+  /** routes other areas serve before oidc-provider (issue 8: the RFC 8936 poll endpoint, /ssf/stream) */
   extraRoutes?: Middleware[];
 }
-export interface RequestState { tokenResult?: 'active' | 'inactive' }
+export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -30,6 +32,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(routes(deps));
   for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));
+  if (deps.fastIntrospection) app.use(deps.fastIntrospection);
   app.use(async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3
     ctx.respond = false;
@@ -49,7 +52,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
     await requests.run(state, next);
     const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult });
+    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult, path: state.fast ? 'fast' : 'provider' });
     metrics.requests.observe({ route: routeLabel(ctx.path), status: String(status) }, seconds);
     log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
   };

@@ -7,7 +7,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 export interface Metrics {
   registry: Registry;
   tokensIssued: Counter<'kind'>;
-  introspections: Counter<'result'>;
+  introspections: Counter<'result' | 'path'>;
   revocations: Counter<string>;
   requests: Histogram<'route' | 'status'>;
 }
@@ -19,7 +19,7 @@ export function createMetrics(): Metrics {
   return {
     registry,
     tokensIssued: new Counter({ name: 'portcullis_tokens_issued_total', help: 'Access tokens issued', labelNames: ['kind'], registers: [registry] }),
-    introspections: new Counter({ name: 'portcullis_introspections_total', help: 'Introspection answers by result', labelNames: ['result'], registers: [registry] }),
+    introspections: new Counter({ name: 'portcullis_introspections_total', help: 'Introspection answers by result, and whether the fast path or oidc-provider answered', labelNames: ['result', 'path'], registers: [registry] }),
     revocations: new Counter({ name: 'portcullis_revocations_total', help: 'Access tokens revoked', registers: [registry] }),
     requests: new Histogram({ name: 'portcullis_http_request_seconds', help: 'HTTP request duration', labelNames: ['route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
   };

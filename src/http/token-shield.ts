@@ -2,14 +2,16 @@
  * Reads the body of POST /introspect and /revoke before oidc-provider does, and
  * prefixes a JWT-shaped `token` with SHIELD so oidc-provider's structured-token guard
  * lets it through to the bridged `find` (see oidc-bridge.ts). oidc-provider then
- * parses the already-read body (its documented fallback for upstream parsers).
+ * parses the already-read body (its documented fallback for upstream parsers). The
+ * parsed form stays on the context for the introspection fast path (formOf).
  */
-import { parse, stringify } from 'node:querystring';
+import { parse, stringify, type ParsedUrlQuery } from 'node:querystring';
 import type { Context, Next } from 'koa';
 import { InvalidRequest } from '../errors/index.js';
 import { SHIELD } from './oidc-bridge.js';
 
 const LIMIT = 56 * 1024; // the same cap oidc-provider applies to request bodies
+const FORM = Symbol('portcullis.form');
 
 /** Middleware for the introspection and revocation routes. */
 export function tokenShield(paths: string[]) {
@@ -20,8 +22,14 @@ export function tokenShield(paths: string[]) {
     const params = parse(raw);
     if (typeof params.token === 'string' && params.token.includes('.')) params.token = SHIELD + params.token;
     (ctx.req as unknown as { body: string }).body = stringify(params);
+    (ctx.state as Record<symbol, ParsedUrlQuery>)[FORM] = params;
     return next();
   };
+}
+
+/** The form the shield parsed (token already shielded), if it ran for this request. */
+export function formOf(ctx: Context): ParsedUrlQuery | undefined {
+  return (ctx.state as Record<symbol, ParsedUrlQuery | undefined>)[FORM];
 }
 
 async function readLimited(ctx: Context): Promise<string> {

@@ -12,6 +12,11 @@ export interface DerivedKeyCacheOptions {
 export interface DerivedKeyCache {
   /** Returns the content key for `ctx`, deriving it on a miss. */
   get(master: Uint8Array, ctx: ContentKeyContext): Uint8Array;
+  /**
+   * The same key imported once as a non-extractable AES-GCM CryptoKey, so sealing and
+   * opening skip WebCrypto's per-call raw import.
+   */
+  cryptoKey(master: Uint8Array, ctx: ContentKeyContext): Promise<CryptoKey>;
   /** Number of cached keys. */
   readonly size: number;
   /** Drops every cached key (e.g. after a master rotation). */
@@ -21,6 +26,11 @@ export interface DerivedKeyCache {
 interface Entry {
   master: Uint8Array;
   key: Uint8Array;
+  imported?: Promise<CryptoKey>;
+}
+
+function importAesGcm(key: Uint8Array): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt', 'decrypt']);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -46,18 +56,24 @@ export function createDerivedKeyCache({ max = 10_000 }: DerivedKeyCacheOptions =
     entries.set(id, entry);
     if (entries.size > max) entries.delete(entries.keys().next().value as string);
   };
+  const entryFor = (master: Uint8Array, ctx: ContentKeyContext): Entry => {
+    assertContentKeyContext(ctx);
+    const id = `${ctx.aud}|${ctx.msv}|${ctx.day}|${ctx.sh}|${ctx.gen}`;
+    const hit = entries.get(id);
+    if (hit !== undefined && sameBytes(hit.master, master)) {
+      remember(id, hit);
+      return hit;
+    }
+    const entry: Entry = { master: new Uint8Array(master), key: deriveContentKey(master, ctx) };
+    remember(id, entry);
+    return entry;
+  };
   return {
-    get(master, ctx) {
-      assertContentKeyContext(ctx);
-      const id = `${ctx.aud}|${ctx.msv}|${ctx.day}|${ctx.sh}|${ctx.gen}`;
-      const hit = entries.get(id);
-      if (hit !== undefined && sameBytes(hit.master, master)) {
-        remember(id, hit);
-        return hit.key;
-      }
-      const entry = { master: new Uint8Array(master), key: deriveContentKey(master, ctx) };
-      remember(id, entry);
-      return entry.key;
+    get: (master, ctx) => entryFor(master, ctx).key,
+    cryptoKey(master, ctx) {
+      const entry = entryFor(master, ctx);
+      entry.imported ??= importAesGcm(entry.key);
+      return entry.imported;
     },
     get size() {
       return entries.size;

@@ -60,6 +60,12 @@ export async function listClients(db: Database): Promise<ClientSummary[]> {
   });
 }
 
+/** A client's stored metadata (with the hashed secret), or undefined. */
+export async function findClient(db: Database, id: string): Promise<Record<string, unknown> | undefined> {
+  const row = await db.prisma.client.findUnique({ where: { id } });
+  return row ? row.metadata as Record<string, unknown> : undefined;
+}
+
 /** Removes a client; false when there was none. */
 export async function removeClient(db: Database, id: string): Promise<boolean> {
   const { count } = await db.prisma.client.deleteMany({ where: { id } });

@@ -1,4 +1,4 @@
-export { addClient, listClients, removeClient, clientProblem, isAbsoluteUrl, GRANTS } from './clients.js';
+export { addClient, findClient, listClients, removeClient, clientProblem, isAbsoluteUrl, GRANTS } from './clients.js';
 export type { ClientInput, ClientSummary } from './clients.js';
 export { saveResource, findResource, listResources, removeResource, resourceProblem, longestTokenTtl } from './resources.js';
 export type { ResourceInput, ResourceServerRecord } from './resources.js';

@@ -1,10 +1,12 @@
 /**
- * Revocation state: revoked token ids and subject key generations. Introspection
- * reads it fresh on every call (one indexed query), so a revocation written by any
- * process is seen by every process at once; only issuance may reuse a generation for
- * up to SUBJECT_CACHE_TTL (a token minted with a stale generation is born dead).
+ * Revocation state: revoked token ids and subject key generations. Every state check
+ * goes through the mirror (mirror.ts), which is brought up to date before it answers,
+ * so a revocation written by any process is seen by every process at once; only
+ * issuance may reuse a generation for up to SUBJECT_CACHE_TTL (a token minted with a
+ * stale generation is born dead).
  */
 import type { Database } from '../storage/index.js';
+import { createRevocationMirror } from './mirror.js';
 
 export type TokenState = 'active' | 'revoked' | 'stale-generation';
 
@@ -21,18 +23,12 @@ export interface RevocationService {
   purgeExpired(now: Date): Promise<number>;
 }
 
-const STATE_SQL = `SELECT EXISTS (SELECT 1 FROM "Revocation" WHERE jti = $1) AS revoked,
-  COALESCE((SELECT generation FROM "SubjectKey" WHERE handle = $2), 0) AS generation`;
-
 /** Creates the revocation service over the shared database. */
 export function createRevocationService(opts: { db: Database; subjectCacheTtlSec: number; now?: () => number }): RevocationService {
   const { db } = opts;
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { generation: number; until: number }>();
-  // A named (prepared) statement only in cluster mode: the embedded PGlite serves every
-  // pool connection from one backend session, so a second connection preparing the same
-  // name fails with 42P05 "prepared statement already exists".
-  const stateQuery = db.mode === 'cluster' ? { name: 'pc-token-state', text: STATE_SQL } : { text: STATE_SQL };
+  const mirror = createRevocationMirror({ db, now });
 
   return {
     async revokeToken(jti, expiresAt) {
@@ -55,9 +51,9 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       return generation;
     },
     async state(jti, handle, generation) {
-      const { rows } = await db.pool.query({ ...stateQuery, values: [jti, handle] });
-      if (rows[0].revoked) return 'revoked';
-      return Number(rows[0].generation) === generation ? 'active' : 'stale-generation';
+      await mirror.fresh();
+      if (mirror.isRevoked(jti)) return 'revoked';
+      return mirror.generation(handle) === generation ? 'active' : 'stale-generation';
     },
     async purgeExpired(at) {
       const { count } = await db.prisma.revocation.deleteMany({ where: { expiresAt: { lte: at } } });

@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
-import { createApp, createMetrics, createProvider, createProviderHolder, bridgeProvider, type RequestState, type RevokedToken } from '../http/index.js';
+import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState, type RevokedToken } from '../http/index.js';
+import { findClient, findResource } from '../registry/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
@@ -65,7 +66,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests, extraRoutes: [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })] });
+    const fast = fastIntrospection({
+      issuer: config.issuer, tokens, clientPepper, requests,
+      client: createTtlCache((id) => findClient(db, id), 1000),
+      resource: createTtlCache((aud) => findResource(db, aud), 1000),
+    });
+    const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })]; // issue 8
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, extraRoutes });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();

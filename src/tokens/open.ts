@@ -96,7 +96,7 @@ function splitJwe(jwe: string): string[] {
 async function decryptInner(jwe: string, header: InnerHeader, opts: OpenOptions): Promise<Uint8Array> {
   const master = await opts.master(header.aud, header.msv);
   if (master === undefined) throw new TokenError('ERR_TOKEN_AUDIENCE');
-  const key = opts.keyCache.get(master, header);
+  const key = await opts.keyCache.cryptoKey(master, header);
   try {
     const options = { keyManagementAlgorithms: ['dir'], contentEncryptionAlgorithms: ['A256GCM'] };
     return (await compactDecrypt(jwe, key, options)).plaintext;

@@ -60,7 +60,7 @@ export async function sealToken(claims: AccessTokenClaims, opts: SealOptions): P
   assertClaims(claims);
   assertSigningKey(opts.signingKey);
   const header = innerHeader(claims, opts);
-  const cek = opts.keyCache.get(opts.master.secret, header);
+  const cek = await opts.keyCache.cryptoKey(opts.master.secret, header);
   const jwe = await new CompactEncrypt(encoder.encode(JSON.stringify(claims)))
     .setProtectedHeader({ ...header })
     .encrypt(cek);

@@ -53,4 +53,23 @@ describe('createDerivedKeyCache', () => {
     expect(cache.size).toBe(0);
     expect(() => createDerivedKeyCache({ max: 0 })).toThrow(TypeError);
   });
+
+  it('imports each content key once as a non-extractable AES-GCM CryptoKey of the derived bytes', async () => {
+    const cache = createDerivedKeyCache();
+    const key = await cache.cryptoKey(MASTER, ctx(0));
+    expect(await cache.cryptoKey(new Uint8Array(MASTER), ctx(0))).toBe(key);
+    expect(key.extractable).toBe(false);
+    expect(key.algorithm).toMatchObject({ name: 'AES-GCM', length: 256 });
+    // the imported key decrypts what the raw derived bytes encrypted
+    const raw = await crypto.subtle.importKey('raw', deriveContentKey(MASTER, ctx(0)) as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt']);
+    const iv = new Uint8Array(12);
+    const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv }, raw, new TextEncoder().encode('x'));
+    expect(new TextDecoder().decode(await crypto.subtle.decrypt({ name: 'AES-GCM', iv }, key, sealed))).toBe('x');
+  });
+
+  it('never serves an imported key from a different master for the same context', async () => {
+    const cache = createDerivedKeyCache();
+    const first = await cache.cryptoKey(MASTER, ctx(0));
+    expect(await cache.cryptoKey(ratchetMaster(MASTER), ctx(0))).not.toBe(first);
+  });
 });

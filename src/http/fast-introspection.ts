@@ -1,0 +1,110 @@
+/**
+ * A read-only fast path for the most common introspection: a resource server
+ * authenticating with client_secret_basic and asking about one of our nested access
+ * tokens obtained with client_credentials. It answers only where oidc-provider's
+ * introspection endpoint would give exactly the same response (test/integration/http/
+ * fast-introspection.test.ts compares the two), and hands every other request to
+ * oidc-provider untouched: other client authentication methods or parameters, JWT
+ * responses (RFC 9701), failed client authentication, user tokens (which need a grant
+ * lookup), authorization details. Introspection answers are RFC 7662 §2.2 bodies.
+ *
+ * Why: introspection is the call resource servers make per request. oidc-provider's
+ * generic path (parameter assembly, client schema, model instances) costs several
+ * times what a seen, cached token needs; revocation state is still checked every time.
+ */
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Context, Next } from 'koa';
+import type { TokenService } from '../access-tokens/index.js';
+import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
+import type { RequestState } from './app.js';
+import { SHIELD } from './oidc-bridge.js';
+import { formOf } from './token-shield.js';
+
+export interface FastIntrospectionDeps {
+  issuer: string;
+  tokens: TokenService;
+  clientPepper: Uint8Array;
+  client(id: string): Promise<Record<string, unknown> | undefined>;
+  resource(audience: string): Promise<ResourceServerRecord | undefined>;
+  requests: AsyncLocalStorage<RequestState>;
+}
+
+type Answer = Record<string, unknown> | undefined;
+const INACTIVE = Object.freeze({ active: false });
+// Claims the response lists under their own names, or that are Portcullis bookkeeping.
+const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind']);
+
+/** Middleware, placed after the token shield (which has read and parsed the form). */
+export function fastIntrospection(deps: FastIntrospectionDeps) {
+  return async function introspectFast(ctx: Context, next: Next): Promise<void> {
+    const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps) : undefined;
+    if (!answer) return next();
+    const state = deps.requests.getStore();
+    if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = answer;
+  };
+}
+
+async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps): Promise<Answer> {
+  const token = plainRequest(ctx);
+  if (token === undefined) return undefined;
+  const caller = await authenticatedCaller(ctx.get('authorization'), deps);
+  if (!caller) return undefined;
+  const opened = await deps.tokens.open(token.slice(SHIELD.length));
+  if (!opened) return INACTIVE;
+  const claims = opened.claims as Record<string, unknown>;
+  if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
+  if (!await allowed(deps, caller, claims)) return INACTIVE;
+  return responseFor(claims, deps.issuer);
+}
+
+/** The shielded token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
+function plainRequest(ctx: Context): string | undefined {
+  const form = formOf(ctx);
+  if (!form || ctx.get('dpop') || ctx.get('oauth-client-attestation') || ctx.get('oauth-client-attestation-pop')) return undefined;
+  if (/jwt/i.test(ctx.get('accept'))) return undefined;
+  const { token, token_type_hint: hint, ...rest } = form;
+  if (Object.keys(rest).length || (hint !== undefined && hint !== 'access_token')) return undefined;
+  return typeof token === 'string' && token.startsWith(SHIELD) ? token : undefined;
+}
+
+/** RFC 6749 §2.3.1 Basic credentials of a client registered for client_secret_basic, verified. */
+async function authenticatedCaller(header: string, deps: FastIntrospectionDeps): Promise<string | undefined> {
+  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(header);
+  if (!match) return undefined;
+  const basic = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = basic.indexOf(':');
+  if (colon < 1) return undefined;
+  let id: string;
+  let secret: string;
+  try {
+    id = decodeURIComponent(basic.slice(0, colon).replace(/\+/g, '%20'));
+    secret = decodeURIComponent(basic.slice(colon + 1).replace(/\+/g, '%20'));
+  } catch {
+    return undefined;
+  }
+  const client = await deps.client(id);
+  if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
+  return verifyClientSecret(deps.clientPepper, client.client_secret, secret) ? id : undefined;
+}
+
+/** The same rule as the provider's allowedPolicy (provider.ts): own token, or the audience's introspector. */
+async function allowed(deps: FastIntrospectionDeps, caller: string, claims: Record<string, unknown>): Promise<boolean> {
+  if (claims.client_id === caller) return true;
+  return (await deps.resource(claims.aud as string))?.introspector === caller;
+}
+
+/** The body oidc-provider renders for an active ClientCredentials token. */
+function responseFor(claims: Record<string, unknown>, issuer: string): Record<string, unknown> {
+  const body: Record<string, unknown> = { active: true };
+  for (const [name, value] of Object.entries(claims)) if (!NAMED.has(name)) body[name] = value;
+  const cnf = claims.cnf as Record<string, string> | undefined;
+  Object.assign(body, {
+    active: true, client_id: claims.client_id, exp: claims.exp, iat: claims.iat, iss: issuer, jti: claims.jti, aud: claims.aud,
+  });
+  if (claims.scope) body.scope = claims.scope;
+  if (cnf?.jkt || cnf?.['x5t#S256']) body.cnf = { ...(cnf['x5t#S256'] ? { 'x5t#S256': cnf['x5t#S256'] } : {}), ...(cnf.jkt ? { jkt: cnf.jkt } : {}) };
+  body.token_type = cnf?.jkt ? 'DPoP' : 'Bearer';
+  return body;
+}

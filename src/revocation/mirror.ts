@@ -1,0 +1,82 @@
+/**
+ * An in-memory copy of revocation state (revoked token ids, subject generations) that
+ * is never stale when read.
+ *
+ * Every write to Revocation or SubjectKey is stamped by a trigger with the next value
+ * of the single RevocationEpoch row, inside the writing transaction; the row lock
+ * orders those writes, so a snapshot that shows epoch N shows every row stamped ≤ N.
+ * `fresh()` resolves after a sync that STARTED after it was called: one statement that
+ * reads the epoch and every row stamped since the last sync. A revocation committed
+ * before a check began is therefore always seen, on every process, with no per-token
+ * query. Concurrent checks share one sync, so under load one round trip serves many.
+ */
+import type { Database } from '../storage/index.js';
+
+export interface RevocationMirror {
+  /** Resolves once the mirror reflects every revocation committed before the call. */
+  fresh(): Promise<void>;
+  /** Whether a token id is revoked (call after fresh()). */
+  isRevoked(jti: string): boolean;
+  /** A subject's current generation (call after fresh()). */
+  generation(handle: string): number;
+}
+
+const SYNC_SQL = `SELECT 'r' AS kind, jti AS key, (extract(epoch FROM "expiresAt") * 1000)::float8 AS n, epoch::text AS epoch
+    FROM "Revocation" WHERE epoch > $1::bigint
+  UNION ALL SELECT 's', handle, generation::float8, epoch::text FROM "SubjectKey" WHERE epoch > $1::bigint
+  UNION ALL SELECT 'e', '', 0, value::text FROM "RevocationEpoch" WHERE id = 1`;
+
+interface Row { kind: 'r' | 's' | 'e'; key: string; n: number; epoch: string }
+
+/** Creates the mirror; the first fresh() loads the current state. */
+export function createRevocationMirror(opts: { db: Database; now?: () => number }): RevocationMirror {
+  const now = opts.now ?? Date.now;
+  const revoked = new Map<string, number>(); // jti -> expiry (ms)
+  const generations = new Map<string, number>();
+  let epoch = -1n;
+  let sweepAt = 0;
+  let inflight: Promise<void> | undefined;
+  let waiting: Promise<void> | undefined;
+
+  function apply(rows: Row[]): void {
+    for (const row of rows) {
+      if (row.kind === 'r') revoked.set(row.key, row.n);
+      else if (row.kind === 's') generations.set(row.key, Math.max(row.n, generations.get(row.key) ?? 0));
+      else epoch = BigInt(row.epoch);
+    }
+  }
+
+  // Revocations outlive their tokens only until purge; drop them locally once expired.
+  function sweep(): void {
+    const t = now();
+    if (t < sweepAt) return;
+    sweepAt = t + 60_000;
+    for (const [jti, expires] of revoked) if (expires <= t) revoked.delete(jti);
+  }
+
+  async function sync(): Promise<void> {
+    const { rows } = await opts.db.pool.query<Row>(SYNC_SQL, [epoch < 0n ? '-1' : epoch.toString()]);
+    apply(rows);
+    sweep();
+  }
+
+  function start(): Promise<void> {
+    const run = sync().finally(() => { if (inflight === run) inflight = undefined; });
+    inflight = run;
+    return run;
+  }
+
+  return {
+    fresh() {
+      if (!inflight) return start();
+      // The running sync may have read before this call: wait for one that starts later.
+      waiting ??= inflight.catch(() => undefined).then(() => {
+        waiting = undefined;
+        return inflight ?? start();
+      });
+      return waiting;
+    },
+    isRevoked: (jti) => revoked.has(jti),
+    generation: (handle) => generations.get(handle) ?? 0,
+  };
+}
