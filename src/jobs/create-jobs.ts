@@ -42,6 +42,9 @@ export interface JobDeps {
   now?: () => Date;
 }
 
+/** What other areas add to the jobs: revalidation evaluators and purge tasks (pass the same to issuers and workers). */
+export type JobExtensions = Pick<JobDeps, 'evaluators' | 'purgeTasks'>;
+
 export interface Jobs {
   queue: JobQueue;
   events: EventEmitter;

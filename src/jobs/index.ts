@@ -13,7 +13,7 @@ export type { InProcessRunner, InProcessOptions } from './in-process-runner.js';
 export { createBullQueue, startBullWorkers } from './bullmq-runner.js';
 export type { BullOptions, BullWorkers } from './bullmq-runner.js';
 export { createProcessors, startIssuerJobs, startClusterWorkers, builtinPurgeTasks } from './create-jobs.js';
-export type { JobDeps, Jobs } from './create-jobs.js';
+export type { JobDeps, JobExtensions, Jobs } from './create-jobs.js';
 export type { PurgeTask } from './processors/purge-expired.js';
 export type { RevalidationEvaluator, EvaluationContext, Evaluation } from './revalidation/evaluator.js';
 export { subjectGenerations } from './revalidation/subject-generations.js';

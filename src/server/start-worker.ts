@@ -6,7 +6,7 @@
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subjectHandle, subscribeKeyChanges } from '../keys/index.js';
-import { startClusterWorkers } from '../jobs/index.js';
+import { startClusterWorkers, type JobExtensions } from '../jobs/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase } from '../storage/index.js';
 import type { EventEmitter } from '../events/index.js';
@@ -14,7 +14,7 @@ import type { EventEmitter } from '../events/index.js';
 export interface WorkerProcess { events: EventEmitter; log: Logger; close(): Promise<void> }
 
 /** Opens what the processors need and starts consuming jobs. */
-export async function startWorkerProcess(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<WorkerProcess> {
+export async function startWorkerProcess(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<WorkerProcess> {
   const kek = resolveKek(config);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
   try {
@@ -24,7 +24,7 @@ export async function startWorkerProcess(config: Config, log: Logger = pino({ le
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
     const workers = await startClusterWorkers({
-      config, db, kek, keys, revocation, log, handleOf: (sub) => subjectHandle(pepper, sub),
+      config, db, kek, keys, revocation, log, ...extensions, handleOf: (sub) => subjectHandle(pepper, sub),
       onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
     });
     log.info({ prefix: config.jobQueuePrefix }, 'portcullis worker running');

@@ -13,7 +13,7 @@ import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscri
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index.js';
-import { startIssuerJobs, type Jobs } from '../jobs/index.js';
+import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { withSubjectEvents } from './subject-events.js';
 
 export interface Issuer {
@@ -24,7 +24,7 @@ export interface Issuer {
 }
 
 /** Builds every service and listens on config.host:config.port. */
-export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Issuer> {
+export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
@@ -41,7 +41,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     // --- issue 8: jobs and security events ---
     jobs = await startIssuerJobs({
-      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log,
+      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, ...extensions,
       onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
     });
     const { events } = jobs;

@@ -5,9 +5,9 @@
  * evaluator's new state, so a crash in between emits again (emit is idempotent).
  *
  * To add an evaluator (users disabled or deleted, permission changes, risk decisions):
- * implement this interface in its own file and pass it in `evaluators` when the
- * processors are created (src/jobs/create-processors.ts and the callers of
- * createJobs). Rules: `evaluate` must be safe to run twice for the same state; its
+ * implement this interface in its own file and pass it in `extensions.evaluators` to
+ * both startIssuer (src/server/start.ts: embedded mode runs it there) and
+ * startWorkerProcess (cluster mode runs it in the workers). Rules: `evaluate` must be safe to run twice for the same state; its
  * state must be small JSON (it is stored in the JobState table under
  * `revalidate:<name>`); return the events, do not emit them yourself.
  */
