@@ -14,6 +14,7 @@ import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 import { bindingFromArgs, bindingOptions } from './binding.js';
 import { userCommands } from './users.js';
+import { adminEmitter, eventCommands } from './events.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -92,6 +93,9 @@ export const commands: Record<string, Command> = {
       if (!sub || sub.length > 255) throw new UsageError('give the subject (a client id or user id)');
       const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
       const generation = await revocation.bumpSubject(subjectHandle(await ctx.secret('subject-handle'), sub));
+      // issue 8: tell event receivers (subject.revoked)
+      const events = await adminEmitter(ctx);
+      try { await events.emit({ type: 'subject.revoked', sub, generation, initiator: 'admin' }); } finally { await events.close(); }
       out(`subject ${sub} revoked: key generation is now ${generation}; every earlier token of this subject stops opening`);
     },
   },
@@ -120,6 +124,7 @@ export const commands: Record<string, Command> = {
     },
   },
   ...userCommands,
+  ...eventCommands,
   'config table': {
     needsDatabase: false,
     async run() {

@@ -30,6 +30,14 @@ export interface Config {
   tlsClientCaFile?: string;
   mtlsCertHeader?: string;
   trustedProxies: string[];
+  // jobs and security events
+  jobQueuePrefix: string;
+  jobRotationCheck: number;
+  jobPurgeInterval: number;
+  jobRevalidateInterval: number;
+  eventPushGiveUp: number;
+  eventPushMaxBackoff: number;
+  eventRetention: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -82,6 +90,14 @@ function assemble(v: Record<string, unknown>): Config {
     maxTokenLength: v.MAX_TOKEN_LENGTH as number,
     openCacheSize: v.OPEN_CACHE_SIZE as number,
     subjectCacheTtl: v.SUBJECT_CACHE_TTL as number,
+    // jobs and security events
+    jobQueuePrefix: v.JOB_QUEUE_PREFIX as string,
+    jobRotationCheck: v.JOB_ROTATION_CHECK as number,
+    jobPurgeInterval: v.JOB_PURGE_INTERVAL as number,
+    jobRevalidateInterval: v.JOB_REVALIDATE_INTERVAL as number,
+    eventPushGiveUp: v.EVENT_PUSH_GIVE_UP as number,
+    eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
+    eventRetention: v.EVENT_RETENTION as number,
     ...bindingSettings(v),
   };
 }

@@ -59,4 +59,12 @@ export const settings = [
   { env: 'TLS_CLIENT_CA_FILE', description: 'PEM CA certificate(s) for client certificates (RFC 8705 `tls_client_auth`). With HTTPS on, client certificates are requested (optional); self-signed ones are accepted only for `self_signed_tls_client_auth`.', schema: z.string().min(1).optional() },
   { env: 'MTLS_CERT_HEADER', description: 'Behind a TLS-terminating proxy: header carrying the client certificate as URL-encoded PEM (e.g. `x-ssl-client-cert`). Believed only from TRUSTED_PROXIES.', schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name').transform((v) => v.toLowerCase()).optional() },
   { env: 'TRUSTED_PROXIES', description: 'Comma-separated addresses or CIDR blocks of proxies allowed to set MTLS_CERT_HEADER; the header from any other address is ignored and logged.', schema: z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)).refine((list) => list.every(isCidr), 'must be IP addresses or CIDR blocks separated by commas').optional() },
+  // --- jobs and security events (src/jobs, src/events) ---
+  { env: 'JOB_QUEUE_PREFIX', default: 'portcullis', description: 'Cluster mode: Redis key prefix of the BullMQ queues (one per deployment sharing a Redis).', schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ -') },
+  { env: 'JOB_ROTATION_CHECK', default: '1h', description: 'How often the key rotation job runs `keys rotate --if-due` (the periods are SIGNING_KEY_ROTATION and MASTER_SECRET_ROTATION).', schema: seconds },
+  { env: 'JOB_PURGE_INTERVAL', default: '1h', description: 'How often expired rows (oidc-provider records, revocations, finished security events) are purged.', schema: seconds },
+  { env: 'JOB_REVALIDATE_INTERVAL', default: '30s', description: 'How often continuous revalidation re-evaluates subjects and clients and emits the changes as security events.', schema: seconds },
+  { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
+  { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
+  { env: 'EVENT_RETENTION', default: '7d', description: 'How long delivered, failed or unacknowledged security events are kept before the purge job deletes them.', schema: seconds },
 ] as const satisfies readonly Setting[];

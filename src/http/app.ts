@@ -22,6 +22,8 @@ export interface AppDeps {
   users: UserService;
   /** key of the interaction pages' CSRF tokens */
   csrfKey: Uint8Array;
+  /** routes other areas serve before oidc-provider (issue 8: the RFC 8936 poll endpoint, /ssf/stream) */
+  extraRoutes?: Middleware[];
 }
 export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean }
 
@@ -34,6 +36,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
   app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
+  for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));
   if (deps.fastIntrospection) app.use(deps.fastIntrospection);
   app.use(async (ctx) => {

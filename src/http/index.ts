@@ -5,6 +5,7 @@ export type { Metrics } from './metrics.js';
 export { createProvider } from './provider.js';
 export { createProviderHolder } from './provider-holder.js';
 export { bridgeProvider, SHIELD } from './oidc-bridge.js';
+export type { BridgeHooks, RevokedToken } from './oidc-bridge.js';
 export { fastIntrospection } from './fast-introspection.js';
 export type { FastIntrospectionDeps } from './fast-introspection.js';
 export { createTtlCache } from './ttl-cache.js';

@@ -30,8 +30,12 @@ export const SHIELD = '~';
 export interface BridgeHooks {
   issued(kind: string): void;
   opened(result: 'active' | 'inactive'): void;
-  revoked(): void;
+  /** a token was revoked at /revoke (issue 8: emits token.revoked to event receivers) */
+  revoked(token: RevokedToken): void | Promise<void>;
 }
+
+/** What the revoked hook learns about the token. */
+export interface RevokedToken { jti: string; exp: number; aud?: string; sub?: string; sid?: string }
 
 type Model = { prototype: Record<string, unknown> } & Record<string, unknown>;
 type Payload = Record<string, unknown> & { jti: string; iat: number; exp: number; clientId: string };
@@ -71,9 +75,9 @@ export function bridgeProvider(provider: Provider, tokens: TokenService, clientP
       if (!opened || (opened.claims.kind ?? 'ClientCredentials') !== kind) return undefined;
       return new (M as unknown as new (p: object) => unknown)(fromClaims(opened));
     };
-    M.prototype.destroy = async function (this: { jti: string; exp: number }) {
+    M.prototype.destroy = async function (this: { jti: string; exp: number; aud?: string; accountId?: string; clientId?: string; sid?: string }) {
       await tokens.revoke(this.jti, this.exp);
-      hooks.revoked();
+      await hooks.revoked({ jti: this.jti, exp: this.exp, aud: this.aud, sub: this.accountId ?? this.clientId, sid: this.sid });
     };
   }
   revokeWithGrants(p, tokens);

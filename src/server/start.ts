@@ -7,20 +7,29 @@ import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
-import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState } from '../http/index.js';
+import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState, type RevokedToken } from '../http/index.js';
 import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
-import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
+import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { createUserService } from '../users/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createBindingDeps, createListener } from './binding.js';
+import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index.js';
+import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
+import { withSubjectEvents } from './subject-events.js';
 
-export interface Issuer { url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger; close(): Promise<void> }
+export interface Issuer {
+  url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
+  /** issue 8: `emit(event)` for other areas, and the job runner */
+  events: EventEmitter; jobs: Jobs;
+  close(): Promise<void>;
+}
 
 /** Builds every service and listens on config.host:config.port. */
-export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Issuer> {
+export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
+  let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
@@ -30,17 +39,29 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const csrfKey = await deploymentSecret(db, kek, 'csrf');
     const users = createUserService({ db, kek, issuer: config.issuer });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
-    const tokens = createTokenService({
+    const baseTokens = createTokenService({
       issuer: config.issuer, keys, revocation, handlePepper, clockTolerance: config.clockTolerance,
       maxTokenLength: config.maxTokenLength, openCacheSize: config.openCacheSize, algorithms: ['ES256', 'EdDSA', 'PS256'],
       longestTtl: () => longestTokenTtl(db, config.accessTokenTtl),
     });
+    // --- issue 8: jobs and security events ---
+    jobs = await startIssuerJobs({
+      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, ...extensions,
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+    });
+    const { events } = jobs;
+    const tokens = withSubjectEvents(baseTokens, events, log);
+    // --- end issue 8 ---
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
     const hooks = {
       issued: (kind: string) => metrics.tokensIssued.inc({ kind }),
       opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
-      revoked: () => metrics.revocations.inc(),
+      revoked: async (t: RevokedToken) => {
+        metrics.revocations.inc();
+        await events.emit({ type: 'token.revoked', jti: t.jti, aud: t.aud, sub: t.sub, initiator: 'user' })
+          .catch((err: unknown) => log.warn({ err: String(err) }, 'token.revoked event not stored'));
+      },
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
@@ -56,22 +77,25 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       client: createTtlCache((id) => findClient(db, id), 1000),
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
-    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey });
+    const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })]; // issue 8
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log,
+      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+        await jobs?.close();
         keys.close();
         await unsubscribe();
         await db.close();
       },
     };
   } catch (err) {
+    await jobs?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }

@@ -74,7 +74,11 @@ async function openEmbeddedOwner(opts: DatabaseOptions, schema: string): Promise
   try {
     const server = await startEmbeddedServer(opts.dataDir, log);
     cleanup.unshift(server.stop);
-    const conn = connectPg(socketUrl(opts.dataDir), schema);
+    // One connection: PGlite is a single backend session, and two connections using the
+    // extended protocol at once clobber each other's unnamed prepared statement ("bind
+    // message supplies 5 parameters, but prepared statement "" requires 2"), seen once
+    // background jobs queried while requests ran. PGlite runs one query at a time anyway.
+    const conn = connectPg(socketUrl(opts.dataDir), schema, 1);
     cleanup.unshift(conn.close, () => removeEmbeddedInfo(opts.dataDir));
     await writeEmbeddedInfo(opts.dataDir, { pid: process.pid, port: server.port });
     return asDatabase({ ...conn, close: () => runAll(cleanup) }, 'embedded', schema);

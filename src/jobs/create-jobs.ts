@@ -1,0 +1,133 @@
+/**
+ * Wiring of jobs and events for the two kinds of process:
+ *  - the issuer: embedded mode runs every processor in-process on the schedules;
+ *    cluster mode (REDIS_URL) only adds jobs to BullMQ;
+ *  - the worker (`npm run worker`, cluster mode): runs the processors and schedules.
+ * Both get the same `emit` API (EventEmitter) for other areas to call.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/index.js';
+import { createEventEmitter, type EventEmitter } from '../events/index.js';
+import type { KeyStore } from '../keys/index.js';
+import type { RevocationService } from '../revocation/index.js';
+import type { Database } from '../storage/index.js';
+import { createBullQueue, startBullWorkers } from './bullmq-runner.js';
+import { createInProcessRunner } from './in-process-runner.js';
+import { schedulesOf } from './names.js';
+import type { JobQueue, Processors } from './processor.js';
+import { purgeExpiredProcessor, type PurgeTask } from './processors/purge-expired.js';
+import { pushEventProcessor } from './processors/push-event.js';
+import { revalidateProcessor } from './processors/revalidate.js';
+import { rotateKeysProcessor } from './processors/rotate-keys.js';
+import { sweepEventsProcessor } from './processors/sweep-events.js';
+import type { RevalidationEvaluator } from './revalidation/evaluator.js';
+import { removedClients } from './revalidation/removed-clients.js';
+import { subjectGenerations } from './revalidation/subject-generations.js';
+
+export interface JobDeps {
+  config: Config;
+  db: Database;
+  kek: Uint8Array;
+  keys: KeyStore;
+  revocation: RevocationService;
+  /** subject -> pseudonymous handle (TokenService.handleOf) */
+  handleOf(sub: string): string;
+  log: Logger;
+  /** after a rotation: notify other processes and reload this one */
+  onKeysChanged(): Promise<void>;
+  /** evaluators beyond the built-in ones (users, permissions, risk) */
+  evaluators?: RevalidationEvaluator[];
+  /** purge tasks beyond the built-in ones (retention purges) */
+  purgeTasks?: PurgeTask[];
+  now?: () => Date;
+}
+
+/** What other areas add to the jobs: revalidation evaluators and purge tasks (pass the same to issuers and workers). */
+export type JobExtensions = Pick<JobDeps, 'evaluators' | 'purgeTasks'>;
+
+export interface Jobs {
+  queue: JobQueue;
+  events: EventEmitter;
+  /** embedded only: resolves when no job runs or waits (tests) */
+  idle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const ENQUEUE_WAIT_MS = 2000;
+
+// The event rows are stored before their jobs are queued: if Redis is unreachable, emit
+// (and the /revoke answer waiting on it) must not hang; `events.sweep` queues them later.
+function emitterFor(deps: JobDeps, queue: JobQueue): EventEmitter {
+  async function enqueuePush(jtis: string[]): Promise<void> {
+    const added = queue.add('event.push', jtis.map((jti) => ({ payload: { jti }, jobId: jti })));
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => { timer = setTimeout(() => resolve('late'), ENQUEUE_WAIT_MS); timer.unref(); });
+    try {
+      if (await Promise.race([added, late]) === 'late') deps.log.warn({ events: jtis.length }, 'event push not queued yet; events.sweep will');
+    } catch (err) {
+      deps.log.warn({ err: String((err as Error)?.message ?? err), events: jtis.length }, 'event push not queued; events.sweep will');
+    } finally {
+      clearTimeout(timer);
+    }
+    added.catch(() => undefined);
+  }
+  return createEventEmitter({
+    db: deps.db, issuer: deps.config.issuer, handleOf: deps.handleOf, pushGiveUpSec: deps.config.eventPushGiveUp, now: deps.now, enqueuePush,
+  });
+}
+
+/** Built-in purges: expired oidc-provider rows, expired revocations, old finished events. */
+export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'config'>): PurgeTask[] {
+  const { db } = deps;
+  return [
+    { name: 'oidc-payloads', purge: async (now) => (await db.prisma.oidcPayload.deleteMany({ where: { expiresAt: { lte: now } } })).count },
+    { name: 'revocations', purge: (now) => deps.revocation.purgeExpired(now) },
+    {
+      name: 'security-events',
+      purge: async (now) => (await db.prisma.securityEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - deps.config.eventRetention * 1000) } } })).count,
+    },
+  ];
+}
+
+/** Every processor, with the built-in evaluators and purge tasks plus the given ones. */
+export function createProcessors(deps: JobDeps, queue: JobQueue, events: EventEmitter): Processors {
+  const subjects = { revokeSubject: (sub: string) => deps.revocation.bumpSubject(deps.handleOf(sub)) };
+  return {
+    'keys.rotate': rotateKeysProcessor({ db: deps.db, kek: deps.kek, config: deps.config, onKeysChanged: deps.onKeysChanged, now: deps.now }),
+    'rows.purge': purgeExpiredProcessor({ tasks: [...builtinPurgeTasks(deps), ...(deps.purgeTasks ?? [])], now: deps.now }),
+    'sessions.revalidate': revalidateProcessor({
+      db: deps.db, events, now: deps.now,
+      evaluators: [subjectGenerations(deps.db), removedClients(deps.db, subjects), ...(deps.evaluators ?? [])],
+    }),
+    'events.sweep': sweepEventsProcessor({ db: deps.db, queue }),
+    'event.push': pushEventProcessor({ db: deps.db, keys: deps.keys, now: deps.now }),
+  };
+}
+
+/** The issuer's side: in-process runner (embedded) or a BullMQ producer (cluster). */
+export async function startIssuerJobs(deps: JobDeps): Promise<Jobs> {
+  const { config } = deps;
+  if (config.redisUrl) {
+    const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix });
+    return { queue, events: emitterFor(deps, queue), idle: async () => undefined, close: () => queue.close() };
+  }
+  const runner = createInProcessRunner({ log: deps.log, maxBackoffSec: config.eventPushMaxBackoff });
+  const events = emitterFor(deps, runner);
+  runner.start(createProcessors(deps, runner, events), schedulesOf(config));
+  await runner.add('events.sweep', [{ payload: {} }]); // deliveries left pending by the last run
+  return { queue: runner, events, idle: () => runner.idle(), close: () => runner.close() };
+}
+
+/** The worker process's side (cluster mode): BullMQ workers and the schedules. */
+export async function startClusterWorkers(deps: JobDeps & { concurrency?: number }): Promise<{ events: EventEmitter; close(): Promise<void> }> {
+  const { config } = deps;
+  if (!config.redisUrl) throw new TypeError('workers need REDIS_URL (without it the issuer runs the jobs in-process)');
+  const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix });
+  const events = emitterFor(deps, queue);
+  const workers = await startBullWorkers({
+    redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, processors: createProcessors(deps, queue, events),
+    schedules: schedulesOf(config), maxBackoffSec: config.eventPushMaxBackoff, log: deps.log, concurrency: deps.concurrency,
+  });
+  await queue.add('events.sweep', [{ payload: {} }]);
+  return { events, async close() { await workers.close(); await queue.close(); } };
+}
