@@ -6,6 +6,7 @@
 import { longestTokenTtl } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
 import { forgetSubject } from '../../src/authz/index.js';
+import { adminEmitter } from './events.js';
 import { createUserService, revokeUser, userProblem, type UserService, type UserView } from '../../src/users/index.js';
 import { list, options, readStdin, UsageError } from './args.js';
 import { out, type Command } from './command.js';
@@ -32,6 +33,7 @@ function toggle(disabled: boolean): Command {
       const who = target(args);
       const user = await users(ctx).setDisabled(who, disabled);
       if (!user) throw new UsageError(`no user ${who}`);
+      await emit(ctx, { type: disabled ? 'account.disabled' : 'account.enabled', sub: user.id, initiator: 'admin' });
       out(`user ${user.username} ${disabled ? 'disabled: sign-in refused (use `user revoke` to end existing sessions and tokens too)' : 'enabled'}`);
     },
   };
@@ -41,7 +43,15 @@ function toggle(disabled: boolean): Command {
 async function revokeAll(ctx: AdminContext, user: UserView) {
   const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
   const keepSec = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
-  return revokeUser({ db: ctx.db, revocation, handlePepper: await ctx.secret('subject-handle') }, user.id, new Date(Date.now() + keepSec * 1000));
+  const result = await revokeUser({ db: ctx.db, revocation, handlePepper: await ctx.secret('subject-handle') }, user.id, new Date(Date.now() + keepSec * 1000));
+  await emit(ctx, { type: 'subject.revoked', sub: user.id, generation: result.generation, initiator: 'admin' });
+  return result;
+}
+
+/** Tells event receivers (issue 8) about an admin change to a user. */
+async function emit(ctx: AdminContext, event: Parameters<Awaited<ReturnType<typeof adminEmitter>>['emit']>[0]): Promise<void> {
+  const events = await adminEmitter(ctx);
+  try { await events.emit(event); } finally { await events.close(); }
 }
 
 export const userCommands: Record<string, Command> = {
