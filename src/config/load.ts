@@ -1,5 +1,6 @@
 import { settings } from './settings.js';
 import { ConfigError } from './errors.js';
+import { throttleConfig, type ThrottleConfig } from './throttle.js';
 
 /** The validated, frozen configuration every service receives. */
 export interface Config {
@@ -23,6 +24,9 @@ export interface Config {
   maxTokenLength: number;
   openCacheSize: number;
   subjectCacheTtl: number;
+  // throttling (issue 9)
+  trustedProxies: string[];
+  throttle: ThrottleConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -75,5 +79,8 @@ function assemble(v: Record<string, unknown>): Config {
     maxTokenLength: v.MAX_TOKEN_LENGTH as number,
     openCacheSize: v.OPEN_CACHE_SIZE as number,
     subjectCacheTtl: v.SUBJECT_CACHE_TTL as number,
+    // throttling (issue 9)
+    trustedProxies: (v.TRUSTED_PROXIES as string[] | undefined) ?? [],
+    throttle: throttleConfig(v),
   };
 }

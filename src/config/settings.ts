@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { parseRates } from './rates.js';
+import { parseTrustedProxies } from './trusted-proxies.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.string().transform((v, ctx) => {
@@ -16,6 +18,23 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const rates = z.string().transform((v, ctx) => {
+  const parsed = parseRates(v);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected key=points/duration items (keys ip, client, subject), e.g. ip=600/1m,client=300/1m, or off' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+const trustedProxies = z.string().transform((v, ctx) => {
+  const parsed = parseTrustedProxies(v);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected comma-separated IP addresses or CIDR blocks, e.g. 10.0.0.1,10.1.0.0/16' });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 export interface Setting {
   env: string;
@@ -44,4 +63,23 @@ export const settings = [
   { env: 'MAX_TOKEN_LENGTH', default: '8192', description: 'Longest token accepted anywhere; longer input is refused before any crypto.', schema: positiveInt },
   { env: 'OPEN_CACHE_SIZE', default: '50000', description: 'Verified-token cache entries (signature and decryption results; revocation is still checked every time).', schema: positiveInt },
   { env: 'SUBJECT_CACHE_TTL', default: '1s', description: 'How long issuance may reuse a subject\'s key generation (introspection always reads it fresh).', schema: seconds },
+  // ---- Throttling and brute-force protection (issue 9; README "Throttling") ----
+  // Budgets are `key=points/duration` lists; keys: ip (client address), client (claimed
+  // client id), subject (login/TOTP: the username). `off` disables a list.
+  { env: 'THROTTLE_ENABLED', default: 'true', description: 'Rate limits and lockouts on /token, /introspect, /revoke and the login/TOTP forms. `false` only for benchmarks.', schema: bool },
+  { env: 'TRUSTED_PROXIES', description: 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For is believed. Unset: the client address is the socket peer.', schema: trustedProxies },
+  { env: 'THROTTLE_TOKEN', default: 'ip=600/1m,client=300/1m', description: 'All requests to /token, per key.', schema: rates },
+  { env: 'THROTTLE_TOKEN_FAILURES', default: 'ip=30/5m,client=30/5m', description: 'Failed requests to /token (invalid_client, invalid_grant) per key; over budget, every request is refused until the window ends.', schema: rates },
+  { env: 'THROTTLE_INTROSPECT', default: 'ip=6000/1m,client=6000/1m', description: 'All requests to /introspect (resource servers call it per API request).', schema: rates },
+  { env: 'THROTTLE_INTROSPECT_FAILURES', default: 'ip=600/1m,client=600/1m', description: 'Failed client authentications and inactive tokens at /introspect (RFC 7662 §4 token fishing).', schema: rates },
+  { env: 'THROTTLE_REVOKE', default: 'ip=600/1m,client=300/1m', description: 'All requests to /revoke.', schema: rates },
+  { env: 'THROTTLE_REVOKE_FAILURES', default: 'ip=30/5m,client=30/5m', description: 'Failed client authentications at /revoke.', schema: rates },
+  { env: 'THROTTLE_LOGIN', default: 'ip=120/1m,subject=30/1m', description: 'All login form posts (subject: the username).', schema: rates },
+  { env: 'THROTTLE_LOGIN_FAILURES', default: 'ip=100/1h,subject=30/1h', description: 'Wrong passwords, per key.', schema: rates },
+  { env: 'THROTTLE_TOTP', default: 'ip=60/1m,subject=10/1m', description: 'All TOTP form posts.', schema: rates },
+  { env: 'THROTTLE_TOTP_FAILURES', default: 'ip=50/1h,subject=20/1h', description: 'Wrong TOTP codes, per key.', schema: rates },
+  { env: 'THROTTLE_LOCKOUT_AFTER', default: '10', description: 'Consecutive failed authentications of one client (token endpoints) or one username (login/TOTP) that lock it; 0 disables lockouts.', schema: z.coerce.number().int().min(0) },
+  { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },
+  { env: 'THROTTLE_LOCKOUT_MAX', default: '15m', description: 'Longest lockout.', schema: seconds },
+  { env: 'THROTTLE_LOCKOUT_RESET', default: '12h', description: 'Failure and lockout counts are forgotten after this long without a failure (and at once on a success).', schema: seconds },
 ] as const satisfies readonly Setting[];

@@ -12,9 +12,16 @@ import type { Database } from '../storage/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
+// throttling (issue 9)
+import type { BlockList } from 'node:net';
+import type { Throttle } from '../throttle/index.js';
+import { throttleGate, type ThrottledRequest } from './throttle-gate.js';
 
-export interface AppDeps { log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState> }
-export interface RequestState { tokenResult?: 'active' | 'inactive' }
+export interface AppDeps {
+  log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
+  throttle: Throttle; trustedProxies: BlockList; // issue 9
+}
+export interface RequestState { tokenResult?: 'active' | 'inactive'; throttled?: ThrottledRequest }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -24,6 +31,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
+  app.use(throttleGate(deps)); // issue 9: budgets before any crypto or database work
   app.use(tokenShield(['/introspect', '/revoke']));
   app.use(async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3

@@ -5,3 +5,7 @@ export type { Metrics } from './metrics.js';
 export { createProvider } from './provider.js';
 export { createProviderHolder } from './provider-holder.js';
 export { bridgeProvider, SHIELD } from './oidc-bridge.js';
+// throttling (issue 9)
+export { clientAddress, trustedProxyList } from './client-address.js';
+export { throttleGate, throttleOutcome } from './throttle-gate.js';
+export type { ThrottledRequest } from './throttle-gate.js';

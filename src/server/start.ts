@@ -11,6 +11,8 @@ import { createApp, createMetrics, createProvider, createProviderHolder, bridgeP
 import { createKeyStore, deploymentSecret, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
+import { createThrottle, type Throttle } from '../throttle/index.js';
+import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
 
 export interface Issuer { url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger; close(): Promise<void> }
 
@@ -31,6 +33,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
+    const throttle = await startThrottle(config, log, metrics); // issue 9
     const hooks = {
       issued: (kind: string) => metrics.tokensIssued.inc({ kind }),
       opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
@@ -40,11 +43,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const holder = createProviderHolder(keys, (signingJwk) => {
       const provider = createProvider({ config, db, signingJwk, cookieKeys });
       bridgeProvider(provider, tokens, clientPepper, hooks);
+      provider.use(throttleOutcome(throttle, requests)); // issue 9
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests });
+    const app = createApp({ log, db, keys, metrics, holder, requests, throttle, trustedProxies: trustedProxyList(config.trustedProxies) });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
@@ -55,6 +59,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         keys.close();
+        await throttle.close();
         await unsubscribe();
         await db.close();
       },
@@ -63,4 +68,18 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Throttling (issue 9): Redis-backed in cluster mode, memory in embedded mode; events go to metrics. */
+function startThrottle(config: Config, log: Logger, metrics: Metrics): Promise<Throttle> {
+  return createThrottle({
+    config: config.throttle, log, namespace: config.databaseSchema,
+    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
+    events: {
+      limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),
+      lockout: (endpoint, key) => metrics.lockouts.inc({ endpoint, key }),
+      degraded: (on) => metrics.throttleDegraded.set(on ? 1 : 0),
+      fallback: () => metrics.throttleFallbacks.inc(),
+    },
+  });
 }
