@@ -19,6 +19,7 @@ export interface Issuer { url: string; server: Server; db: Database; keys: KeySt
 /** Builds every service and listens on config.host:config.port. */
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel })): Promise<Issuer> {
   const kek = resolveKek(config);
+  let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
@@ -33,7 +34,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
-    const throttle = await startThrottle(config, log, metrics); // issue 9
+    const limiter = throttle = await startThrottle(config, log, metrics); // issue 9
     const hooks = {
       issued: (kind: string) => metrics.tokensIssued.inc({ kind }),
       opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
@@ -43,12 +44,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const holder = createProviderHolder(keys, (signingJwk) => {
       const provider = createProvider({ config, db, signingJwk, cookieKeys });
       bridgeProvider(provider, tokens, clientPepper, hooks);
-      provider.use(throttleOutcome(throttle, requests)); // issue 9
+      provider.use(throttleOutcome(limiter, requests)); // issue 9
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
     });
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
-    const app = createApp({ log, db, keys, metrics, holder, requests, throttle, trustedProxies: trustedProxyList(config.trustedProxies) });
+    const app = createApp({ log, db, keys, metrics, holder, requests, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies) });
     const server = createServer(app.callback());
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
@@ -59,12 +60,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         keys.close();
-        await throttle.close();
+        await limiter.close();
         await unsubscribe();
         await db.close();
       },
     };
   } catch (err) {
+    await throttle?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }
