@@ -17,7 +17,7 @@ import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
 
 /** What the gate leaves for the outcome half (on the request's RequestState). */
-export interface ThrottledRequest { kind: ThrottleKind; keys: ThrottleKeys }
+export interface ThrottledRequest { kind: ThrottleKind; keys: ThrottleKeys; recorded: boolean }
 
 interface State { throttled?: ThrottledRequest; tokenResult?: 'active' | 'inactive' }
 
@@ -37,7 +37,7 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps) {
     ctx.set(verdict.headers);
     if (!verdict.allowed) throw new TooManyRequests(verdict.retryAfter, verdict.headers, `${verdict.reason} limit on ${verdict.key}`);
     const state = requests.getStore();
-    if (state) state.throttled = { kind, keys };
+    if (state) state.throttled = { kind, keys, recorded: verdict.recorded !== false };
     return next();
   };
 }
@@ -73,7 +73,7 @@ export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<
     await next();
     const throttled = requests.getStore()?.throttled;
     if (!throttled) return;
-    const { kind, keys } = throttled;
+    const { kind, keys, recorded } = throttled;
     const error = (ctx.body as { error?: unknown } | undefined)?.error;
     if (ctx.status === 401 || error === 'invalid_client') return throttle.fail(kind, keys);
     if (error === 'invalid_grant') return throttle.fail(kind, keys, { lockout: false });
@@ -81,6 +81,6 @@ export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<
     // an inactive token presented is a failed guess (RFC 7662 §4); the JWT answer (RFC 9701) hides `active`
     const inactive = (ctx.body as { active?: unknown } | undefined)?.active === false || requests.getStore()?.tokenResult === 'inactive';
     if (kind === 'introspect' && inactive) await throttle.fail(kind, keys, { lockout: false });
-    await throttle.succeed(kind, keys);
+    if (recorded) await throttle.succeed(kind, keys); // nothing on record: nothing to clear
   };
 }

@@ -16,6 +16,10 @@ export interface Count {
 
 export interface Counter {
   readonly rate: Rate;
+  /** the key under which the store keeps `key`'s count */
+  storeKey(key: string): string;
+  /** peek() on the local twin only (the fallback of `peekCounts`) */
+  peekLocal(key: string): Promise<Count>;
   /** Adds one and returns the new state. */
   hit(key: string): Promise<Count>;
   /** Reads the state without counting (consumed 0 when unknown). */
@@ -32,8 +36,11 @@ export function createCounter(store: Store, prefix: string, name: string, rate: 
   const local = new RateLimiterMemory(opts);
   const remote = store.redis ? new RateLimiterRedis({ ...opts, storeClient: store.redis, rejectIfRedisNotReady: true }) : undefined;
   const both = <T>(op: (l: RateLimiterAbstract) => Promise<T>) => store.run(remote && (() => op(remote)), () => op(local));
+  const peekLocal = (key: string) => local.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 }));
   return {
     rate,
+    storeKey: (key) => local.getKey(key),
+    peekLocal,
     hit: (key) => both((l) => l.consume(key).then(toCount, refusedCount)),
     peek: (key) => both((l) => l.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 }))),
     block: (key, seconds) => both((l) => l.block(key, seconds).then(() => undefined)),
@@ -50,4 +57,21 @@ function toCount(res: RateLimiterRes): Count {
 function refusedCount(err: unknown): Count {
   if (err instanceof RateLimiterRes) return toCount(err);
   throw err;
+}
+
+/**
+ * The consumed counts of many (counter, key) pairs: with Redis one MGET for all of
+ * them (no TTLs; `peek` one that needs its reset time), else the local twins. This is
+ * the hot path's read: rate-limiter-flexible's own `get` is a MULTI of GET and PTTL
+ * per key.
+ */
+export async function peekCounts(store: Store, items: { counter: Counter; key: string }[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  const redis = store.redis;
+  const remote = redis && (async () => {
+    if (redis.status !== 'ready') throw new Error('Redis connection is not ready');
+    const values = await redis.mget(items.map((i) => i.counter.storeKey(i.key)));
+    return values.map((v) => (v === null ? 0 : Number(v)));
+  });
+  return store.run(remote, () => Promise.all(items.map(async (i) => (await i.counter.peekLocal(i.key)).consumed)));
 }

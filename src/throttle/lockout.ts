@@ -6,10 +6,14 @@
  * one minute after 10 and lengthens repeat lockouts, Keycloak waits up to 15 minutes.
  */
 import type { LockoutPolicy } from '../config/index.js';
-import { createCounter, type Count } from './counter.js';
+import { createCounter, type Count, type Counter } from './counter.js';
 import type { Store } from './store.js';
 
 export interface Lockout {
+  /** the lock (count above 1 while locked), for `peekCounts` */
+  readonly lock: Counter;
+  /** counters that are non-zero while a key has failures or lockouts on record */
+  readonly record: Counter[];
   /** The remaining lock in ms (0 when not locked). */
   lockedFor(key: string): Promise<number>;
   /** Counts a failure; returns the new lockout's seconds and level if one started. */
@@ -27,6 +31,8 @@ export function createLockout(store: Store, prefix: string, name: string, policy
   // points 1: block() sets the count above it, so a locked key reads consumed > 1
   const lock = createCounter(store, prefix, `${name}:lock`, { points: 1, duration: Math.max(1, policy.max) });
   return {
+    lock,
+    record: [consecutive, level],
     lockedFor: async (key) => remainingLock(await lock.peek(key)),
     async failed(key) {
       if (policy.after === 0) return undefined;

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
-import { createCounter, type Count, type Counter } from './counter.js';
+import { createCounter, peekCounts, type Count, type Counter } from './counter.js';
 import { rateLimitHeaders, type PolicyState } from './headers.js';
 import { createLockout, type Lockout } from './lockout.js';
 import { createStore, type Store } from './store.js';
@@ -25,6 +25,7 @@ export interface ThrottleOptions {
 }
 
 interface Table { requests: Map<RateKey, Counter>; failures: Map<RateKey, Counter>; lockouts: Map<RateKey, Lockout> }
+interface Ctx { opts: ThrottleOptions; store: Store }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
 const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp'];
@@ -40,7 +41,7 @@ export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
   const of = (kind: ThrottleKind) => tables.get(kind) as Table;
   return {
     enabled: true,
-    check: (kind, keys) => check(opts, kind, of(kind), keys),
+    check: (kind, keys) => check({ opts, store }, kind, of(kind), keys),
     fail: (kind, keys, failOpts) => fail(opts, kind, of(kind), keys, failOpts),
     succeed: (kind, keys) => succeed(of(kind), keys),
     degraded: () => store.degraded(),
@@ -65,19 +66,32 @@ function present<T>(map: Map<RateKey, T>, keys: ThrottleKeys): [RateKey, T, stri
   return [...map].filter(([key]) => keys[key] !== undefined).map(([key, v]) => [key, v, id(key, keys[key] as string)]);
 }
 
-async function check(opts: ThrottleOptions, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
-  const [requests, failures, locks] = await Promise.all([
+/**
+ * Counts the request under each key and reads every failure budget and lockout in one
+ * store round trip (peekCounts); only a key found over its limit costs one more read,
+ * for its reset time.
+ */
+async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
+  const failing = present(t.failures, keys);
+  const lockouts = present(t.lockouts, keys);
+  const probes = [
+    ...failing.map(([, counter, key]) => ({ counter, key })),
+    ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
+  ];
+  const [requests, counts] = await Promise.all([
     Promise.all(present(t.requests, keys).map(async ([key, c, k]) => ({ key, rate: c.rate, count: await c.hit(k) }))),
-    Promise.all(present(t.failures, keys).map(async ([key, c, k]) => ({ key, rate: c.rate, count: await c.peek(k) }))),
-    Promise.all(present(t.lockouts, keys).map(async ([key, l, k]) => ({ key, ms: await l.lockedFor(k) }))),
+    peekCounts(ctx.store, probes),
   ]);
   const states = requests.map((r) => policyState(`${kind}-${r.key}`, r.rate, r.count));
-  const refusals: Refusal[] = [
-    ...requests.flatMap((r, i) => (r.count.consumed > r.rate.points ? [{ reason: 'requests' as const, key: r.key, ms: r.count.resetMs, state: states[i] }] : [])),
-    ...failures.filter((f) => f.count.consumed >= f.rate.points).map((f) => ({ reason: 'failures' as const, key: f.key, ms: f.count.resetMs, state: policyState(`${kind}-${f.key}-failures`, f.rate, f.count) })),
-    ...locks.filter((l) => l.ms > 0).map((l) => ({ reason: 'lockout' as const, key: l.key, ms: l.ms, state: lockState(kind, l.key, opts.config, l.ms) })),
+  const refusals: Promise<Refusal>[] = [
+    ...requests.flatMap((r, i) => (r.count.consumed > r.rate.points ? [Promise.resolve({ reason: 'requests' as const, key: r.key, ms: r.count.resetMs, state: states[i] })] : [])),
+    ...failing.flatMap(([key, c, k], i) => (counts[i] >= c.rate.points ? [c.peek(k).then((count) => ({ reason: 'failures' as const, key, ms: count.resetMs, state: policyState(`${kind}-${key}-failures`, c.rate, count) }))] : [])),
+    ...lockouts.flatMap(([key, l, k], i) => (counts[failing.length + i * 3] > 1 ? [l.lockedFor(k).then((ms) => ({ reason: 'lockout' as const, key, ms, state: lockState(kind, key, ctx.opts.config, ms) }))] : [])),
   ];
-  return refusals.length === 0 ? { allowed: true, retryAfter: 0, headers: rateLimitHeaders(states) } : refuse(opts, kind, states, refusals);
+  const recorded = lockouts.some((_, i) => counts[failing.length + i * 3 + 1] > 0 || counts[failing.length + i * 3 + 2] > 0);
+  const refused = (await Promise.all(refusals)).filter((r) => r.ms > 0 || r.reason === 'requests');
+  if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
+  return { ...refuse(ctx.opts, kind, states, refused), recorded };
 }
 
 function refuse(opts: ThrottleOptions, kind: ThrottleKind, states: PolicyState[], refusals: Refusal[]): Verdict {

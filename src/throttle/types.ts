@@ -19,6 +19,11 @@ export interface Verdict {
   reason?: LimitReason;
   /** the key type that refused the request */
   key?: RateKey;
+  /**
+   * True when the lockout key has failures or lockouts on record, so a success must
+   * call `succeed` to clear them; false lets the caller skip that store write.
+   */
+  recorded?: boolean;
   headers: Record<string, string>;
 }
 
