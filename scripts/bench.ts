@@ -7,7 +7,8 @@
  *   (b) introspection of one live, already-seen token on Portcullis vs a bare Koa
  *       POST handler (and, for reference, the bare oidc-provider introspecting one of
  *       its opaque tokens);
- * plus the single-core crypto ceiling (sealToken/openToken with no HTTP). Every
+ * plus the single-core crypto ceiling (sealToken/openToken with no HTTP) and the
+ * throttle check's own CPU (memory, and Redis when DATABASE_URL and REDIS_URL are set). Every
  * server runs in its own child process; only one is under load at a time, and each
  * Portcullis run sits next to its baseline run (order alternating per round), so
  * background load on a shared machine skews both sides of a ratio alike.
@@ -29,6 +30,7 @@ import { measure, type LoadFigures, type LoadOptions } from './bench/load.js';
 import { startPortcullis, type PortcullisOptions, type RunningPortcullis, type Target } from './bench/portcullis.js';
 import { formatSummary, monotonicMicros, readProfile, summarise } from './bench/profile-summary.js';
 import { cryptoTable, httpTable, load, machine, type Comparison } from './bench/report.js';
+import { throttleCost, throttleTable } from './bench/throttle-cost.js';
 import { introspectionRequest, obtainToken, OPAQUE_AUDIENCE, send, tokenRequest, type HttpRequest } from './bench/requests.js';
 
 function setting(name: string, fallback: number): number {
@@ -160,6 +162,8 @@ async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<vo
 async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   log('crypto ceiling: sealing and opening in-process ...');
   const crypto = await cryptoCeiling(CRYPTO_SECONDS, CONNECTIONS);
+  log('throttle check cost: in-process ...');
+  const throttling = await throttleCost(CRYPTO_SECONDS, process.env.DATABASE_URL ? process.env.REDIS_URL : undefined);
   const modes: PortcullisOptions[] = [{}];
   if (process.env.DATABASE_URL) modes.push({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
   const issuers: RunningPortcullis[] = [];
@@ -186,6 +190,7 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
     ]);
     log(`\n${httpTable(comparisons)}\n`);
     log(cryptoTable(crypto, [...portcullis, bare].map((p) => median(p.issuance))));
+    log(`\n${throttleTable(throttling)}`);
   } finally {
     for (const child of children) await child.stop();
   }
