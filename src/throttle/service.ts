@@ -62,9 +62,15 @@ function id(key: RateKey, value: string): string {
   return key === 'ip' ? value : createHash('sha256').update(value, 'utf8').digest('base64url').slice(0, 32);
 }
 
-function present<T>(map: Map<RateKey, T>, keys: ThrottleKeys): [RateKey, T, string][] {
+function present<T>(map: Map<RateKey, T>, keys: ThrottleKeys): Present<T> {
   return [...map].filter(([key]) => keys[key] !== undefined).map(([key, v]) => [key, v, id(key, keys[key] as string)]);
 }
+
+type Present<T> = [RateKey, T, string][];
+interface Hit { key: RateKey; rate: Rate; count: Count }
+
+// per lockout key, peekCounts reads: the lock, then its record (consecutive, level)
+const LOCK_PROBES = 3;
 
 /**
  * Counts the request under each key and reads every failure budget and lockout in one
@@ -78,20 +84,38 @@ async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys)
     ...failing.map(([, counter, key]) => ({ counter, key })),
     ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
   ];
-  const [requests, counts] = await Promise.all([
-    Promise.all(present(t.requests, keys).map(async ([key, c, k]) => ({ key, rate: c.rate, count: await c.hit(k) }))),
+  const [hits, counts] = await Promise.all([
+    Promise.all(present(t.requests, keys).map(async ([key, c, k]): Promise<Hit> => ({ key, rate: c.rate, count: await c.hit(k) }))),
     peekCounts(ctx.store, probes),
   ]);
-  const states = requests.map((r) => policyState(`${kind}-${r.key}`, r.rate, r.count));
-  const refusals: Promise<Refusal>[] = [
-    ...requests.flatMap((r, i) => (r.count.consumed > r.rate.points ? [Promise.resolve({ reason: 'requests' as const, key: r.key, ms: r.count.resetMs, state: states[i] })] : [])),
-    ...failing.flatMap(([key, c, k], i) => (counts[i] >= c.rate.points ? [c.peek(k).then((count) => ({ reason: 'failures' as const, key, ms: count.resetMs, state: policyState(`${kind}-${key}-failures`, c.rate, count) }))] : [])),
-    ...lockouts.flatMap(([key, l, k], i) => (counts[failing.length + i * 3] > 1 ? [l.lockedFor(k).then((ms) => ({ reason: 'lockout' as const, key, ms, state: lockState(kind, key, ctx.opts.config, ms) }))] : [])),
-  ];
-  const recorded = lockouts.some((_, i) => counts[failing.length + i * 3 + 1] > 0 || counts[failing.length + i * 3 + 2] > 0);
-  const refused = (await Promise.all(refusals)).filter((r) => r.ms > 0 || r.reason === 'requests');
+  const lockCounts = counts.slice(failing.length);
+  const states = hits.map((h) => policyState(`${kind}-${h.key}`, h.rate, h.count));
+  const refused = (await Promise.all([
+    ...overRequests(hits, states),
+    ...overFailures(kind, failing, counts),
+    ...overLocks(ctx, kind, lockouts, lockCounts),
+  ])).filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
+  const recorded = lockCounts.some((count, i) => i % LOCK_PROBES !== 0 && count > 0);
   if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
   return { ...refuse(ctx.opts, kind, states, refused), recorded };
+}
+
+function overRequests(hits: Hit[], states: PolicyState[]): Promise<Refusal>[] {
+  return hits.flatMap((h, i) => (h.count.consumed > h.rate.points ? [Promise.resolve({ reason: 'requests' as const, key: h.key, ms: h.count.resetMs, state: states[i] })] : []));
+}
+
+function overFailures(kind: ThrottleKind, failing: Present<Counter>, counts: number[]): Promise<Refusal>[] {
+  return failing.flatMap(([key, c, k], i) => {
+    if (counts[i] < c.rate.points) return [];
+    return [c.peek(k).then((count) => ({ reason: 'failures' as const, key, ms: count.resetMs, state: policyState(`${kind}-${key}-failures`, c.rate, count) }))];
+  });
+}
+
+function overLocks(ctx: Ctx, kind: ThrottleKind, lockouts: Present<Lockout>, lockCounts: number[]): Promise<Refusal>[] {
+  return lockouts.flatMap(([key, l, k], i) => {
+    if (lockCounts[i * LOCK_PROBES] <= 1) return [];
+    return [l.lockedFor(k).then((ms) => ({ reason: 'lockout' as const, key, ms, state: lockState(kind, key, ctx.opts.config, ms) }))];
+  });
 }
 
 function refuse(opts: ThrottleOptions, kind: ThrottleKind, states: PolicyState[], refusals: Refusal[]): Verdict {

@@ -42,7 +42,7 @@ const wrong = 'w'.repeat(43);
 beforeAll(async () => {
   [a, b] = await Promise.all([startTestIssuer(A_ENV), startTestIssuer(B_ENV)]);
   for (const t of [a, b]) await t.addResource({ audience: API, scopes: ['read'] });
-  for (const id of ['budget', 'locky', 'known', 'rs', 'patient', 'rev']) await client_(a, id);
+  for (const id of ['budget', 'locky', 'known', 'rs', 'patient', 'rev', 'forgiven']) await client_(a, id);
   for (const id of ['patient', 'rev']) await client_(b, id);
 });
 
@@ -104,6 +104,12 @@ describe('brute force on client secrets', () => {
     await sleep(2200);
     expect((await token(a, 'locky')).status).toBe(200);
     expect((await get(`${a.url}/metrics`)).text).toMatch(/portcullis_lockouts_total\{endpoint="token",key="client"\} 2/);
+  });
+
+  it('a success in between restarts the count: failures must be consecutive to lock', async () => {
+    const statuses = [];
+    for (const secret of [wrong, wrong, secretOf(a, 'forgiven'), wrong, wrong, secretOf(a, 'forgiven')]) statuses.push((await token(a, 'forgiven', secret)).status);
+    expect(statuses).toEqual([401, 401, 200, 401, 401, 200]);
   });
 
   it('an unknown client and a wrong secret look the same: status, body, headers, and the lockout', async () => {
