@@ -31,7 +31,8 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps) {
     const kind = ctx.method === 'POST' ? KINDS[ctx.path] : undefined;
     if (!kind || !throttle.enabled) return next();
     const keys: ThrottleKeys = { ip: clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies) };
-    const client = await claimedClient(ctx);
+    const claimed = claimedClient(ctx);
+    const client = typeof claimed === 'object' ? await claimed : claimed; // no await (and no promise) for Basic
     if (client) keys.client = client;
     const verdict = await throttle.check(kind, keys);
     ctx.set(verdict.headers);
@@ -46,15 +47,14 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps) {
  * The client id a request claims, unverified: RFC 6749 §2.3.1 Basic credentials
  * (form-urlencoded id before base64), else the client_id form parameter.
  */
-async function claimedClient(ctx: Context): Promise<string | undefined> {
+function claimedClient(ctx: Context): string | undefined | Promise<string | undefined> {
   const basic = /^basic +([A-Za-z0-9+/=._~-]+)$/i.exec(ctx.get('authorization'));
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon > 0) return formDecode(decoded.slice(0, colon));
   }
-  const form = await readForm(ctx);
-  return typeof form?.client_id === 'string' && form.client_id !== '' ? form.client_id : undefined;
+  return readForm(ctx).then((form) => (typeof form?.client_id === 'string' && form.client_id !== '' ? form.client_id : undefined));
 }
 
 function formDecode(value: string): string {

@@ -65,13 +65,13 @@ function refusedCount(err: unknown): Count {
  * the hot path's read: rate-limiter-flexible's own `get` is a MULTI of GET and PTTL
  * per key.
  */
-export async function peekCounts(store: Store, items: { counter: Counter; key: string }[]): Promise<number[]> {
-  if (items.length === 0) return [];
+export function peekCounts(store: Store, items: { counter: Counter; key: string }[]): Promise<number[]> {
+  if (items.length === 0) return Promise.resolve([]);
   const redis = store.redis;
   const remote = redis && (async () => {
     if (redis.status !== 'ready') throw new Error('Redis connection is not ready');
     const values = await redis.mget(items.map((i) => i.counter.storeKey(i.key)));
     return values.map((v) => (v === null ? 0 : Number(v)));
   });
-  return store.run(remote, () => Promise.all(items.map(async (i) => (await i.counter.peekLocal(i.key)).consumed)));
+  return store.run(remote, () => Promise.all(items.map((i) => i.counter.peekLocal(i.key))).then((counts) => counts.map((c) => c.consumed)));
 }

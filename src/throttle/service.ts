@@ -84,10 +84,9 @@ async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys)
     ...failing.map(([, counter, key]) => ({ counter, key })),
     ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
   ];
-  const [hits, counts] = await Promise.all([
-    Promise.all(present(t.requests, keys).map(async ([key, c, k]): Promise<Hit> => ({ key, rate: c.rate, count: await c.hit(k) }))),
-    peekCounts(ctx.store, probes),
-  ]);
+  const counted = present(t.requests, keys);
+  const [hitCounts, counts] = await Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)]);
+  const hits: Hit[] = counted.map(([key, c], i) => ({ key, rate: c.rate, count: hitCounts[i] }));
   const lockCounts = counts.slice(failing.length);
   const states = hits.map((h) => policyState(`${kind}-${h.key}`, h.rate, h.count));
   const refused = (await Promise.all([

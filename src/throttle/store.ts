@@ -32,21 +32,22 @@ export async function createStore(opts: StoreOptions): Promise<Store> {
     else opts.log.info({ event: 'throttle.recovered' }, 'throttle.recovered: Redis answers again, limits are global');
     opts.events.degraded(on);
   };
+  const runRemote = async <T>(remote: () => Promise<T>, local: () => Promise<T>): Promise<T> => {
+    try {
+      const result = await remote();
+      setDegraded(false);
+      return result;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) { setDegraded(false); throw err; }
+      setDegraded(true, err);
+      opts.events.fallback();
+      return local();
+    }
+  };
   return {
     redis,
-    async run(remote, local) {
-      if (!remote) return local();
-      try {
-        const result = await remote();
-        setDegraded(false);
-        return result;
-      } catch (err) {
-        if (err instanceof RateLimiterRes) { setDegraded(false); throw err; }
-        setDegraded(true, err);
-        opts.events.fallback();
-        return local();
-      }
-    },
+    // not async without Redis: every promise costs (AsyncLocalStorage hooks each one)
+    run: (remote, local) => (remote ? runRemote(remote, local) : local()),
     degraded: () => degraded,
     async close() { redis?.disconnect(); },
   };
