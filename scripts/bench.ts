@@ -2,12 +2,14 @@
  * `npm run bench`: Portcullis against bare baselines on loopback, with autocannon.
  *
  *   (a) issuance: POST /token client_credentials (client_secret_basic) on Portcullis
+ *       (throttling on, budgets too large to refuse; and, in the same run, off)
  *       vs a bare oidc-provider 9 issuing its own signed-then-encrypted JWT tokens;
  *   (b) introspection of one live, already-seen token on Portcullis vs a bare Koa
  *       POST handler (and, for reference, the bare oidc-provider introspecting one of
  *       its opaque tokens);
- * plus the single-core crypto ceiling (sealToken/openToken with no HTTP), and the
- * resource-server SDK's local verification against the ceiling of the same steps. Every
+ * plus the single-core crypto ceiling (sealToken/openToken with no HTTP), the
+ * resource-server SDK's local verification against the ceiling of the same steps, and the
+ * throttle check's own CPU (memory, and Redis when DATABASE_URL and REDIS_URL are set). Every
  * server runs in its own child process; only one is under load at a time, and each
  * Portcullis run sits next to its baseline run (order alternating per round), so
  * background load on a shared machine skews both sides of a ratio alike.
@@ -30,6 +32,7 @@ import { measure, type LoadFigures, type LoadOptions } from './bench/load.js';
 import { startPortcullis, type PortcullisOptions, type RunningPortcullis, type Target } from './bench/portcullis.js';
 import { formatSummary, monotonicMicros, readProfile, summarise } from './bench/profile-summary.js';
 import { cryptoTable, httpTable, load, machine, type Comparison } from './bench/report.js';
+import { throttleCost, throttleTable } from './bench/throttle-cost.js';
 import { introspectionRequest, obtainToken, OPAQUE_AUDIENCE, send, tokenRequest, type HttpRequest } from './bench/requests.js';
 
 function setting(name: string, fallback: number): number {
@@ -46,6 +49,13 @@ const CONNECTIONS = Math.max(1, Math.round(setting('BENCH_CONNECTIONS', 32)));
 const ROUNDS = Math.max(1, Math.round(setting('BENCH_ROUNDS', 1)));
 const CRYPTO_SECONDS = setting('BENCH_CRYPTO_SECONDS', 3);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
+
+// Throttling (issue 9): "on" runs every request through every budget and lockout check,
+// with budgets too large to refuse anything (the figure is the limiter's cost, not its
+// refusals); "off" is THROTTLE_ENABLED=false.
+const HUGE = 'ip=999999999/1m,client=999999999/1m';
+const THROTTLE_ON = { THROTTLE_TOKEN: HUGE, THROTTLE_INTROSPECT: HUGE, THROTTLE_REVOKE: HUGE };
+const THROTTLE_OFF = { THROTTLE_ENABLED: 'false' };
 
 const log = (line = '') => process.stdout.write(line + '\n');
 const issued = (body: string) => body.includes('"access_token"');
@@ -79,7 +89,7 @@ async function startChild(name: string, script: string, env: NodeJS.ProcessEnv, 
 async function portcullisRuns(issuer: RunningPortcullis): Promise<{ issuance: Run; introspection: Run; token: string }> {
   const token = await obtainToken(issuer);
   await firstIntrospection(issuer, token);
-  const name = `portcullis ${issuer.mode}`;
+  const name = issuer.label;
   const pid = issuer.child.process.pid;
   return { issuance: run(name, pid, tokenRequest(issuer), issued), introspection: run(name, pid, introspectionRequest(issuer, token), active), token };
 }
@@ -135,7 +145,7 @@ function median(r: Run): { name: string; figures: LoadFigures } {
 /** BENCH_PROFILE: one fresh embedded issuer per scenario under `--cpu-prof`, summarised. */
 async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'portcullis-prof-'));
-  const issuer = await startPortcullis({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir] });
+  const issuer = await startPortcullis({ nodeArgs: ['--cpu-prof', '--cpu-prof-dir', dir], env: THROTTLE_ON });
   try {
     const runs = await portcullisRuns(issuer);
     const r = scenario === 'issuance' ? runs.issuance : runs.introspection;
@@ -156,28 +166,36 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   const crypto = await cryptoCeiling(CRYPTO_SECONDS, CONNECTIONS);
   log('SDK: local verification against the crypto ceiling ...');
   const sdk = await sdkVerification(CRYPTO_SECONDS, CONNECTIONS); // issue 5
+  log('throttle check cost: in-process ...');
+  const throttling = await throttleCost(CRYPTO_SECONDS, process.env.DATABASE_URL ? process.env.REDIS_URL : undefined);
   const modes: PortcullisOptions[] = [{}];
   if (process.env.DATABASE_URL) modes.push({ databaseUrl: process.env.DATABASE_URL, redisUrl: process.env.REDIS_URL });
   const issuers: RunningPortcullis[] = [];
   const portcullis = [];
+  const unthrottled: Run[] = [];
   for (const mode of modes) {
-    const issuer = await startPortcullis(mode);
+    const issuer = await startPortcullis({ ...mode, env: THROTTLE_ON, label: `portcullis ${mode.databaseUrl ? 'cluster' : 'embedded'}` });
     stoppers.push(issuer);
     issuers.push(issuer);
     portcullis.push(await portcullisRuns(issuer));
+    const off = await startPortcullis({ ...mode, env: THROTTLE_OFF, label: `portcullis ${mode.databaseUrl ? 'cluster' : 'embedded'}, throttle off` });
+    stoppers.push(off);
+    unthrottled.push((await portcullisRuns(off)).issuance);
   }
   const children: Child[] = [];
   try {
     const bare = await bareProviderRuns(issuers[0], children);
     const koa = await bareKoaRun(issuers[0], portcullis[0].token, children);
-    await measureRounds([...portcullis.map((p) => [p.issuance, bare.issuance]), ...portcullis.map((p) => [p.introspection, koa]), [bare.introspection]]);
-    const comparisons: Comparison[] = portcullis.flatMap((p) => [
+    await measureRounds([...portcullis.map((p, i) => [p.issuance, bare.issuance, unthrottled[i]]), ...portcullis.map((p) => [p.introspection, koa]), [bare.introspection]]);
+    const comparisons: Comparison[] = portcullis.flatMap((p, i) => [
       { scenario: 'issuance', subject: median(p.issuance), baseline: median(bare.issuance), goal: 0.9 },
+      { scenario: 'issuance: throttle on vs off', subject: median(p.issuance), baseline: median(unthrottled[i]), goal: 0.9 },
       { scenario: 'introspection (seen token)', subject: median(p.introspection), baseline: median(koa), goal: 0.5, references: [median(bare.introspection)] },
     ]);
     log(`\n${httpTable(comparisons)}\n`);
     log(cryptoTable(crypto, [...portcullis, bare].map((p) => median(p.issuance))));
     log(`\n${sdkTable(sdk)}`);
+    log(`\n${throttleTable(throttling)}`);
   } finally {
     for (const child of children) await child.stop();
   }

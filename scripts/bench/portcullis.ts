@@ -21,6 +21,7 @@ export interface Target {
 
 export interface RunningPortcullis extends Target {
   mode: 'embedded' | 'cluster';
+  label: string;
   child: Child;
   stop(): Promise<void>;
 }
@@ -31,19 +32,23 @@ export interface PortcullisOptions {
   redisUrl?: string;
   /** extra node flags for the issuer (e.g. --cpu-prof) */
   nodeArgs?: string[];
+  /** extra settings (e.g. THROTTLE_*) */
+  env?: Record<string, string>;
+  /** shown in the tables (default: portcullis <mode>) */
+  label?: string;
 }
 
 // Settings the bench decides; anything the caller's shell has for these is dropped.
-const OWN = ['PORT', 'HOST', 'ISSUER', 'DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'DATA_DIR', 'KEYS_DIR', 'PORTCULLIS_KEK', 'EMBEDDED_DB_PORT', 'LOG_LEVEL'];
+const OWN = ['PORT', 'HOST', 'ISSUER', 'DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'DATA_DIR', 'KEYS_DIR', 'PORTCULLIS_KEK', 'EMBEDDED_DB_PORT', 'LOG_LEVEL', 'TRUSTED_PROXIES'];
 
 function baseEnv(): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const name of OWN) delete env[name];
+  for (const name of Object.keys(env)) if (OWN.includes(name) || name.startsWith('THROTTLE_')) delete env[name];
   return env;
 }
 
 async function issuerEnv(opts: PortcullisOptions, port: number, dir: string): Promise<NodeJS.ProcessEnv> {
-  const env: NodeJS.ProcessEnv = { ...baseEnv(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: join(dir, 'data'), KEYS_DIR: join(dir, 'keys') };
+  const env: NodeJS.ProcessEnv = { ...baseEnv(), PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: join(dir, 'data'), KEYS_DIR: join(dir, 'keys'), ...opts.env };
   if (!opts.databaseUrl) return env;
   env.DATABASE_URL = opts.databaseUrl;
   env.DATABASE_SCHEMA = `bench_${process.pid}_${randomBytes(3).toString('hex')}`;
@@ -86,7 +91,7 @@ export async function startPortcullis(opts: PortcullisOptions = {}): Promise<Run
   try {
     await waitForHttp(child, `${target.url}/readyz`);
     await register(env, target);
-    return { ...target, mode, child, stop };
+    return { ...target, mode, label: opts.label ?? `portcullis ${mode}`, child, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,5 +1,6 @@
 import { settings } from './settings.js';
 import { ConfigError } from './errors.js';
+import { throttleConfig, type ThrottleConfig } from './throttle.js';
 
 /** The validated, frozen configuration every service receives. */
 export interface Config {
@@ -38,6 +39,8 @@ export interface Config {
   eventPushGiveUp: number;
   eventPushMaxBackoff: number;
   eventRetention: number;
+  // throttling (issue 9)
+  throttle: ThrottleConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -98,6 +101,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushGiveUp: v.EVENT_PUSH_GIVE_UP as number,
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
+    throttle: throttleConfig(v), // issue 9
     ...bindingSettings(v),
   };
 }

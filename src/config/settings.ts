@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { isIP } from 'node:net';
 import { parseDuration } from './duration.js';
+import { parseRates } from './rates.js';
+import { parseTrustedProxies } from './trusted-proxies.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.string().transform((v, ctx) => {
@@ -17,13 +19,23 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
-/** An IPv4/IPv6 address, optionally with a /prefix length (TRUSTED_PROXIES). */
-function isCidr(entry: string): boolean {
-  const [address, bits, extra] = entry.split('/');
-  const family = isIP(address);
-  if (!family || extra !== undefined) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
-}
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const rates = z.string().transform((v, ctx) => {
+  const parsed = parseRates(v);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected key=points/duration items (keys ip, client, subject), e.g. ip=600/1m,client=300/1m, or off' });
+    return z.NEVER;
+  }
+  return parsed;
+});
+const trustedProxies = z.string().transform((v, ctx) => {
+  const parsed = parseTrustedProxies(v);
+  if (parsed === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'expected comma-separated IP addresses or CIDR blocks, e.g. 10.0.0.1,10.1.0.0/16' });
+    return z.NEVER;
+  }
+  return parsed;
+});
 
 export interface Setting {
   env: string;
@@ -38,7 +50,7 @@ export const settings = [
   { env: 'ISSUER', default: 'http://localhost:$PORT', description: 'Issuer identifier (`iss`) and base URL in metadata. No query, no fragment.', schema: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('?') && !u.includes('#'), 'must not contain a query or fragment') },
   { env: 'DATABASE_URL', description: 'PostgreSQL URL. Unset: embedded mode (PGlite under DATA_DIR). Set: cluster mode.', schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional() },
   { env: 'DATABASE_SCHEMA', default: 'public', description: 'PostgreSQL schema holding Portcullis tables.', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier') },
-  { env: 'REDIS_URL', description: 'Redis URL (cluster mode): key and cache change notifications between processes.', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional() },
+  { env: 'REDIS_URL', description: 'Redis URL (cluster mode): key and cache change notifications between processes, and throttling budgets shared by all processes.', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional() },
   { env: 'DATA_DIR', default: './data', description: 'Embedded mode: where the local database lives (gitignored).', schema: z.string().min(1) },
   { env: 'KEYS_DIR', default: './keys', description: 'Embedded mode: where a generated key-encryption key is kept (file `kek`, mode 0600).', schema: z.string().min(1) },
   { env: 'PORTCULLIS_KEK', description: 'Key-encryption key (32 bytes, base64url or hex). Required in cluster mode; embedded mode generates one into KEYS_DIR.', schema: z.string().trim().regex(/^(?:[A-Za-z0-9_-]{43}|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64url (43 characters) or hex (64 characters)').optional() },
@@ -58,7 +70,6 @@ export const settings = [
   { env: 'TLS_KEY_FILE', description: 'PEM private key file of TLS_CERT_FILE.', schema: z.string().min(1).optional() },
   { env: 'TLS_CLIENT_CA_FILE', description: 'PEM CA certificate(s) for client certificates (RFC 8705 `tls_client_auth`). With HTTPS on, client certificates are requested (optional); self-signed ones are accepted only for `self_signed_tls_client_auth`.', schema: z.string().min(1).optional() },
   { env: 'MTLS_CERT_HEADER', description: 'Behind a TLS-terminating proxy: header carrying the client certificate as URL-encoded PEM (e.g. `x-ssl-client-cert`). Believed only from TRUSTED_PROXIES.', schema: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name').transform((v) => v.toLowerCase()).optional() },
-  { env: 'TRUSTED_PROXIES', description: 'Comma-separated addresses or CIDR blocks of proxies allowed to set MTLS_CERT_HEADER; the header from any other address is ignored and logged.', schema: z.string().transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean)).refine((list) => list.every(isCidr), 'must be IP addresses or CIDR blocks separated by commas').optional() },
   // --- jobs and security events (src/jobs, src/events) ---
   { env: 'JOB_QUEUE_PREFIX', default: 'portcullis', description: 'Cluster mode: Redis key prefix of the BullMQ queues (one per deployment sharing a Redis).', schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ -') },
   { env: 'JOB_ROTATION_CHECK', default: '1h', description: 'How often the key rotation job runs `keys rotate --if-due` (the periods are SIGNING_KEY_ROTATION and MASTER_SECRET_ROTATION).', schema: seconds },
@@ -67,4 +78,23 @@ export const settings = [
   { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
   { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
   { env: 'EVENT_RETENTION', default: '7d', description: 'How long delivered, failed or unacknowledged security events are kept before the purge job deletes them.', schema: seconds },
+  // ---- Throttling and brute-force protection (issue 9; README "Throttling") ----
+  // Budgets are `key=points/duration` lists; keys: ip (client address), client (claimed
+  // client id), subject (login/TOTP: the username). `off` disables a list.
+  { env: 'THROTTLE_ENABLED', default: 'true', description: 'Rate limits and lockouts on /token, /introspect, /revoke and the login/TOTP forms. `false` only for benchmarks.', schema: bool },
+  { env: 'TRUSTED_PROXIES', description: 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For (client address) and MTLS_CERT_HEADER (client certificate) are believed; from any other address both are ignored. Unset: the client address is the socket peer.', schema: trustedProxies },
+  { env: 'THROTTLE_TOKEN', default: 'ip=600/1m,client=300/1m', description: 'All requests to /token, per key.', schema: rates },
+  { env: 'THROTTLE_TOKEN_FAILURES', default: 'ip=30/5m,client=30/5m', description: 'Failed requests to /token (invalid_client, invalid_grant) per key; over budget, every request is refused until the window ends.', schema: rates },
+  { env: 'THROTTLE_INTROSPECT', default: 'ip=6000/1m,client=6000/1m', description: 'All requests to /introspect (resource servers call it per API request).', schema: rates },
+  { env: 'THROTTLE_INTROSPECT_FAILURES', default: 'ip=600/1m,client=600/1m', description: 'Failed client authentications and inactive tokens at /introspect (RFC 7662 §4 token fishing).', schema: rates },
+  { env: 'THROTTLE_REVOKE', default: 'ip=600/1m,client=300/1m', description: 'All requests to /revoke.', schema: rates },
+  { env: 'THROTTLE_REVOKE_FAILURES', default: 'ip=30/5m,client=30/5m', description: 'Failed client authentications at /revoke.', schema: rates },
+  { env: 'THROTTLE_LOGIN', default: 'ip=120/1m,subject=30/1m', description: 'All login form posts (subject: the username).', schema: rates },
+  { env: 'THROTTLE_LOGIN_FAILURES', default: 'ip=100/1h,subject=30/1h', description: 'Wrong passwords, per key.', schema: rates },
+  { env: 'THROTTLE_TOTP', default: 'ip=60/1m,subject=10/1m', description: 'All TOTP form posts.', schema: rates },
+  { env: 'THROTTLE_TOTP_FAILURES', default: 'ip=50/1h,subject=20/1h', description: 'Wrong TOTP codes, per key.', schema: rates },
+  { env: 'THROTTLE_LOCKOUT_AFTER', default: '10', description: 'Consecutive failed authentications of one client (token endpoints) or one username (login/TOTP) that lock it; 0 disables lockouts.', schema: z.coerce.number().int().min(0) },
+  { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },
+  { env: 'THROTTLE_LOCKOUT_MAX', default: '15m', description: 'Longest lockout.', schema: seconds },
+  { env: 'THROTTLE_LOCKOUT_RESET', default: '12h', description: 'Failure and lockout counts are forgotten after this long without a failure (and at once on a success).', schema: seconds },
 ] as const satisfies readonly Setting[];

@@ -1,2 +1,2 @@
-export { OAuthError, InvalidRequest, InvalidClient, InvalidToken, InvalidTarget, ServerError, errorBody } from './oauth-error.js';
+export { OAuthError, InvalidRequest, InvalidClient, InvalidToken, InvalidTarget, ServerError, TooManyRequests, errorBody } from './oauth-error.js';
 export { renderErrors } from './render.js';

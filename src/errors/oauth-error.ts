@@ -61,3 +61,16 @@ export class ServerError extends OAuthError {
 export function errorBody(err: OAuthError): { error: string; error_description: string } {
   return { error: err.error, error_description: err.description };
 }
+
+/**
+ * Throttled (issue 9): HTTP 429 (RFC 6585 §4) with Retry-After and the RateLimit
+ * fields. The error code is invalid_request: RFC 6749 §5.2's list is closed for the
+ * token endpoint (and RFC 7009 §2.2.1 / RFC 7662 §2.3 reuse it); `slow_down` means
+ * "poll slower" in the device grant (RFC 8628 §3.5) and `temporarily_unavailable` is
+ * registered for the authorization endpoint only.
+ */
+export class TooManyRequests extends OAuthError {
+  constructor(retryAfter: number, headers: Record<string, string>, detail?: string) {
+    super('invalid_request', 429, `too many requests, retry after ${retryAfter} seconds`, detail, headers);
+  }
+}

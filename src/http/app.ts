@@ -14,6 +14,10 @@ import type { UserService } from '../users/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
+// throttling (issue 9)
+import type { BlockList } from 'node:net';
+import type { Throttle } from '../throttle/index.js';
+import { throttleGate, type ThrottledRequest } from './throttle-gate.js';
 
 export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
@@ -24,8 +28,9 @@ export interface AppDeps {
   csrfKey: Uint8Array;
   /** routes other areas serve before oidc-provider (issue 8: the RFC 8936 poll endpoint, /ssf/stream) */
   extraRoutes?: Middleware[];
+  throttle: Throttle; trustedProxies: BlockList; // issue 9
 }
-export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean }
+export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -35,6 +40,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
+  app.use(throttleGate(deps)); // issue 9: budgets before any crypto or database work
   app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
   for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));

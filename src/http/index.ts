@@ -12,3 +12,7 @@ export { createTtlCache } from './ttl-cache.js';
 export { createAuthzConfiguration } from './authz-config.js';
 export type { AuthzConfigDeps } from './authz-config.js';
 export type { BindingDeps } from './binding-features.js';
+// throttling (issue 9)
+export { clientAddress, trustedProxyList } from './client-address.js';
+export { throttleGate, throttleOutcome } from './throttle-gate.js';
+export type { ThrottledRequest } from './throttle-gate.js';

@@ -2,7 +2,7 @@
  * Prometheus metrics, one registry per app (no global state): tokens issued,
  * introspections by result, revocations, and request durations by route.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -10,6 +10,11 @@ export interface Metrics {
   introspections: Counter<'result' | 'path'>;
   revocations: Counter<string>;
   requests: Histogram<'route' | 'status'>;
+  // throttling (issue 9)
+  throttled: Counter<'endpoint' | 'key' | 'reason'>;
+  lockouts: Counter<'endpoint' | 'key'>;
+  throttleDegraded: Gauge<string>;
+  throttleFallbacks: Counter<string>;
 }
 
 /** Creates the metrics registry. */
@@ -22,5 +27,10 @@ export function createMetrics(): Metrics {
     introspections: new Counter({ name: 'portcullis_introspections_total', help: 'Introspection answers by result, and whether the fast path or oidc-provider answered', labelNames: ['result', 'path'], registers: [registry] }),
     revocations: new Counter({ name: 'portcullis_revocations_total', help: 'Access tokens revoked', registers: [registry] }),
     requests: new Histogram({ name: 'portcullis_http_request_seconds', help: 'HTTP request duration', labelNames: ['route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
+    // throttling (issue 9)
+    throttled: new Counter({ name: 'portcullis_throttled_total', help: 'Requests refused with 429, by endpoint, key type and reason (requests, failures, lockout)', labelNames: ['endpoint', 'key', 'reason'], registers: [registry] }),
+    lockouts: new Counter({ name: 'portcullis_lockouts_total', help: 'Brute-force lockouts started, by endpoint and key type', labelNames: ['endpoint', 'key'], registers: [registry] }),
+    throttleDegraded: new Gauge({ name: 'portcullis_throttle_degraded', help: '1 while Redis is unreachable and limits are enforced per process by the local insurance limiter', registers: [registry] }),
+    throttleFallbacks: new Counter({ name: 'portcullis_throttle_fallbacks_total', help: 'Limiter operations answered by the local insurance limiter because Redis failed', registers: [registry] }),
   };
 }

@@ -17,6 +17,8 @@ import { createBindingDeps, createListener } from './binding.js';
 import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { withSubjectEvents } from './subject-events.js';
+import { createThrottle, type Throttle } from '../throttle/index.js';
+import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -28,6 +30,7 @@ export interface Issuer {
 /** Builds every service and listens on config.host:config.port. */
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
+  let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
   try {
@@ -54,6 +57,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     // --- end issue 8 ---
     const metrics = createMetrics();
     const requests = new AsyncLocalStorage<RequestState>();
+    const limiter = throttle = await startThrottle(config, log, metrics); // issue 9
     const hooks = {
       issued: (kind: string) => metrics.tokensIssued.inc({ kind }),
       opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
@@ -68,6 +72,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const holder = createProviderHolder(keys, (signingJwk) => {
       const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users });
       bridgeProvider(provider, tokens, clientPepper, hooks);
+      provider.use(throttleOutcome(limiter, requests)); // issue 9
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
     });
@@ -78,7 +83,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
     const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })]; // issue 8
-    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes });
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies) });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
@@ -90,13 +95,29 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         await jobs?.close();
         keys.close();
+        await limiter.close();
         await unsubscribe();
         await db.close();
       },
     };
   } catch (err) {
     await jobs?.close().catch(() => undefined);
+    await throttle?.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     throw err;
   }
+}
+
+/** Throttling (issue 9): Redis-backed in cluster mode, memory in embedded mode; events go to metrics. */
+function startThrottle(config: Config, log: Logger, metrics: Metrics): Promise<Throttle> {
+  return createThrottle({
+    config: config.throttle, log, namespace: config.databaseSchema,
+    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
+    events: {
+      limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),
+      lockout: (endpoint, key) => metrics.lockouts.inc({ endpoint, key }),
+      degraded: (on) => metrics.throttleDegraded.set(on ? 1 : 0),
+      fallback: () => metrics.throttleFallbacks.inc(),
+    },
+  });
 }

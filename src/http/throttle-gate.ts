@@ -1,0 +1,86 @@
+/**
+ * Throttling at the token endpoints, in two halves:
+ *  - `throttleGate` (Koa, before the token shield and oidc-provider): cheap keys only
+ *    (the client address, the client id claimed by the Basic header or the client_id
+ *    form parameter, unverified), budgets checked before any crypto or database work,
+ *    429 invalid_request with Retry-After and RateLimit fields when over;
+ *  - `throttleOutcome` (an oidc-provider middleware): after oidc-provider answered but
+ *    before the response is sent, records failures (invalid_client, invalid_grant, an
+ *    inactive token at /introspect) and successes, so the very next request sees them.
+ */
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { BlockList } from 'node:net';
+import type { Context, Next } from 'koa';
+import { TooManyRequests } from '../errors/index.js';
+import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
+import { clientAddress } from './client-address.js';
+import { readForm } from './form-body.js';
+
+/** What the gate leaves for the outcome half (on the request's RequestState). */
+export interface ThrottledRequest { kind: ThrottleKind; keys: ThrottleKeys; recorded: boolean }
+
+interface State { throttled?: ThrottledRequest; tokenResult?: 'active' | 'inactive' }
+
+const KINDS: Record<string, ThrottleKind> = { '/token': 'token', '/introspect': 'introspect', '/revoke': 'revoke' };
+
+export interface GateDeps { throttle: Throttle; trustedProxies: BlockList; requests: AsyncLocalStorage<State> }
+
+/** Koa middleware: refuses over-budget requests to /token, /introspect and /revoke. */
+export function throttleGate({ throttle, trustedProxies, requests }: GateDeps) {
+  return async function gate(ctx: Context, next: Next): Promise<void> {
+    const kind = ctx.method === 'POST' ? KINDS[ctx.path] : undefined;
+    if (!kind || !throttle.enabled) return next();
+    const keys: ThrottleKeys = { ip: clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies) };
+    const claimed = claimedClient(ctx);
+    const client = typeof claimed === 'object' ? await claimed : claimed; // no await (and no promise) for Basic
+    if (client) keys.client = client;
+    const verdict = await throttle.check(kind, keys);
+    ctx.set(verdict.headers);
+    if (!verdict.allowed) throw new TooManyRequests(verdict.retryAfter, verdict.headers, `${verdict.reason} limit on ${verdict.key}`);
+    const state = requests.getStore();
+    if (state) state.throttled = { kind, keys, recorded: verdict.recorded !== false };
+    return next();
+  };
+}
+
+/**
+ * The client id a request claims, unverified: RFC 6749 §2.3.1 Basic credentials
+ * (form-urlencoded id before base64), else the client_id form parameter.
+ */
+function claimedClient(ctx: Context): string | undefined | Promise<string | undefined> {
+  const basic = /^basic +([A-Za-z0-9+/=._~-]+)$/i.exec(ctx.get('authorization'));
+  if (basic) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return formDecode(decoded.slice(0, colon));
+  }
+  return readForm(ctx).then((form) => (typeof form?.client_id === 'string' && form.client_id !== '' ? form.client_id : undefined));
+}
+
+function formDecode(value: string): string {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return value;
+  }
+}
+
+interface ProviderContext { status: number; body?: unknown }
+
+/** oidc-provider middleware (`provider.use`): feeds the answer back to the throttle. */
+export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<State>) {
+  return async function recordOutcome(ctx: ProviderContext, next: () => Promise<void>): Promise<void> {
+    await next();
+    const throttled = requests.getStore()?.throttled;
+    if (!throttled) return;
+    const { kind, keys, recorded } = throttled;
+    const error = (ctx.body as { error?: unknown } | undefined)?.error;
+    if (ctx.status === 401 || error === 'invalid_client') return throttle.fail(kind, keys);
+    if (error === 'invalid_grant') return throttle.fail(kind, keys, { lockout: false });
+    if (ctx.status >= 400) return;
+    // an inactive token presented is a failed guess (RFC 7662 §4); the JWT answer (RFC 9701) hides `active`
+    const inactive = (ctx.body as { active?: unknown } | undefined)?.active === false || requests.getStore()?.tokenResult === 'inactive';
+    if (kind === 'introspect' && inactive) await throttle.fail(kind, keys, { lockout: false });
+    if (recorded) await throttle.succeed(kind, keys); // nothing on record: nothing to clear
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * The throttle: per kind (token, introspect, revoke, login, totp) and per key type
+ * (ip, client, subject) a budget for all requests and one for failures, plus
+ * brute-force lockouts on the key that names who is authenticating (the client at the
+ * token endpoints, the username at the forms). README "Throttling" documents the
+ * defaults and how the forms call it.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
+import { createCounter, peekCounts, type Count, type Counter } from './counter.js';
+import { rateLimitHeaders, type PolicyState } from './headers.js';
+import { createLockout, type Lockout } from './lockout.js';
+import { createStore, type Store } from './store.js';
+import type { FailOptions, LimitReason, Throttle, ThrottleEvents, ThrottleKeys, Verdict } from './types.js';
+
+export interface ThrottleOptions {
+  config: ThrottleConfig;
+  /** Redis for global budgets (cluster mode); memory when absent */
+  redisUrl?: string;
+  /** separates deployments sharing one Redis (the database schema) */
+  namespace: string;
+  log: Logger;
+  events: ThrottleEvents;
+}
+
+interface Table { requests: Map<RateKey, Counter>; failures: Map<RateKey, Counter>; lockouts: Map<RateKey, Lockout> }
+interface Ctx { opts: ThrottleOptions; store: Store }
+interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
+
+const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp'];
+/** Who is guessing a secret: the client at the token endpoints, the username at the forms. */
+const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject' };
+
+/** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
+export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
+  if (!opts.config.enabled) return passThrough();
+  const store = await createStore({ redisUrl: opts.redisUrl, log: opts.log, events: opts.events });
+  const prefix = `portcullis:throttle:${opts.namespace}`;
+  const tables = new Map(KINDS.map((kind) => [kind, table(store, prefix, kind, opts.config)]));
+  const of = (kind: ThrottleKind) => tables.get(kind) as Table;
+  return {
+    enabled: true,
+    check: (kind, keys) => check({ opts, store }, kind, of(kind), keys),
+    fail: (kind, keys, failOpts) => fail(opts, kind, of(kind), keys, failOpts),
+    succeed: (kind, keys) => succeed(of(kind), keys),
+    degraded: () => store.degraded(),
+    close: () => store.close(),
+  };
+}
+
+function table(store: Store, prefix: string, kind: ThrottleKind, config: ThrottleConfig): Table {
+  const counters = (phase: string, rates: Partial<Record<RateKey, Rate>>) =>
+    new Map((Object.entries(rates) as [RateKey, Rate][]).map(([key, rate]) => [key, createCounter(store, prefix, `${kind}:${phase}:${key}`, rate)]));
+  const lockoutKey = LOCKOUT_KEY[kind];
+  const lockouts = new Map<RateKey, Lockout>([[lockoutKey, createLockout(store, prefix, `${kind}:lockout:${lockoutKey}`, config.lockout)]]);
+  return { requests: counters('requests', config.limits[kind].requests), failures: counters('failures', config.limits[kind].failures), lockouts };
+}
+
+/** Counter key for a value: addresses as they are, ids and usernames hashed (no clear usernames in Redis). */
+function id(key: RateKey, value: string): string {
+  return key === 'ip' ? value : createHash('sha256').update(value, 'utf8').digest('base64url').slice(0, 32);
+}
+
+function present<T>(map: Map<RateKey, T>, keys: ThrottleKeys): Present<T> {
+  return [...map].filter(([key]) => keys[key] !== undefined).map(([key, v]) => [key, v, id(key, keys[key] as string)]);
+}
+
+type Present<T> = [RateKey, T, string][];
+interface Hit { key: RateKey; rate: Rate; count: Count }
+
+// per lockout key, peekCounts reads: the lock, then its record (consecutive, level)
+const LOCK_PROBES = 3;
+
+/**
+ * Counts the request under each key and reads every failure budget and lockout in one
+ * store round trip (peekCounts); only a key found over its limit costs one more read,
+ * for its reset time.
+ */
+async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
+  const failing = present(t.failures, keys);
+  const lockouts = present(t.lockouts, keys);
+  const probes = [
+    ...failing.map(([, counter, key]) => ({ counter, key })),
+    ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
+  ];
+  const counted = present(t.requests, keys);
+  const [hitCounts, counts] = await Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)]);
+  const hits: Hit[] = counted.map(([key, c], i) => ({ key, rate: c.rate, count: hitCounts[i] }));
+  const lockCounts = counts.slice(failing.length);
+  const states = hits.map((h) => policyState(`${kind}-${h.key}`, h.rate, h.count));
+  const refused = (await Promise.all([
+    ...overRequests(hits, states),
+    ...overFailures(kind, failing, counts),
+    ...overLocks(ctx, kind, lockouts, lockCounts),
+  ])).filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
+  const recorded = lockCounts.some((count, i) => i % LOCK_PROBES !== 0 && count > 0);
+  if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
+  return { ...refuse(ctx.opts, kind, states, refused), recorded };
+}
+
+function overRequests(hits: Hit[], states: PolicyState[]): Promise<Refusal>[] {
+  return hits.flatMap((h, i) => (h.count.consumed > h.rate.points ? [Promise.resolve({ reason: 'requests' as const, key: h.key, ms: h.count.resetMs, state: states[i] })] : []));
+}
+
+function overFailures(kind: ThrottleKind, failing: Present<Counter>, counts: number[]): Promise<Refusal>[] {
+  return failing.flatMap(([key, c, k], i) => {
+    if (counts[i] < c.rate.points) return [];
+    return [c.peek(k).then((count) => ({ reason: 'failures' as const, key, ms: count.resetMs, state: policyState(`${kind}-${key}-failures`, c.rate, count) }))];
+  });
+}
+
+function overLocks(ctx: Ctx, kind: ThrottleKind, lockouts: Present<Lockout>, lockCounts: number[]): Promise<Refusal>[] {
+  return lockouts.flatMap(([key, l, k], i) => {
+    if (lockCounts[i * LOCK_PROBES] <= 1) return [];
+    return [l.lockedFor(k).then((ms) => ({ reason: 'lockout' as const, key, ms, state: lockState(kind, key, ctx.opts.config, ms) }))];
+  });
+}
+
+function refuse(opts: ThrottleOptions, kind: ThrottleKind, states: PolicyState[], refusals: Refusal[]): Verdict {
+  const worst = refusals.reduce((a, b) => (b.ms > a.ms ? b : a));
+  for (const r of refusals) opts.events.limited(kind, r.key, r.reason);
+  const retryAfter = Math.max(1, Math.ceil(worst.ms / 1000));
+  const shown = states.some((s) => s.name === worst.state.name) ? states : [...states, worst.state];
+  const headers = rateLimitHeaders(shown.map((s) => (s.name === worst.state.name ? { ...s, remaining: 0, reset: retryAfter } : s)));
+  return { allowed: false, retryAfter, reason: worst.reason, key: worst.key, headers: { ...headers, 'Retry-After': String(retryAfter) } };
+}
+
+function policyState(name: string, rate: Rate, count: Count): PolicyState {
+  const reset = count.resetMs > 0 ? Math.ceil(count.resetMs / 1000) : rate.duration;
+  return { name, quota: rate.points, window: rate.duration, remaining: rate.points - count.consumed, reset };
+}
+
+function lockState(kind: ThrottleKind, key: RateKey, config: ThrottleConfig, ms: number): PolicyState {
+  return { name: `${kind}-${key}-lockout`, quota: config.lockout.after, window: config.lockout.reset, remaining: 0, reset: Math.ceil(ms / 1000) };
+}
+
+async function fail(opts: ThrottleOptions, kind: ThrottleKind, t: Table, keys: ThrottleKeys, failOpts: FailOptions = {}): Promise<void> {
+  const lockouts = failOpts.lockout === false ? [] : present(t.lockouts, keys);
+  await Promise.all([
+    ...present(t.failures, keys).map(([, c, k]) => c.hit(k)),
+    ...lockouts.map(async ([key, l, k]) => {
+      const started = await l.failed(k);
+      if (!started) return;
+      opts.log.warn({ event: 'throttle.lockout', kind, key, ip: keys.ip, client: keys.client, subject: keys.subject, seconds: started.seconds, level: started.level }, 'throttle.lockout');
+      opts.events.lockout(kind, key);
+    }),
+  ]);
+}
+
+async function succeed(t: Table, keys: ThrottleKeys): Promise<void> {
+  await Promise.all(present(t.lockouts, keys).map(([, l, k]) => l.succeeded(k)));
+}
+
+function passThrough(): Throttle {
+  return {
+    enabled: false,
+    check: async () => ({ allowed: true, retryAfter: 0, headers: {} }),
+    fail: async () => undefined,
+    succeed: async () => undefined,
+    degraded: () => false,
+    close: async () => undefined,
+  };
+}
