@@ -17,7 +17,7 @@ import { tokenShield } from './token-shield.js';
 // throttling (issue 9)
 import type { BlockList } from 'node:net';
 import type { Throttle } from '../throttle/index.js';
-import { throttleGate, type ThrottledRequest } from './throttle-gate.js';
+import { throttleGate, throttleOutcome, type ThrottledRequest } from './throttle-gate.js';
 
 export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
@@ -41,6 +41,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
   app.use(throttleGate(deps)); // issue 9: budgets before any crypto or database work
+  app.use(throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware); // answers of the fast path count too
   app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
   for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));

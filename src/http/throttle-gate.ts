@@ -67,12 +67,18 @@ function formDecode(value: string): string {
 
 interface ProviderContext { status: number; body?: unknown }
 
-/** oidc-provider middleware (`provider.use`): feeds the answer back to the throttle. */
+/**
+ * Feeds the answer back to the throttle: as an oidc-provider middleware (`provider.use`)
+ * and as a Koa middleware around the introspection fast path, which answers without
+ * oidc-provider. Whichever finishes first records; the other finds nothing to do.
+ */
 export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<State>) {
   return async function recordOutcome(ctx: ProviderContext, next: () => Promise<void>): Promise<void> {
     await next();
-    const throttled = requests.getStore()?.throttled;
-    if (!throttled) return;
+    const store = requests.getStore();
+    const throttled = store?.throttled;
+    if (!store || !throttled) return;
+    store.throttled = undefined; // recorded once: inside oidc-provider, or around the fast path (app.ts)
     const { kind, keys, recorded } = throttled;
     const error = (ctx.body as { error?: unknown } | undefined)?.error;
     if (ctx.status === 401 || error === 'invalid_client') return throttle.fail(kind, keys);
