@@ -18,6 +18,7 @@ import { tokenShield } from './token-shield.js';
 import type { BlockList } from 'node:net';
 import type { Throttle } from '../throttle/index.js';
 import { throttleGate, throttleOutcome, type ThrottledRequest } from './throttle-gate.js';
+import { clientAddress } from './client-address.js';
 
 export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
@@ -42,7 +43,10 @@ export function createApp(deps: AppDeps): Koa {
   app.use(routes(deps));
   app.use(throttleGate(deps)); // issue 9: budgets before any crypto or database work
   app.use(throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware); // answers of the fast path count too
-  app.use(interactionRoutes({ provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log }));
+  app.use(interactionRoutes({
+    provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log,
+    throttle: deps.throttle, clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies),
+  }));
   for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));
   if (deps.fastIntrospection) app.use(deps.fastIntrospection);

@@ -5,17 +5,24 @@
  */
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { consentPage, loginPage, totpPage } from './pages.js';
 import { wantsMfa } from './provider-options.js';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
-export interface StepDeps { provider: () => Provider; users: UserService; csrfKey: Uint8Array; now?: () => number }
+export interface StepDeps {
+  provider: () => Provider; users: UserService; csrfKey: Uint8Array; now?: () => number;
+  /** issue 9: budgets and lockouts on the password and code forms, keyed by client address and user */
+  throttle?: Throttle;
+  clientIp?: (ctx: Context) => string;
+}
 type Pending = { accountId: string; at: number; failures: number };
 
 export const WRONG_CREDENTIALS = 'The username or password is incorrect.';
 export const WRONG_CODE = 'That code is not valid. Wait for the next code and try again.';
+export const TOO_MANY = 'Too many attempts. Wait a little and try again.';
 const PENDING_TTL = 300;
 const MAX_CODE_FAILURES = 5;
 
@@ -45,6 +52,21 @@ function html(ctx: Context, body: string): void {
   ctx.body = body;
 }
 
+/**
+ * Asks the throttle before any password or code work; on refusal answers 429 with
+ * Retry-After and the same page for every username (no enumeration through lockouts).
+ */
+async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject: string, page: () => string): Promise<{ ip: string; subject: string } | undefined> {
+  const keys = { ip: deps.clientIp?.(ctx) ?? ctx.req.socket.remoteAddress ?? 'unknown', subject: subject.trim().toLowerCase() };
+  if (!deps.throttle) return keys;
+  const verdict = await deps.throttle.check(kind, keys);
+  ctx.set(verdict.headers);
+  if (verdict.allowed) return keys;
+  ctx.status = 429;
+  html(ctx, page());
+  return undefined;
+}
+
 /** GET: the page for the current prompt. */
 export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promise<void> {
   const csrf = csrfToken(deps.csrfKey, i.uid);
@@ -65,11 +87,15 @@ function requestedScopes(i: Interaction): string[] {
 export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
   if (i.prompt.name !== 'login') throw new FormError(400, 'This sign-in step is already done.');
   const username = form.get('username') ?? '';
+  const again = (error: string) => loginPage({ action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client: String(i.params.client_id), error, username: username.slice(0, 64) });
+  const keys = await allowed(deps, ctx, 'login', username, () => again(TOO_MANY));
+  if (!keys) return;
   const user = await deps.users.authenticate(username, form.get('password') ?? '');
   if (!user) {
-    const csrf = csrfToken(deps.csrfKey, i.uid);
-    return html(ctx, loginPage({ action: path(i, 'login'), csrf, client: String(i.params.client_id), error: WRONG_CREDENTIALS, username: username.slice(0, 64) }));
+    await deps.throttle?.fail('login', keys); // unknown usernames count the same (no enumeration)
+    return html(ctx, again(WRONG_CREDENTIALS));
   }
+  await deps.throttle?.succeed('login', keys);
   if (user.totp) {
     await savePending(deps, i, { accountId: user.id, at: epoch(deps), failures: 0 });
     ctx.redirect(path(i));
@@ -86,13 +112,18 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
 export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
   const pending = i.prompt.name === 'login' ? pendingOf(deps, i) : undefined;
   if (!pending) throw new FormError(400, 'This sign-in has expired. Go back to the app and sign in again.');
+  const page = (error: string) => totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
+  const keys = await allowed(deps, ctx, 'totp', pending.accountId, () => page(TOO_MANY));
+  if (!keys) return;
   if (await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '')) {
+    await deps.throttle?.succeed('totp', keys);
     return finish(deps, ctx, { login: { accountId: pending.accountId, ...levelOf(true), ts: epoch(deps) } });
   }
+  await deps.throttle?.fail('totp', keys);
   const failures = pending.failures + 1;
   await savePending(deps, i, failures >= MAX_CODE_FAILURES ? undefined : { ...pending, failures });
   if (failures >= MAX_CODE_FAILURES) throw new FormError(400, 'Too many wrong codes. Go back to the app and sign in again.');
-  html(ctx, totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error: WRONG_CODE }));
+  html(ctx, page(WRONG_CODE));
 }
 
 /** POST consent: a grant for what the client asked. */
