@@ -17,7 +17,6 @@ import type { Context, Next } from 'koa';
 import type { TokenService } from '../access-tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
 import type { RequestState } from './app.js';
-import { SHIELD } from './oidc-bridge.js';
 import { formOf } from './token-shield.js';
 
 export interface FastIntrospectionDeps {
@@ -36,8 +35,11 @@ const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 
 
 /** Middleware, placed after the token shield (which has read and parsed the form). */
 export function fastIntrospection(deps: FastIntrospectionDeps) {
+  // Authorization headers already verified against one client record (the record
+  // object is replaced on every registry reload, which drops its entries).
+  const verified = new WeakMap<object, Set<string>>();
   return async function introspectFast(ctx: Context, next: Next): Promise<void> {
-    const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps) : undefined;
+    const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified) : undefined;
     if (!answer) return next();
     const state = deps.requests.getStore();
     if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
@@ -46,12 +48,14 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
   };
 }
 
-async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps): Promise<Answer> {
+type Verified = WeakMap<object, Set<string>>;
+
+async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
   const token = plainRequest(ctx);
   if (token === undefined) return undefined;
-  const caller = await authenticatedCaller(ctx.get('authorization'), deps);
+  const caller = await authenticatedCaller(ctx.get('authorization'), deps, verified);
   if (!caller) return undefined;
-  const opened = await deps.tokens.open(token.slice(SHIELD.length));
+  const opened = await deps.tokens.open(token);
   if (!opened) return INACTIVE;
   const claims = opened.claims as Record<string, unknown>;
   if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
@@ -59,18 +63,18 @@ async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps): Promise<Ans
   return responseFor(claims, deps.issuer);
 }
 
-/** The shielded token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
+/** The (JWT-shaped) token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
 function plainRequest(ctx: Context): string | undefined {
   const form = formOf(ctx);
   if (!form || ctx.get('dpop') || ctx.get('oauth-client-attestation') || ctx.get('oauth-client-attestation-pop')) return undefined;
   if (/jwt/i.test(ctx.get('accept'))) return undefined;
   const { token, token_type_hint: hint, ...rest } = form;
   if (Object.keys(rest).length || (hint !== undefined && hint !== 'access_token')) return undefined;
-  return typeof token === 'string' && token.startsWith(SHIELD) ? token : undefined;
+  return typeof token === 'string' && token.includes('.') ? token : undefined;
 }
 
 /** RFC 6749 §2.3.1 Basic credentials of a client registered for client_secret_basic, verified. */
-async function authenticatedCaller(header: string, deps: FastIntrospectionDeps): Promise<string | undefined> {
+async function authenticatedCaller(header: string, deps: FastIntrospectionDeps, verified: Verified): Promise<string | undefined> {
   const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(header);
   if (!match) return undefined;
   const basic = Buffer.from(match[1], 'base64').toString('utf8');
@@ -86,7 +90,12 @@ async function authenticatedCaller(header: string, deps: FastIntrospectionDeps):
   }
   const client = await deps.client(id);
   if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
-  return verifyClientSecret(deps.clientPepper, client.client_secret, secret) ? id : undefined;
+  const known = verified.get(client);
+  if (known?.has(header)) return id;
+  if (!verifyClientSecret(deps.clientPepper, client.client_secret, secret)) return undefined;
+  if (!known) verified.set(client, new Set([header]));
+  else if (known.size < 16) known.add(header);
+  return id;
 }
 
 /** The same rule as the provider's allowedPolicy (provider.ts): own token, or the audience's introspector. */

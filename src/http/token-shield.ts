@@ -3,15 +3,16 @@
  * form-body.ts, shared with the throttle gate), and prefixes a JWT-shaped `token` with
  * SHIELD so oidc-provider's structured-token guard lets it through to the bridged
  * `find` (see oidc-bridge.ts). oidc-provider then parses the already-read body (its
- * documented fallback for upstream parsers). The shielded form stays on the context
- * for the introspection fast path (formOf).
+ * documented fallback for upstream parsers). The parsed form stays on the context for
+ * the introspection fast path (formOf).
  */
 import { stringify, type ParsedUrlQuery } from 'node:querystring';
 import type { Context, Next } from 'koa';
 import { readForm } from './form-body.js';
 import { SHIELD } from './oidc-bridge.js';
 
-const FORM = Symbol('portcullis.shielded-form');
+// the first `token=` parameter (a single one: duplicates are refused by oidc-provider)
+const TOKEN_PARAM = /(^|&)(token=)/;
 
 /** Middleware for the introspection and revocation routes. */
 export function tokenShield(paths: string[]) {
@@ -19,18 +20,18 @@ export function tokenShield(paths: string[]) {
   return async function shieldToken(ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'POST' || !routes.has(ctx.path)) return next();
     const params = await readForm(ctx);
-    if (!params) return next();
-    const shielded: ParsedUrlQuery = { ...params };
-    if (typeof shielded.token === 'string' && shielded.token.includes('.')) shielded.token = SHIELD + shielded.token;
-    // Serialised only if oidc-provider asks for it: the fast path answers without it.
-    let body: string | undefined;
-    Object.defineProperty(ctx.req, 'body', { configurable: true, enumerable: true, get: () => (body ??= stringify(shielded)) });
-    (ctx.state as Record<symbol, ParsedUrlQuery>)[FORM] = shielded;
+    if (params && typeof params.token === 'string' && params.token.includes('.')) {
+      // readForm left the raw body on req.body: prefix the one `token` value in place.
+      const req = ctx.req as unknown as { body: string };
+      req.body = TOKEN_PARAM.test(req.body)
+        ? req.body.replace(TOKEN_PARAM, `$1$2${encodeURIComponent(SHIELD)}`)
+        : stringify({ ...params, token: SHIELD + params.token }); // the name was percent-encoded
+    }
     return next();
   };
 }
 
-/** The form the shield parsed (token already shielded), if it ran for this request. */
+/** The form read before oidc-provider (token not shielded), if one was read for this request. */
 export function formOf(ctx: Context): ParsedUrlQuery | undefined {
-  return (ctx.state as Record<symbol, ParsedUrlQuery | undefined>)[FORM];
+  return ctx.state.form as ParsedUrlQuery | undefined;
 }

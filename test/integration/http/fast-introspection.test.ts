@@ -133,4 +133,21 @@ describe('introspection fast path', () => {
     expect(res.json).toMatchObject({ error: 'invalid_request' });
     expect(serverErrors(t.logs)).toEqual([]);
   });
+
+  it('shields a token whose parameter name is percent-encoded, like any other', async () => {
+    const token = await issue();
+    const raw = await post(`${t.url}/introspect`, `tok%65n=${token}`, basic('svc', secrets.svc));
+    expect(raw.status).toBe(200);
+    expect(raw.json).toMatchObject({ active: true, client_id: 'svc' });
+    const slow = await post(`${t.url}/introspect`, `tok%65n=${token}&client_id=svc&client_secret=${secrets.svc}`);
+    expect(slow.json).toEqual(raw.json);
+  });
+
+  it('repeats a cached caller verification only for the exact credentials that passed', async () => {
+    const token = await issue();
+    expect((await post(`${t.url}/introspect`, new URLSearchParams({ token }), basic('svc', secrets.svc))).json).toMatchObject({ active: true });
+    const wrong = await post(`${t.url}/introspect`, new URLSearchParams({ token }), basic('svc', `${secrets.svc.slice(0, -1)}x`));
+    expect(wrong.status).toBe(401);
+    expect(wrong.json).toMatchObject({ error: 'invalid_client' });
+  });
 });
