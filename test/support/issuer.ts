@@ -38,7 +38,7 @@ export interface TestIssuer {
 }
 
 /** A free loopback port (reserved, then released for the issuer to take). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

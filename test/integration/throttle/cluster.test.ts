@@ -6,11 +6,10 @@
  * runs its own redis-server on a spare loopback port so it can stop it.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { generateKek } from '../../../src/keys/index.js';
 import { basic, get, post, type RawResponse } from '../../support/clients.js';
-import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
+import { freePort, startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
 import { startOwnRedis, type OwnRedis } from '../../support/redis-server.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -23,15 +22,6 @@ let a: TestIssuer;
 let b: TestIssuer;
 const secrets = new Map<string, string>();
 const seen: RawResponse[] = [];
-
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 async function token(t: TestIssuer, id: string): Promise<number> {
   const res = await post(`${t.url}/token`, new URLSearchParams({ grant_type: 'client_credentials' }), basic(id, secrets.get(id) as string));
@@ -53,7 +43,7 @@ async function alternate(id: string, count: number): Promise<number[]> {
 const gauge = async (t: TestIssuer) => /^portcullis_throttle_degraded (\d)/m.exec((await get(`${t.url}/metrics`)).text)?.[1];
 
 beforeAll(async () => {
-  redis = await startOwnRedis(await sparePort());
+  redis = await startOwnRedis(await freePort());
   const env = {
     DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek(), REDIS_URL: redis.url,
     THROTTLE_TOKEN: `ip=1000/1m,client=${BUDGET}/1m`, THROTTLE_TOKEN_FAILURES: 'off',

@@ -3,27 +3,18 @@
  * enforces the limit locally, and reports it (event and one warn line), instead of
  * failing open or failing the start-up.
  */
-import { createServer } from 'node:net';
+import { freePort } from '../../support/issuer.js';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { loadConfig } from '../../../src/config/index.js';
 import { createThrottle } from '../../../src/throttle/index.js';
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || !address) throw new Error('no port');
-  return address.port;
-}
 
 it('starts degraded, limits per process, and says so', async () => {
   const lines: Array<{ msg: string; level: number }> = [];
   const log = pino({ level: 'info' }, new Writable({ write(chunk: Buffer, _e, done) { lines.push(JSON.parse(chunk.toString())); done(); } }));
   const seen: string[] = [];
   const events = { limited: () => seen.push('limited'), lockout: () => undefined, degraded: (on: boolean) => seen.push(`degraded ${on}`), fallback: () => seen.push('fallback') };
-  const throttle = await createThrottle({ config: loadConfig({ THROTTLE_TOKEN: 'client=2/1m' }).throttle, redisUrl: `redis://127.0.0.1:${await closedPort()}`, namespace: 'unreachable', log, events });
+  const throttle = await createThrottle({ config: loadConfig({ THROTTLE_TOKEN: 'client=2/1m' }).throttle, redisUrl: `redis://127.0.0.1:${await freePort()}`, namespace: 'unreachable', log, events });
   try {
     const verdicts = [];
     for (let i = 0; i < 3; i++) verdicts.push((await throttle.check('token', { client: 'c' })).allowed);
