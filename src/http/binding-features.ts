@@ -7,6 +7,7 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import { certificateSubjectMatches, verifyDpopProof, BindingError, type CertificateSource, type ReplayCache } from '../binding/index.js';
+import { AUTH_METHODS } from '../registry/index.js';
 import { SHIELD } from './oidc-bridge.js';
 
 export interface BindingDeps {
@@ -19,8 +20,13 @@ export interface BindingDeps {
   warn(fields: object, msg: string): void;
 }
 
-/** Client authentication methods the issuer accepts: oidc-provider's defaults plus RFC 8705 §2's two TLS ones. */
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_jwt', 'client_secret_post', 'private_key_jwt', 'none', 'tls_client_auth', 'self_signed_tls_client_auth'];
+/**
+ * Client authentication methods the issuer accepts and advertises: exactly those a client
+ * can be registered with (registry AUTH_METHODS, RFC 8705 §2's TLS ones included) plus `none`
+ * for public clients. client_secret_jwt is left out because secrets are stored hashed (no
+ * HMAC key to verify with), private_key_jwt because no client key set can be registered.
+ */
+export const CLIENT_AUTH_METHODS: string[] = [...AUTH_METHODS, 'none'];
 
 type Ctx = KoaContextWithOIDC;
 type Token = { jkt?: string; 'x5t#S256'?: string };

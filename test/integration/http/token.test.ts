@@ -42,6 +42,12 @@ describe('discovery', () => {
     });
   });
 
+  it('advertises only the client authentication methods a client can be registered with', async () => {
+    const res = await get(t.url + '/.well-known/openid-configuration');
+    const methods = (res.json as { token_endpoint_auth_methods_supported: string[] }).token_endpoint_auth_methods_supported;
+    expect([...methods].sort()).toEqual(['client_secret_basic', 'client_secret_post', 'none', 'self_signed_tls_client_auth', 'tls_client_auth']);
+  });
+
   it('openid-client discovers the issuer (plain HTTP allowed explicitly)', async () => {
     const config = await discover(t.url, 'svc', secret);
     expect(config.serverMetadata().issuer).toBe(t.url);
