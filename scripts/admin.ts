@@ -6,12 +6,14 @@
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { commands, UsageError, type AdminContext } from './admin/commands.js';
 import { openAdminContext } from './admin/context.js';
+import { printHelp, wantsHelp } from './admin/help.js';
 
 async function main(argv: string[]): Promise<number> {
+  if (wantsHelp(argv)) { printHelp(argv); return 0; }
   const [group, command, ...rest] = argv;
   const key = `${group ?? ''} ${command ?? ''}`.trim();
   const entry = commands[key];
-  if (!entry) throw new UsageError(`unknown command "${key}". Commands: ${Object.keys(commands).join(', ')}`);
+  if (!entry) throw new UsageError(`unknown command "${key}" (npm run admin -- help lists them). Commands: ${Object.keys(commands).join(', ')}`);
   const config = loadConfig();
   let ctx: AdminContext | undefined;
   try {

@@ -3,7 +3,7 @@
  * issuers within a second; key changes at once where Redis carries the notice, else
  * within KEY_RELOAD_INTERVAL.
  */
-import { settings } from '../../src/config/index.js';
+import { configTable } from '../../src/config/index.js';
 import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey, subjectHandle } from '../../src/keys/index.js';
 import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
@@ -128,9 +128,7 @@ export const commands: Record<string, Command> = {
   'config table': {
     needsDatabase: false,
     async run() {
-      out('| Variable | Default | Description |');
-      out('|---|---|---|');
-      for (const s of settings) out(`| \`${s.env}\` | ${'default' in s ? `\`${s.default}\`` : '-'} | ${s.description} |`);
+      for (const line of configTable()) out(line);
     },
   },
   ...authzCommands,

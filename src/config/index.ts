@@ -6,3 +6,4 @@ export { parseDuration } from './duration.js';
 export { parseRates } from './rates.js';
 export type { Rate, RateKey, Rates } from './rates.js';
 export type { LockoutPolicy, ThrottleConfig, ThrottleKind, ThrottleLimits } from './throttle.js';
+export { configTable } from './table.js';

@@ -66,6 +66,17 @@ describe('admin CLI refuses bad input', () => {
     expect(expectOneLine(result, 'portcullis admin: ')).toMatch(message);
   });
 
+  it.each([['help'], ['--help'], ['-h'], ['user', '--help'], ['client', 'add', '--help']])('%s prints usage lines, exit 0, without opening the database', async (...args) => {
+    const result = await runAdmin(args, { ...env, DATABASE_URL: 'postgresql://postgres@127.0.0.1:1/none', PORTCULLIS_KEK: generateKek() });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = linesOf(result.stdout);
+    expect(lines[0]).toMatch(/^usage: npm run admin -- /);
+    const group = args.length > 1 ? args.slice(0, -1).join(' ') : '';
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines.slice(1)) expect(line.trim().startsWith(group)).toBe(true);
+  });
+
   it('does not echo a rejected secret', async () => {
     const result = await runAdmin(['client', 'add', '--id', 'c1', '--secret-stdin', '--audience', 'https://api.example'], env, SHORT_SECRET);
     expect(result.code).toBe(2);

@@ -1,0 +1,53 @@
+/**
+ * `help`, `--help`, `-h` and `<group> [command] --help`: one usage line per admin
+ * command. Every command in commands.ts has its line here (a unit test holds them equal).
+ */
+import { out } from './command.js';
+
+export const USAGE: Record<string, string> = {
+  'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
+  'client list': 'client list [--json]',
+  'client remove': 'client remove ID',
+  'client assign': 'client assign --client ID --role NAME',
+  'client unassign': 'client unassign --client ID --role NAME',
+  'resource add': 'resource add --audience URL [--scopes "S .."] [--ttl DURATION] [--introspector CLIENT_ID]   (prints the opening secret once)',
+  'resource list': 'resource list [--json]',
+  'resource remove': 'resource remove URL',
+  'subject revoke': 'subject revoke SUB   (bumps the subject key generation: every token of SUB stops opening)',
+  'keys rotate': 'keys rotate [--if-due] [--masters]',
+  'keys list': 'keys list',
+  'db migrate': 'db migrate',
+  'config table': 'config table   (the configuration table of README.md)',
+  'role add': 'role add --name NAME --permissions "P .."',
+  'role grant': 'role grant --role NAME --permissions "P .."',
+  'role revoke': 'role revoke --role NAME --permissions "P .."',
+  'role list': 'role list [--json]',
+  'role remove': 'role remove NAME',
+  'receiver add': 'receiver add --client ID --audience URL [--delivery push|poll] [--endpoint URL] [--events TYPE].. [--subject-format FORMAT]',
+  'receiver list': 'receiver list [--json]',
+  'receiver remove': 'receiver remove ID',
+  'user add': 'user add --username NAME --password-stdin [--permissions "P .."]',
+  'user list': 'user list [--json]',
+  'user disable': 'user disable NAME',
+  'user enable': 'user enable NAME',
+  'user delete': 'user delete NAME',
+  'user revoke': 'user revoke NAME   (ends every token, grant and session of NAME now)',
+  'user totp': 'user totp enrol NAME   (prints the otpauth:// URI once)',
+  'user assign': 'user assign --user NAME --role NAME',
+  'user unassign': 'user unassign --user NAME --role NAME',
+};
+
+const HELP = new Set(['help', '--help', '-h']);
+
+/** True when argv asks for help anywhere (`help`, `--help`, `-h`). */
+export function wantsHelp(argv: string[]): boolean {
+  return argv.some((a) => HELP.has(a));
+}
+
+/** Prints the usage lines that match the words before the help flag (all of them for none). */
+export function printHelp(argv: string[]): void {
+  const words = argv.filter((a) => !HELP.has(a) && !a.startsWith('-')).slice(0, 2).join(' ');
+  const lines = Object.entries(USAGE).filter(([key]) => !words || key === words || key.startsWith(words + ' ')).map(([, line]) => line);
+  out('usage: npm run admin -- <group> <command> [options]');
+  for (const line of lines.length ? lines : Object.values(USAGE)) out('  ' + line);
+}
