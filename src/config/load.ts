@@ -15,6 +15,7 @@ export interface Config {
   keysDir: string;
   kek?: string;
   logLevel: string;
+  metricsToken?: string;
   signingAlg: 'ES256' | 'EdDSA' | 'PS256';
   accessTokenTtl: number;
   clockTolerance: number;
@@ -84,6 +85,7 @@ function assemble(v: Record<string, unknown>): Config {
     keysDir: v.KEYS_DIR as string,
     kek: v.PORTCULLIS_KEK as string | undefined,
     logLevel: v.LOG_LEVEL as string,
+    metricsToken: v.METRICS_TOKEN as string | undefined,
     signingAlg: v.SIGNING_ALG as Config['signingAlg'],
     accessTokenTtl: v.ACCESS_TOKEN_TTL as number,
     clockTolerance: v.CLOCK_TOLERANCE as number,

@@ -54,6 +54,7 @@ export const settings = [
   { env: 'DATA_DIR', default: './data', description: 'Embedded mode: where the local database lives (gitignored).', schema: z.string().min(1) },
   { env: 'KEYS_DIR', default: './keys', description: 'Embedded mode: where a generated key-encryption key is kept (file `kek`, mode 0600).', schema: z.string().min(1) },
   { env: 'PORTCULLIS_KEK', description: 'Key-encryption key (32 bytes, base64url or hex). Required in cluster mode; embedded mode generates one into KEYS_DIR.', schema: z.string().trim().regex(/^(?:[A-Za-z0-9_-]{43}|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64url (43 characters) or hex (64 characters)').optional() },
+  { env: 'METRICS_TOKEN', description: 'Bearer token /metrics requires (at least 16 characters; compared in constant time). Unset: /metrics is open, so expose it to your scraper only.', schema: z.string().min(16, 'must be at least 16 characters').optional() },
   { env: 'LOG_LEVEL', default: 'info', description: 'pino log level (fatal, error, warn, info, debug, trace, silent).', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
   { env: 'SIGNING_ALG', default: 'ES256', description: 'Algorithm of new signing keys: ES256, EdDSA or PS256.', schema: z.enum(['ES256', 'EdDSA', 'PS256']) },
   { env: 'ACCESS_TOKEN_TTL', default: '15m', description: 'Default access token lifetime (a resource server may set its own).', schema: seconds },

@@ -3,7 +3,7 @@
  * everything else handed to the live oidc-provider instance.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import Koa, { type Context, type Middleware, type Next } from 'koa';
 import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
@@ -30,6 +30,8 @@ export interface AppDeps {
   /** routes other areas serve before oidc-provider (issue 8: the RFC 8936 poll endpoint, /ssf/stream) */
   extraRoutes?: Middleware[];
   throttle: Throttle; trustedProxies: BlockList; // issue 9
+  /** when set, /metrics answers only `Authorization: Bearer <metricsToken>` */
+  metricsToken?: string;
 }
 export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest }
 
@@ -82,7 +84,8 @@ function routeLabel(path: string): string {
   return KNOWN.has(path) ? path : 'other';
 }
 
-function routes({ db, keys, metrics }: AppDeps) {
+function routes({ db, keys, metrics, metricsToken }: AppDeps) {
+  const allowed = metricsToken === undefined ? () => true : bearerCheck(metricsToken);
   return async function serveOwnRoutes(ctx: Context, next: Next): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     switch (ctx.path) {
@@ -99,6 +102,12 @@ function routes({ db, keys, metrics }: AppDeps) {
         }
         return;
       case '/metrics':
+        if (!allowed(ctx.get('authorization'))) {
+          ctx.status = 401;
+          ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+          ctx.body = { error: 'invalid_token' };
+          return;
+        }
         ctx.type = metrics.registry.contentType;
         ctx.body = await metrics.registry.metrics();
         return;
@@ -111,4 +120,10 @@ function routes({ db, keys, metrics }: AppDeps) {
         return next();
     }
   };
+}
+
+/** Compares an Authorization header with `Bearer <token>` in constant time (digests of equal length). */
+function bearerCheck(token: string): (header: string) => boolean {
+  const expected = createHash('sha256').update(`Bearer ${token}`).digest();
+  return (header) => timingSafeEqual(createHash('sha256').update(header).digest(), expected);
 }

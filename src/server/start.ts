@@ -83,7 +83,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
     const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })]; // issue 8
-    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies) });
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies) });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();

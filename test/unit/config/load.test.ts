@@ -20,7 +20,7 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', 'abc'], ['PORT', '70000'], ['ISSUER', 'ftp://x'], ['ISSUER', 'https://a.example/?q=1'],
     ['DATABASE_URL', 'mysql://x'], ['REDIS_URL', 'http://x'], ['PORTCULLIS_KEK', 'too-short'], ['PORTCULLIS_KEK', 'g'.repeat(64)], ['SIGNING_ALG', 'HS256'],
-    ['ACCESS_TOKEN_TTL', '-5'], ['ACCESS_TOKEN_TTL', '1.5h'], ['LOG_LEVEL', 'loud'], ['DATABASE_SCHEMA', 'Robert"; drop'],
+    ['ACCESS_TOKEN_TTL', '-5'], ['ACCESS_TOKEN_TTL', '1.5h'], ['LOG_LEVEL', 'loud'], ['METRICS_TOKEN', 'short'], ['DATABASE_SCHEMA', 'Robert"; drop'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     let caught: unknown;
     try { loadConfig({ [name]: value }); } catch (err) { caught = err; }
