@@ -83,7 +83,7 @@ const live = new Set<IssuerProcess>();
  * Starts `node dist/src/main.js` listening on `port` and waits until GET /readyz
  * answers 200 (bounded); a child that exits first fails with its output.
  */
-export async function startIssuerProcess(port: number, env: Record<string, string>, readyTimeoutMs = 40_000): Promise<IssuerProcess> {
+export async function startIssuerProcess(port: number, env: Record<string, string>, readyTimeoutMs = 90_000): Promise<IssuerProcess> {
   const child = spawn(process.execPath, [MAIN], { env: childEnv({ HOST: '127.0.0.1', PORT: String(port), ...env }), stdio: ['ignore', 'pipe', 'pipe'] });
   const out = collect(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
