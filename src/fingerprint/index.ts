@@ -14,7 +14,7 @@ export { similarity, classify, compareFingerprints } from './score.js';
 export type { Outcome, Thresholds, Comparison } from './score.js';
 export { networkOf, observedComponents, browserMajor, coarseMetadata } from './observed.js';
 export type { Observed } from './observed.js';
-export { createProfileStore } from './store.js';
+export { createProfileStore, fingerprintPurgeTask } from './store.js';
 export type { ProfileStore, Profile } from './store.js';
 export { createFingerprintService } from './service.js';
 export type { FingerprintService, FingerprintServiceOptions, FingerprintOutcome, OnOutcome, FingerprintClaims, VerifyInput } from './service.js';

@@ -94,6 +94,10 @@ export function createFingerprintService(opts: FingerprintServiceOptions) {
       tell({ subject: input.userId, clientId: input.clientId, outcome: 'match', score: 1, ip: input.observed.ip });
       return id;
     },
+    /** Validates a presented fingerprint without comparing it (throws InvalidFingerprint). */
+    check(presented: unknown): void {
+      parseFingerprint(presented);
+    },
     bind: (interactionId: string, sessionUid: string) => opts.store.bindSession(interactionId, sessionUid),
     async claims(userId: string, sessionUid: string | undefined): Promise<FingerprintClaims | undefined> {
       if (!sessionUid) return undefined;
@@ -119,7 +123,6 @@ export function createFingerprintService(opts: FingerprintServiceOptions) {
       }
       return (await compare(input, fpp, presented)) !== 'mismatch';
     },
-    purgeTask: { name: 'fingerprints', purge: (at: Date) => opts.store.purge(at, opts.retentionSec) },
     exportUser: (userId: string) => opts.store.ofUser(userId),
     eraseUser: (userId: string) => opts.store.eraseUser(userId),
   };

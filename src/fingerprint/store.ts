@@ -60,3 +60,9 @@ export function createProfileStore(db: Database) {
 }
 
 export type ProfileStore = ReturnType<typeof createProfileStore>;
+
+/** The `rows.purge` task of FINGERPRINT_RETENTION (profiles past expiry, old change records). */
+export function fingerprintPurgeTask(db: Database, retentionSec: number): { name: string; purge(now: Date): Promise<number> } {
+  const store = createProfileStore(db);
+  return { name: 'fingerprints', purge: (now) => store.purge(now, retentionSec) };
+}

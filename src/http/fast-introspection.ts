@@ -31,7 +31,7 @@ export interface FastIntrospectionDeps {
 type Answer = Record<string, unknown> | undefined;
 const INACTIVE = Object.freeze({ active: false });
 // Claims the response lists under their own names, or that are Portcullis bookkeeping.
-const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind']);
+const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind', 'fpp']);
 
 /** Middleware, placed after the token shield (which has read and parsed the form). */
 export function fastIntrospection(deps: FastIntrospectionDeps) {
