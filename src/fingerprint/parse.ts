@@ -37,6 +37,8 @@ export function parseFingerprint(input: unknown): Components {
   const keys = Object.keys(value);
   if (keys.length === 0) throw new InvalidFingerprint('no components');
   if (keys.length > MAX_COMPONENTS) throw new InvalidFingerprint(`more than ${MAX_COMPONENTS} components`);
+  // checked here as well as in the schema: zod's record skips keys such as __proto__
+  if (keys.some((k) => !NAME.test(k))) throw new InvalidFingerprint('component names are 1-40 characters of A-Z a-z 0-9 _ . - starting with a letter');
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw new InvalidFingerprint(parsed.error.issues[0]?.message ?? 'invalid components');
   return Object.fromEntries(Object.entries(parsed.data).map(([k, v]) => [k, String(v)]));
