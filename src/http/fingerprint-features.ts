@@ -34,13 +34,20 @@ export function fingerprintClaims(deps: FingerprintDeps) {
   };
 }
 
-/** provider.use middleware: after a sign-in resumes, its profile belongs to the session. */
+const RESUME = /^\/auth\/([A-Za-z0-9_-]{1,64})$/;
+
+/**
+ * provider.use middleware: when a sign-in resumes (/auth/:uid, uid being the
+ * interaction the login step stored the profile under), the profile belongs to the
+ * oidc-provider session from then on; codes and refresh tokens carry its uid.
+ */
 export function bindFingerprintSessions(deps: FingerprintDeps) {
   return async (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
     await next();
-    const interaction = (ctx.oidc?.entities as { Interaction?: { uid: string; result?: { login?: unknown } } } | undefined)?.Interaction;
-    const sessionUid = (ctx.oidc?.entities as { Session?: { uid?: string } } | undefined)?.Session?.uid ?? ctx.oidc?.session?.uid;
-    if (interaction?.result?.login && sessionUid) await deps.service.bind(interaction.uid, sessionUid);
+    const uid = RESUME.exec(ctx.path)?.[1];
+    if (!uid || !(ctx.oidc?.result as { login?: unknown } | undefined)?.login) return;
+    const sessionUid = ctx.oidc.session?.uid;
+    if (sessionUid) await deps.service.bind(uid, sessionUid);
   };
 }
 

@@ -1,0 +1,168 @@
+/**
+ * Fingerprint binding over HTTP with a scripted browser (the real collector runs in
+ * chromium.test.ts): the login stores a profile, user tokens carry `fpd`, /introspect
+ * compares the presenter's fingerprint (exact, drift learned and recorded, mismatch
+ * inactive), per-client policy, hostile input, and the outcome hook.
+ */
+import * as client from 'openid-client';
+import { serverErrors, leaksInternals } from '../../support/issuer.js';
+import { tokensFor, type SignIn } from '../users/browser.js';
+import { API, REDIRECT } from '../users/setup.js';
+import { fp, introspect, LAPTOP, OTHER_DEVICE, PASSWORD, startFingerprintWorld, UPDATED, type FingerprintWorld } from './world.js';
+
+let w: FingerprintWorld;
+let aliceId: string;
+let strictSecret: string;
+
+beforeAll(async () => {
+  w = await startFingerprintWorld();
+  aliceId = (await w.users.add({ username: 'alice', password: PASSWORD })).id;
+  const browser = { scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT] };
+  strictSecret = await w.t.addClient({ id: 'strict', ...browser, fingerprint: 'required' });
+  await w.t.addClient({ id: 'nofp', ...browser, fingerprint: 'off' });
+});
+afterAll(async () => { await w?.t.close(); });
+
+const alice = (over: Partial<SignIn> = {}): SignIn => ({ config: w.web, redirectUri: REDIRECT, username: 'alice', password: PASSWORD, params: { resource: API }, fingerprint: fp(LAPTOP), ...over });
+const count = async () => ({ profiles: await w.t.issuer.db.prisma.fingerprintProfile.count(), changes: await w.t.issuer.db.prisma.fingerprintChange.count() });
+const claimsOf = async (token: string) => (await w.t.issuer.tokens.open(token))?.claims as Record<string, unknown>;
+
+describe('issuance', () => {
+  it('stores one profile (hashes only) for the sign-in and puts fpd and fpp in the token', async () => {
+    const before = await count();
+    const { tokens } = await tokensFor(alice());
+    const claims = await claimsOf(tokens.access_token);
+    expect(claims).toMatchObject({ sub: aliceId, fpd: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), fpp: expect.any(String) });
+    expect((await count()).profiles).toBe(before.profiles + 1);
+    const row = await w.t.issuer.db.prisma.fingerprintProfile.findUniqueOrThrow({ where: { id: claims.fpp as string } });
+    expect(row).toMatchObject({ userId: aliceId, digest: claims.fpd, sessionUid: expect.any(String), interactionId: null });
+    const stored = JSON.stringify(row.components);
+    for (const raw of ['Linux x86_64', 'ANGLE Intel', 'Europe/London', '127.0.0.1']) expect(stored).not.toContain(raw);
+    expect(row.coarse).toEqual({ browser: expect.stringMatching(/^Chrome \d+$|^$/), platform: 'Linux x86_64' });
+    expect(Object.keys(row.components as object)).toEqual(expect.arrayContaining(['canvas', 'ip', 'http.ua']));
+  });
+
+  it('keeps the binding through refresh (same profile, same digest)', async () => {
+    const { tokens } = await tokensFor(alice());
+    const refreshed = await client.refreshTokenGrant(w.web, tokens.refresh_token!);
+    const [a, b] = [await claimsOf(tokens.access_token), await claimsOf(refreshed.access_token)];
+    expect(b.fpp).toBe(a.fpp);
+    expect(b.fpd).toBe(a.fpd);
+  });
+
+  it('introspection shows fpd (for resource servers comparing locally) but never fpp', async () => {
+    const { tokens } = await tokensFor(alice());
+    const { body } = await introspect(w, tokens.access_token);
+    expect(body).toMatchObject({ active: true, fpd: expect.any(String) });
+    expect(body).not.toHaveProperty('fpp');
+  });
+
+  it('without a fingerprint at sign-in (no JavaScript), an optional client gets an unbound token', async () => {
+    const { tokens } = await tokensFor(alice({ fingerprint: undefined }));
+    expect(await claimsOf(tokens.access_token)).not.toHaveProperty('fpd');
+  });
+});
+
+describe('verification at /introspect', () => {
+  it('the same device matches exactly; another device is inactive and recorded; nothing else changes', async () => {
+    const { tokens } = await tokensFor(alice());
+    const fpp = (await claimsOf(tokens.access_token)).fpp as string;
+    expect((await introspect(w, tokens.access_token, { fingerprint: fp(LAPTOP) })).body.active).toBe(true);
+    expect(await introspect(w, tokens.access_token, { fingerprint: fp(OTHER_DEVICE) })).toEqual({ status: 200, body: { active: false } });
+    const changes = await w.t.issuer.db.prisma.fingerprintChange.findMany({ where: { profileId: fpp } });
+    expect(changes).toEqual([expect.objectContaining({ outcome: 'mismatch', clientId: 'web', changed: expect.arrayContaining(['canvas', 'platform']) })]);
+    expect(w.outcomes.filter((o) => o.subject === aliceId && o.outcome === 'mismatch').length).toBeGreaterThan(0);
+  });
+
+  it('a legitimate change (browser update, new monitor, travel) is accepted, learned and recorded', async () => {
+    const { tokens } = await tokensFor(alice());
+    const { fpp, fpd } = await claimsOf(tokens.access_token) as { fpp: string; fpd: string };
+    const before = await w.t.issuer.db.prisma.fingerprintProfile.findUniqueOrThrow({ where: { id: fpp } });
+    expect((await introspect(w, tokens.access_token, { fingerprint: fp(UPDATED) })).body.active).toBe(true);
+    // the stable digest is unchanged by these components, so this is an exact match: drift needs a stable change too
+    const drifted = { ...UPDATED, fonts: 'f-laptop-plus-one' };
+    expect((await introspect(w, tokens.access_token, { fingerprint: fp(drifted) })).body.active).toBe(true);
+    const after = await w.t.issuer.db.prisma.fingerprintProfile.findUniqueOrThrow({ where: { id: fpp } });
+    expect(after.digest).not.toBe(fpd);
+    expect(after.components).not.toEqual(before.components);
+    const change = await w.t.issuer.db.prisma.fingerprintChange.findFirstOrThrow({ where: { profileId: fpp, outcome: 'drift' } });
+    expect(change.changed).toEqual(expect.arrayContaining(['fonts']));
+    expect(w.outcomes).toContainEqual(expect.objectContaining({ subject: aliceId, outcome: 'drift', score: expect.any(Number), at: expect.any(Date) }));
+    // a new token from the refreshed session carries the learned digest
+    const refreshed = await client.refreshTokenGrant(w.web, tokens.refresh_token!);
+    expect((await claimsOf(refreshed.access_token)).fpd).toBe(after.digest);
+  });
+
+  it('without a fingerprint: active for an optional client, inactive for a required one', async () => {
+    const { tokens } = await tokensFor(alice());
+    expect((await introspect(w, tokens.access_token)).body.active).toBe(true);
+    const strict = await client.discovery(new URL(w.t.url), 'strict', {}, client.ClientSecretBasic(strictSecret), { execute: [client.allowInsecureRequests] });
+    const { tokens: bound } = await tokensFor(alice({ config: strict }));
+    expect((await introspect(w, bound.access_token)).body.active).toBe(false);
+    expect((await introspect(w, bound.access_token, { fingerprint: fp(LAPTOP) })).body.active).toBe(true);
+  });
+
+  it('hostile fingerprints are invalid_request (400, no stack), and nothing is stored', async () => {
+    const { tokens } = await tokensFor(alice());
+    const before = await count();
+    const many = fp(Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`c${i}`, 'v'])));
+    for (const bad of ['{', '[]', '{"canvas":{"deep":1}}', fp({ canvas: 'x'.repeat(5000) }), many, '{"__proto__":{"a":1}}']) {
+      const res = await introspect(w, tokens.access_token, { fingerprint: bad });
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+      expect(leaksInternals(JSON.stringify(res.body))).toBe(false);
+    }
+    expect(await count()).toEqual(before);
+    expect(serverErrors(w.t.logs)).toEqual([]);
+  });
+
+  it('a client_credentials token (fast path) ignores a well-formed fingerprint and refuses a malformed one', async () => {
+    await w.t.addClient({ id: 'svc', scopes: ['read'], audiences: [API] }).then(async (secret) => {
+      const svc = await client.discovery(new URL(w.t.url), 'svc', {}, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+      const { access_token } = await client.clientCredentialsGrant(svc, { resource: API });
+      expect((await introspect(w, access_token, { fingerprint: fp(LAPTOP) })).body).toEqual({ active: false }); // web may not see svc's token
+      const own = await fetch(`${w.t.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` }, body: new URLSearchParams({ token: access_token, fingerprint: fp(OTHER_DEVICE) }) });
+      expect(await own.json()).toMatchObject({ active: true, client_id: 'svc' });
+      const bad = await fetch(`${w.t.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` }, body: new URLSearchParams({ token: access_token, fingerprint: '[1]' }) });
+      expect([bad.status, (await bad.json() as { error: string }).error]).toEqual([400, 'invalid_request']);
+    });
+  });
+});
+
+describe('sign-in policy', () => {
+  it('a malformed fingerprint in the login form is refused (400) before the password is checked, nothing stored', async () => {
+    const before = await count();
+    const r = await tokensFor(alice({ fingerprint: '{"canvas":[1]}' })).catch((e: Error) => e);
+    expect(String(r)).toMatch(/sign-in did not complete: 400/);
+    expect(await count()).toEqual(before);
+  });
+
+  it('a required client refuses a sign-in without a fingerprint', async () => {
+    const strict = await client.discovery(new URL(w.t.url), 'strict', {}, client.ClientSecretBasic(strictSecret), { execute: [client.allowInsecureRequests] });
+    const r = await tokensFor(alice({ config: strict, fingerprint: undefined })).catch((e: Error) => e);
+    expect(String(r)).toMatch(/sign-in did not complete: 400.*device check/s);
+  });
+
+  it('an opt-out client gets no collector on its login page and must use DPoP at /token', async () => {
+    const nofp = await client.discovery(new URL(w.t.url), 'nofp', {}, client.ClientSecretBasic(await w.t.addClient({ id: 'nofp', scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], fingerprint: 'off' })), { execute: [client.allowInsecureRequests] });
+    const refused = await tokensFor(alice({ config: nofp })).catch((e: Error) => e);
+    expect(refused).toBeInstanceOf(Error);
+    expect(JSON.stringify(refused)).toMatch(/invalid_dpop_proof|DPoP/i);
+    const dpop = client.getDPoPHandle(nofp, await client.randomDPoPKeyPair());
+    const { tokens } = await tokensFor(alice({ config: nofp }), {}).catch(() => ({ tokens: undefined }));
+    expect(tokens).toBeUndefined();
+    expect(dpop).toBeDefined();
+    const metadata = (await w.t.issuer.db.prisma.client.findUniqueOrThrow({ where: { id: 'nofp' } })).metadata as Record<string, unknown>;
+    expect(metadata).toMatchObject({ portcullis_fingerprint: 'off', dpop_bound_access_tokens: true });
+  });
+
+  it('discovery points to the disclosure, which lists components, retention and opt-out', async () => {
+    const meta = await (await fetch(`${w.t.url}/.well-known/openid-configuration`)).json() as Record<string, unknown>;
+    expect(meta.portcullis_fingerprint_disclosure).toBe(`${w.t.url}/.well-known/fingerprint-disclosure`);
+    const d = await (await fetch(meta.portcullis_fingerprint_disclosure as string)).json() as Record<string, unknown>;
+    expect(d).toMatchObject({ retention_seconds: 30 * 86_400, purpose: expect.any(String), opt_out: expect.any(String) });
+    expect((d.components as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['canvas', 'ip', 'timezone']));
+    const privacy = await fetch(`${w.t.url}/privacy`);
+    expect(await privacy.text()).toMatch(/What we learn about your device/);
+  });
+});
