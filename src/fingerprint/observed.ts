@@ -42,7 +42,7 @@ export function browserMajor(userAgent: string | undefined): string | undefined 
 /** Coarse metadata kept in clear with a profile (for the user's export and for support). */
 export function coarseMetadata(c: Components): Record<string, string> {
   const out: Record<string, string> = {};
-  const browser = browserMajor(c['http.ua'] ?? c.userAgent);
+  const browser = browserMajor(c.userAgent) ?? browserMajor(c['http.ua']);
   if (browser) out.browser = browser;
   if (c.platform) out.platform = c.platform.slice(0, 32);
   return out;

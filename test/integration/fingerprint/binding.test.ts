@@ -6,7 +6,7 @@
  */
 import * as client from 'openid-client';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
-import { tokensFor, type SignIn } from '../users/browser.js';
+import { signIn, tokensFor, type SignIn } from '../users/browser.js';
 import { API, REDIRECT } from '../users/setup.js';
 import { fp, introspect, LAPTOP, OTHER_DEVICE, PASSWORD, startFingerprintWorld, UPDATED, type FingerprintWorld } from './world.js';
 
@@ -19,7 +19,6 @@ beforeAll(async () => {
   aliceId = (await w.users.add({ username: 'alice', password: PASSWORD })).id;
   const browser = { scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT] };
   strictSecret = await w.t.addClient({ id: 'strict', ...browser, fingerprint: 'required' });
-  await w.t.addClient({ id: 'nofp', ...browser, fingerprint: 'off' });
 });
 afterAll(async () => { await w?.t.close(); });
 
@@ -38,7 +37,7 @@ describe('issuance', () => {
     expect(row).toMatchObject({ userId: aliceId, digest: claims.fpd, sessionUid: expect.any(String), interactionId: null });
     const stored = JSON.stringify(row.components);
     for (const raw of ['Linux x86_64', 'ANGLE Intel', 'Europe/London', '127.0.0.1']) expect(stored).not.toContain(raw);
-    expect(row.coarse).toEqual({ browser: expect.stringMatching(/^Chrome \d+$|^$/), platform: 'Linux x86_64' });
+    expect(row.coarse).toEqual({ browser: 'Chrome 131', platform: 'Linux x86_64' });
     expect(Object.keys(row.components as object)).toEqual(expect.arrayContaining(['canvas', 'ip', 'http.ua']));
   });
 
@@ -130,28 +129,50 @@ describe('verification at /introspect', () => {
 });
 
 describe('sign-in policy', () => {
+  const strictConfig = () => client.discovery(new URL(w.t.url), 'strict', {}, client.ClientSecretBasic(strictSecret), { execute: [client.allowInsecureRequests] });
+
   it('a malformed fingerprint in the login form is refused (400) before the password is checked, nothing stored', async () => {
     const before = await count();
-    const r = await tokensFor(alice({ fingerprint: '{"canvas":[1]}' })).catch((e: Error) => e);
-    expect(String(r)).toMatch(/sign-in did not complete: 400/);
+    const r = await signIn(alice({ fingerprint: '{"canvas":[1]}' }));
+    expect(r.callback).toBeUndefined();
+    expect(r.pages.at(-1)).toMatchObject({ status: 400, html: expect.stringContaining('device information sent with this form is not valid') });
     expect(await count()).toEqual(before);
   });
 
   it('a required client refuses a sign-in without a fingerprint', async () => {
-    const strict = await client.discovery(new URL(w.t.url), 'strict', {}, client.ClientSecretBasic(strictSecret), { execute: [client.allowInsecureRequests] });
-    const r = await tokensFor(alice({ config: strict, fingerprint: undefined })).catch((e: Error) => e);
-    expect(String(r)).toMatch(/sign-in did not complete: 400.*device check/s);
+    const r = await signIn(alice({ config: await strictConfig(), fingerprint: undefined }));
+    expect(r.callback).toBeUndefined();
+    expect(r.pages.at(-1)).toMatchObject({ status: 400, html: expect.stringContaining('needs a device check') });
   });
 
-  it('an opt-out client gets no collector on its login page and must use DPoP at /token', async () => {
-    const nofp = await client.discovery(new URL(w.t.url), 'nofp', {}, client.ClientSecretBasic(await w.t.addClient({ id: 'nofp', scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], fingerprint: 'off' })), { execute: [client.allowInsecureRequests] });
-    const refused = await tokensFor(alice({ config: nofp })).catch((e: Error) => e);
-    expect(refused).toBeInstanceOf(Error);
-    expect(JSON.stringify(refused)).toMatch(/invalid_dpop_proof|DPoP/i);
-    const dpop = client.getDPoPHandle(nofp, await client.randomDPoPKeyPair());
-    const { tokens } = await tokensFor(alice({ config: nofp }), {}).catch(() => ({ tokens: undefined }));
-    expect(tokens).toBeUndefined();
-    expect(dpop).toBeDefined();
+  it('the login page loads the collector and links the privacy page, with a CSP allowing only our own script', async () => {
+    const r = await signIn(alice({ password: 'wrong' }));
+    const page = r.pages.at(-1)!;
+    expect(page.html).toContain('<script src="/fingerprint.js" defer></script>');
+    expect(page.html).toContain('name="fingerprint"');
+    expect(page.html).toContain('href="/privacy"');
+    const res = await fetch(`${w.t.url}/fingerprint.js`);
+    expect(res.headers.get('content-type')).toMatch(/javascript/);
+    expect(await res.text()).toMatch(/FingerprintJS[\s\S]*portcullisFingerprint/);
+  });
+
+  it('an opt-out client gets no collector, and must use DPoP at /token; its tokens carry no fingerprint', async () => {
+    const nofp = await client.discovery(new URL(w.t.url), 'nofp', {}, client.None(), { execute: [client.allowInsecureRequests] });
+    const secretless = await w.t.addClient({ id: 'nofp', scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], fingerprint: 'off', public: true });
+    expect(secretless).toBe('');
+    const first = await signIn(alice({ config: nofp, password: 'wrong' }));
+    expect(first.pages.at(-1)!.html).not.toContain('fingerprint');
+    const r = await signIn(alice({ config: nofp }));
+    const refused = await client.authorizationCodeGrant(nofp, r.callback!, { pkceCodeVerifier: r.verifier, expectedState: r.state }).catch((e: Error) => e);
+    expect(refused).toMatchObject({ error: 'invalid_grant' });
+    const again = await signIn(alice({ config: nofp }));
+    const DPoP = client.getDPoPHandle(nofp, await client.randomDPoPKeyPair());
+    const exchange = () => client.authorizationCodeGrant(nofp, again.callback!, { pkceCodeVerifier: again.verifier, expectedState: again.state }, undefined, { DPoP });
+    const tokens = await exchange().catch((e: unknown) => (client.ResponseBodyError && e instanceof client.ResponseBodyError && e.error === 'use_dpop_nonce' ? exchange() : Promise.reject(e)));
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const claims = await claimsOf(tokens.access_token);
+    expect(claims).toMatchObject({ cnf: { jkt: expect.any(String) } });
+    expect(claims).not.toHaveProperty('fpd');
     const metadata = (await w.t.issuer.db.prisma.client.findUniqueOrThrow({ where: { id: 'nofp' } })).metadata as Record<string, unknown>;
     expect(metadata).toMatchObject({ portcullis_fingerprint: 'off', dpop_bound_access_tokens: true });
   });
