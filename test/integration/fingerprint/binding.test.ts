@@ -97,8 +97,9 @@ describe('verification at /introspect', () => {
     expect((await introspect(w, tokens.access_token)).body.active).toBe(true);
     const strict = await client.discovery(new URL(w.t.url), 'strict', {}, client.ClientSecretBasic(strictSecret), { execute: [client.allowInsecureRequests] });
     const { tokens: bound } = await tokensFor(alice({ config: strict }));
-    expect((await introspect(w, bound.access_token)).body.active).toBe(false);
-    expect((await introspect(w, bound.access_token, { fingerprint: fp(LAPTOP) })).body.active).toBe(true);
+    const as = { id: 'strict', secret: strictSecret }; // a client introspects its own tokens
+    expect((await introspect(w, bound.access_token, {}, as)).body.active).toBe(false);
+    expect((await introspect(w, bound.access_token, { fingerprint: fp(LAPTOP) }, as)).body.active).toBe(true);
   });
 
   it('hostile fingerprints are invalid_request (400, no stack), and nothing is stored', async () => {

@@ -25,11 +25,11 @@ export async function startFingerprintWorld(env: Record<string, string> = {}): P
   return { ...w, outcomes };
 }
 
-/** POST /introspect as the confidential client `web` with extra form parameters. */
-export async function introspect(w: UsersWorld, token: string, extra: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+/** POST /introspect as a confidential client (`web` unless given) with extra form parameters. */
+export async function introspect(w: UsersWorld, token: string, extra: Record<string, string> = {}, as = { id: 'web', secret: w.secret }): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${w.t.url}/introspect`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`web:${w.secret}`).toString('base64')}` },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${as.id}:${as.secret}`).toString('base64')}` },
     body: new URLSearchParams({ token, ...extra }),
   });
   return { status: res.status, body: await res.json() as Record<string, unknown> };
