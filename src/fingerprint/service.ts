@@ -71,11 +71,13 @@ export function createFingerprintService(opts: FingerprintServiceOptions) {
     const considered = opts.active.filter((c) => c.source === 'browser' || presented[c.name] !== undefined);
     const stored = Object.fromEntries(Object.entries(profile.components).filter(([n]) => considered.some((c) => c.name === n)));
     const result = compareFingerprints(stored, presented, considered, opts.thresholds);
-    if (result.outcome === 'drift') {
+    const change = { profileId: profile.id, outcome: result.outcome, score: result.score, changed: result.changed, clientId: input.clientId };
+    if (result.outcome !== 'mismatch' && result.changed.length) {
+      // accepted (a match below the exact tier, or a drift): the profile learns it
       const learned = { ...profile.components, ...presented };
-      await opts.store.learn(profile.id, learned, stableDigest(learned, opts.active), expiry(), { profileId: profile.id, outcome: 'drift', score: result.score, changed: result.changed, clientId: input.clientId });
-    } else if (result.outcome === 'mismatch') {
-      await opts.store.record({ profileId: profile.id, outcome: 'mismatch', score: result.score, changed: result.changed, clientId: input.clientId });
+      await opts.store.learn(profile.id, learned, stableDigest(learned, opts.active), expiry(), change);
+    } else if (result.changed.length) {
+      await opts.store.record(change);
     }
     tell({ subject: input.claims.sub, session: profile.sessionUid ?? undefined, clientId: input.clientId, outcome: result.outcome, score: result.score, ip: input.observed?.ip });
     if (cache.size > 10_000) cache.clear();

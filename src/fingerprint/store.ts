@@ -7,7 +7,7 @@ import type { Database } from '../storage/index.js';
 import type { Hashes } from './hash.js';
 
 export interface Profile { id: string; userId: string; sessionUid: string | null; components: Hashes; digest: string; coarse: Record<string, string>; expiresAt: Date }
-export interface ChangeInput { profileId: string; outcome: 'drift' | 'mismatch'; score: number; changed: string[]; clientId?: string }
+export interface ChangeInput { profileId: string; outcome: 'match' | 'drift' | 'mismatch'; score: number; changed: string[]; clientId?: string }
 
 const toProfile = (r: { id: string; userId: string; sessionUid: string | null; components: unknown; digest: string; coarse: unknown; expiresAt: Date }): Profile => ({
   id: r.id, userId: r.userId, sessionUid: r.sessionUid, components: r.components as Hashes, digest: r.digest, coarse: r.coarse as Record<string, string>, expiresAt: r.expiresAt,

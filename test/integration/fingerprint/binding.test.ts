@@ -123,6 +123,8 @@ describe('verification at /introspect', () => {
       expect((await introspect(w, access_token, { fingerprint: fp(LAPTOP) })).body).toEqual({ active: false }); // web may not see svc's token
       const own = await fetch(`${w.t.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` }, body: new URLSearchParams({ token: access_token, fingerprint: fp(OTHER_DEVICE) }) });
       expect(await own.json()).toMatchObject({ active: true, client_id: 'svc' });
+      const metrics = await (await fetch(`${w.t.url}/metrics`)).text();
+      expect(metrics).toMatch(/portcullis_introspections_total\{result="active",path="fast"\} [1-9]/);
       const bad = await fetch(`${w.t.url}/introspect`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` }, body: new URLSearchParams({ token: access_token, fingerprint: '[1]' }) });
       expect([bad.status, (await bad.json() as { error: string }).error]).toEqual([400, 'invalid_request']);
     });
