@@ -78,6 +78,10 @@ function report(runs: Run[], ms: number): void {
   for (let x = 0.5; x <= 0.951; x += 0.05) {
     console.log(`${x.toFixed(2)}       ${(rate(genuine, (a, b) => !accepted(a.hashes, b.hashes, x)) * 100).toFixed(2).padStart(6)}%  ${(rate(impostor, (a, b) => accepted(a.hashes, b.hashes, x)) * 100).toFixed(2).padStart(6)}%`);
   }
+  if (process.env.EVAL_VERBOSE) {
+    for (const [a, b] of genuine) { const s = similarity(a.hashes, b.hashes, active); if (s.score < 1) console.log(`  genuine ${b.device} ${b.change} ${s.score.toFixed(3)} ${s.changed.join(',')}`); }
+    for (const [a, b] of impostor.filter(([a, b]) => b.change === 'baseline')) { const s = similarity(a.hashes, b.hashes, active); console.log(`  impostor ${a.device}/${b.device} ${s.score.toFixed(3)} ${s.changed.join(',')}`); }
+  }
   const scores = impostor.map(([a, b]) => similarity(a.hashes, b.hashes, active).score).sort((p, q) => q - p);
   console.log(`\nhighest impostor score ${scores[0]?.toFixed(3)}; lowest genuine score ${Math.min(...genuine.map(([a, b]) => similarity(a.hashes, b.hashes, active).score)).toFixed(3)}`);
 }

@@ -61,7 +61,8 @@ export function deviceScript(d: Device): string {
   const toDataURL = HTMLCanvasElement.prototype.toDataURL;
   HTMLCanvasElement.prototype.toDataURL = function (...a) {
     const ctx = this.getContext('2d');
-    if (ctx) { ctx.fillStyle = 'rgba(${d.canvasSeed % 256}, ${(d.canvasSeed * 7) % 256}, ${(d.canvasSeed * 13) % 256}, 0.02)'; ctx.fillRect(0, 0, 2, 2); }
+    // one opaque pixel, overwritten the same way each time: the drawing stays stable per device
+    if (ctx) { ctx.fillStyle = 'rgb(${d.canvasSeed % 256}, ${(d.canvasSeed * 7) % 256}, ${(d.canvasSeed * 13) % 256})'; ctx.fillRect(0, 0, 1, 1); }
     return toDataURL.apply(this, a);
   };
   const fonts = ${JSON.stringify(d.fonts)};
@@ -97,14 +98,19 @@ export const LEGITIMATE_CHANGES: Change[] = [
   { userAgentBump: true, timezoneId: 'Asia/Tokyo', viewport: { width: 1024, height: 700 } },
 ];
 
-/** Loads `url` (a page that includes /fingerprint.js) as device `d` with change `c`; returns the collector's JSON and what the server would see. */
-export async function collect(browser: Browser, url: string, d: Device, c: Change = {}): Promise<{ fingerprint: string; userAgent: string; acceptLanguage: string }> {
+/**
+ * Loads `url` as device `d` with change `c` and runs the collector (the page includes
+ * /fingerprint.js, or `scriptUrl` is added to it); returns the collector's JSON and
+ * what the server would see.
+ */
+export async function collect(browser: Browser, url: string, d: Device, c: Change = {}, scriptUrl?: string): Promise<{ fingerprint: string; userAgent: string; acceptLanguage: string }> {
   const options = contextOptions(c);
   const context = await browser.newContext(options);
   try {
     await context.addInitScript(deviceScript(d));
     const page = await context.newPage();
     await page.goto(url);
+    if (scriptUrl) await page.addScriptTag({ url: scriptUrl });
     const fingerprint = await page.evaluate(() => (window as unknown as { portcullisFingerprint(): Promise<string> }).portcullisFingerprint());
     return { fingerprint, userAgent: options.userAgent!, acceptLanguage: options.locale! };
   } finally {

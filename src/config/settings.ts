@@ -113,7 +113,7 @@ export const settings = [
   // ---- Device fingerprints (issue 6; docs/fingerprint.md) ----
   { env: 'FINGERPRINT_COMPONENTS', default: 'all', description: 'Components collected and compared: `all` or a comma-separated list of names from docs/fingerprint.md (others are neither collected by the login page script nor kept).', schema: components },
   { env: 'FINGERPRINT_HIGH_ENTROPY', default: 'true', description: 'Collect the high-entropy components (canvas, audio, fonts, fontPreferences). `false` switches them off everywhere.', schema: bool },
-  { env: 'FINGERPRINT_MATCH', default: '0.9', description: 'Similarity (0-1) at or above which a presented fingerprint matches the stored profile.', schema: fraction },
-  { env: 'FINGERPRINT_DRIFT', default: '0.7', description: 'Similarity at or above which (and below FINGERPRINT_MATCH) a fingerprint is an accepted drift: the token stays active, the profile learns the change and it is recorded. Below: mismatch, the token is reported inactive.', schema: fraction },
+  { env: 'FINGERPRINT_MATCH', default: '0.95', description: 'Similarity (0-1) at or above which a presented fingerprint matches the stored profile.', schema: fraction },
+  { env: 'FINGERPRINT_DRIFT', default: '0.85', description: 'Similarity at or above which (and below FINGERPRINT_MATCH) a fingerprint is an accepted drift: the token stays active, the profile learns the change and it is recorded. Below: mismatch, the token is reported inactive.', schema: fraction },
   { env: 'FINGERPRINT_RETENTION', default: '30d', description: 'How long fingerprint profiles are kept after their last use, and change records after they were written; the purge job deletes older ones.', schema: seconds },
 ] as const satisfies readonly Setting[];

@@ -23,18 +23,20 @@ const b = (name: string, weight: number, stable: boolean, description: string, h
 const s = (name: string, weight: number, description: string): ComponentSpec => ({ name, weight, stable: false, description, source: 'server' });
 
 export const CATALOGUE: readonly ComponentSpec[] = Object.freeze([
-  // stable, high entropy: a different device almost always differs here
-  b('canvas', 8, true, 'hash of a test drawing on a canvas', true),
-  b('audio', 4, true, 'hash of a short rendered audio signal', true),
-  b('fonts', 5, true, 'which of a list of fonts are installed', true),
-  b('fontPreferences', 3, true, 'widths of default fonts', true),
+  // stable, high entropy: a different device almost always differs here. Canvas and
+  // font widths also move with the device scale factor (a HiDPI monitor), so they weigh
+  // less than installed fonts, platform and hardware (eval:fingerprint, docs/fingerprint.md).
+  b('canvas', 4, true, 'hash of a test drawing on a canvas', true),
+  b('audio', 3, true, 'hash of a short rendered audio signal', true),
+  b('fonts', 7, true, 'which of a list of fonts are installed', true),
+  b('fontPreferences', 1.5, true, 'widths of default fonts', true),
   b('webGlBasics', 6, true, 'WebGL vendor and renderer'),
-  b('webGlExtensions', 4, true, 'hash of the WebGL extensions and parameters'),
+  b('webGlExtensions', 3, true, 'hash of the WebGL extensions and parameters'),
   b('math', 2, true, 'results of floating-point functions (engine and CPU)'),
   // stable, low entropy
-  b('platform', 4, true, 'operating system platform string'),
-  b('hardwareConcurrency', 2, true, 'number of logical processors'),
-  b('deviceMemory', 2, true, 'approximate device memory'),
+  b('platform', 5, true, 'operating system platform string'),
+  b('hardwareConcurrency', 3, true, 'number of logical processors'),
+  b('deviceMemory', 3, true, 'approximate device memory'),
   b('architecture', 1, true, 'CPU architecture hint'),
   b('vendor', 1, true, 'browser vendor string'),
   b('vendorFlavors', 1, true, 'browser flavour markers'),

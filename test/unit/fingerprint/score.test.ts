@@ -3,7 +3,7 @@ import { activeComponents, classify, compareFingerprints, hashComponents, simila
 
 const key = new Uint8Array(32).fill(7);
 const all = activeComponents('all', true);
-const thresholds = { match: 0.9, drift: 0.7 };
+const thresholds = { match: 0.95, drift: 0.85 }; // the defaults (FINGERPRINT_MATCH, FINGERPRINT_DRIFT)
 
 const laptop: Components = {
   canvas: 'c1a', audio: '124.04', fonts: 'f-laptop', fontPreferences: 'fp1', webGlBasics: 'ANGLE Intel', webGlExtensions: 'wx1', math: 'm1',
@@ -65,10 +65,11 @@ describe('similarity', () => {
   });
 
   it('classify follows the thresholds', () => {
+    expect(classify(0.96, thresholds)).toBe('match');
     expect(classify(0.95, thresholds)).toBe('match');
-    expect(classify(0.9, thresholds)).toBe('match');
-    expect(classify(0.75, thresholds)).toBe('drift');
-    expect(classify(0.69, thresholds)).toBe('mismatch');
+    expect(classify(0.9, thresholds)).toBe('drift');
+    expect(classify(0.85, thresholds)).toBe('drift');
+    expect(classify(0.84, thresholds)).toBe('mismatch');
   });
 
   it('keyed hashes depend on the key (no cross-deployment linking)', () => {
