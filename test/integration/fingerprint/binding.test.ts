@@ -78,14 +78,15 @@ describe('verification at /introspect', () => {
     const { fpp, fpd } = await claimsOf(tokens.access_token) as { fpp: string; fpd: string };
     const before = await w.t.issuer.db.prisma.fingerprintProfile.findUniqueOrThrow({ where: { id: fpp } });
     expect((await introspect(w, tokens.access_token, { fingerprint: fp(UPDATED) })).body.active).toBe(true);
-    // the stable digest is unchanged by these components, so this is an exact match: drift needs a stable change too
-    const drifted = { ...UPDATED, fonts: 'f-laptop-plus-one' };
+    // the stable digest is unchanged by those components, so that was an exact match; a HiDPI
+    // monitor also changes the canvas and font widths (stable components): scored, a drift
+    const drifted = { ...LAPTOP, userAgent: UPDATED.userAgent, browserMajor: UPDATED.browserMajor, canvas: 'c1a9f0-hidpi', fontPreferences: 'fp1-hidpi' };
     expect((await introspect(w, tokens.access_token, { fingerprint: fp(drifted) })).body.active).toBe(true);
     const after = await w.t.issuer.db.prisma.fingerprintProfile.findUniqueOrThrow({ where: { id: fpp } });
     expect(after.digest).not.toBe(fpd);
     expect(after.components).not.toEqual(before.components);
     const change = await w.t.issuer.db.prisma.fingerprintChange.findFirstOrThrow({ where: { profileId: fpp, outcome: 'drift' } });
-    expect(change.changed).toEqual(expect.arrayContaining(['fonts']));
+    expect(change.changed.sort()).toEqual(['browserMajor', 'canvas', 'fontPreferences', 'userAgent']);
     expect(w.outcomes).toContainEqual(expect.objectContaining({ subject: aliceId, outcome: 'drift', score: expect.any(Number), at: expect.any(Date) }));
     // a new token from the refreshed session carries the learned digest
     const refreshed = await client.refreshTokenGrant(w.web, tokens.refresh_token!);
