@@ -104,7 +104,10 @@ export function createFingerprintService(opts: FingerprintServiceOptions) {
     async claims(userId: string, sessionUid: string | undefined): Promise<FingerprintClaims | undefined> {
       if (!sessionUid) return undefined;
       const profile = await opts.store.forSession(userId, sessionUid);
-      return profile ? { fpp: profile.id, fpd: profile.digest } : undefined;
+      if (!profile) return undefined;
+      // in use (a token is issued from it): keep it for another retention period, written at most twice per period
+      if (profile.expiresAt.getTime() - now().getTime() < (opts.retentionSec * 1000) / 2) await opts.store.touch(profile.id, expiry());
+      return { fpp: profile.id, fpd: profile.digest };
     },
     /**
      * Verifies a presented fingerprint against a token's binding; true when the token

@@ -40,6 +40,9 @@ export function createProfileStore(db: Database) {
         p.fingerprintChange.create({ data: change }),
       ]);
     },
+    async touch(id: string, expiresAt: Date): Promise<void> {
+      await p.fingerprintProfile.updateMany({ where: { id }, data: { expiresAt } });
+    },
     async record(change: ChangeInput): Promise<void> {
       await p.fingerprintChange.create({ data: change });
     },
