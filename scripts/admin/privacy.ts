@@ -3,6 +3,7 @@
  *   client update --id ID --fingerprint required|optional|off
  *   user export NAME    everything held about the user, as JSON on stdout
  *   user erase NAME     removes the user and everything about them
+ *   fingerprint key     the key resource servers need for the SDK's local digest check
  * (`client add --fingerprint MODE` is in commands.ts.)
  */
 import { FINGERPRINT_POLICIES, type FingerprintPolicy } from '../../src/fingerprint/index.js';
@@ -32,6 +33,13 @@ async function userId(ctx: AdminContext, args: string[]): Promise<string> {
 }
 
 export const privacyCommands: Record<string, Command> = {
+  'fingerprint key': {
+    async run(ctx) {
+      const key = await ctx.secret('fingerprint');
+      out('fingerprint key (give it to resource servers using the SDK fingerprint check as PORTCULLIS_FINGERPRINT_KEY; keep it secret):');
+      out(Buffer.from(key).toString('base64url'));
+    },
+  },
   'client update': {
     async run(ctx, args) {
       const { values } = options(args, { id: { type: 'string' }, fingerprint: { type: 'string' } });
