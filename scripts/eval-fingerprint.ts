@@ -10,7 +10,8 @@
  * The exact-digest tier counts as an accept. Prints the rates at the configured
  * thresholds (FINGERPRINT_MATCH / FINGERPRINT_DRIFT) and a threshold curve.
  *
- * Environment: EVAL_DEVICES (default 14), plus the FINGERPRINT_* settings.
+ * Environment: EVAL_DEVICES (default 14), EVAL_VERBOSE=1 (every pair that is not
+ * identical, with the components that differed), plus the FINGERPRINT_* settings.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
