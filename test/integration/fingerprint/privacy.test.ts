@@ -109,3 +109,17 @@ it('the purge job deletes profiles past FINGERPRINT_RETENTION and old change rec
   expect(await db.prisma.fingerprintProfile.count()).toBe(0);
   expect(await db.prisma.fingerprintChange.count()).toBe(0);
 });
+
+it('client update --fingerprint sets the policy; off requires DPoP, and leaving off lifts it; fingerprint key prints the key', async () => {
+  await w.t.addClient({ id: 'app', scopes: ['read'], audiences: [API], grants: ['authorization_code'], redirectUris: [REDIRECT] });
+  const metadata = async () => (await w.t.issuer.db.prisma.client.findUniqueOrThrow({ where: { id: 'app' } })).metadata as Record<string, unknown>;
+  expect(await run('client update', ['--id', 'app', '--fingerprint', 'off'])).toMatch(/fingerprint off \(its tokens must now be DPoP-bound\)/);
+  expect(await metadata()).toMatchObject({ portcullis_fingerprint: 'off', dpop_bound_access_tokens: true });
+  await run('client update', ['--id', 'app', '--fingerprint', 'required']);
+  expect(await metadata()).toMatchObject({ portcullis_fingerprint: 'required' });
+  expect(await metadata()).not.toHaveProperty('dpop_bound_access_tokens');
+  await expect(run('client update', ['--id', 'app', '--fingerprint', 'sometimes'])).rejects.toThrow(/--fingerprint must be one of required, optional, off/);
+  await expect(run('client update', ['--id', 'nobody', '--fingerprint', 'off'])).rejects.toThrow(/no client nobody/);
+  const key = (await run('fingerprint key', [])).trim().split('\n').at(-1)!;
+  expect(Buffer.from(key, 'base64url')).toEqual(Buffer.from(await deploymentSecret(w.t.issuer.db, w.t.kek, 'fingerprint')));
+});
