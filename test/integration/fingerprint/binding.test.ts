@@ -5,6 +5,7 @@
  * inactive), per-client policy, hostile input, and the outcome hook.
  */
 import * as client from 'openid-client';
+import { URI, type TOTP } from 'otpauth';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
 import { signIn, tokensFor, type SignIn } from '../users/browser.js';
 import { API, REDIRECT } from '../users/setup.js';
@@ -54,6 +55,15 @@ describe('issuance', () => {
     const { body } = await introspect(w, tokens.access_token);
     expect(body).toMatchObject({ active: true, fpd: expect.any(String) });
     expect(body).not.toHaveProperty('fpp');
+  });
+
+  it('binds a sign-in with a second factor too (profile stored at the password step, kept through the TOTP step)', async () => {
+    await w.users.add({ username: 'tess', password: PASSWORD });
+    const totp = URI.parse((await w.users.enrolTotp('tess'))!) as TOTP;
+    const { tokens } = await tokensFor(alice({ username: 'tess', code: () => totp.generate() }));
+    const claims = await claimsOf(tokens.access_token);
+    expect(claims).toMatchObject({ amr: ['pwd', 'otp'], fpd: expect.any(String) });
+    expect((await introspect(w, tokens.access_token, { fingerprint: fp(OTHER_DEVICE) })).body.active).toBe(false);
   });
 
   it('without a fingerprint at sign-in (no JavaScript), an optional client gets an unbound token', async () => {
