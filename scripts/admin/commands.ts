@@ -31,7 +31,7 @@ export const commands: Record<string, Command> = {
       const problem = clientProblem({ ...input, secret });
       if (problem) throw new UsageError(problem);
       const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
-      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'})`);
+      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
       if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
       if (input.public) out('public client: no secret; PKCE (S256) is required');
     },
@@ -41,7 +41,7 @@ export const commands: Record<string, Command> = {
       const { values } = options(args, { json: { type: 'boolean' } });
       const rows = await listClients(ctx.db);
       if (values.json) { out(JSON.stringify(rows)); return; }
-      for (const c of rows) out(`${c.id}\tgrants=${c.grants.join(',')}\tscopes=${c.scopes || '-'}\taudiences=${c.audiences.join(',') || '-'}`);
+      for (const c of rows) out(`${c.id}\tgrants=${c.grants.join(',')}\tscopes=${c.scopes || '-'}\taudiences=${c.audiences.join(',') || '-'}\tfingerprint=${c.fingerprint}`);
       if (!rows.length) out('no clients');
     },
   },

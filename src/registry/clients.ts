@@ -8,7 +8,7 @@
 import type { Database } from '../storage/index.js';
 import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
 import { bindingMetadata, bindingProblem, usesSecret, type ClientBinding } from './client-binding.js';
-import { FINGERPRINT_POLICIES, type FingerprintPolicy } from '../fingerprint/index.js';
+import { FINGERPRINT_POLICIES, policyOf, type FingerprintPolicy } from '../fingerprint/index.js';
 
 export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 
@@ -29,7 +29,7 @@ export interface ClientInput {
   fingerprint?: FingerprintPolicy;
 }
 
-export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; createdAt: Date }
+export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; fingerprint: FingerprintPolicy; createdAt: Date }
 
 /** Validates input; returns the problem in one line, or undefined. */
 export function clientProblem(input: ClientInput): string | undefined {
@@ -100,7 +100,7 @@ export async function listClients(db: Database): Promise<ClientSummary[]> {
   const rows = await db.prisma.client.findMany({ orderBy: { id: 'asc' } });
   return rows.map((r) => {
     const m = r.metadata as Record<string, unknown>;
-    return { id: r.id, grants: m.grant_types as string[], scopes: (m.portcullis_scopes as string) ?? '', audiences: (m.portcullis_audiences as string[]) ?? [], createdAt: r.createdAt };
+    return { id: r.id, grants: m.grant_types as string[], scopes: (m.portcullis_scopes as string) ?? '', audiences: (m.portcullis_audiences as string[]) ?? [], fingerprint: policyOf(m), createdAt: r.createdAt };
   });
 }
 

@@ -38,6 +38,8 @@ beforeAll(async () => {
   b = await startIssuerProcess(portB, env);
   await admin(['resource', 'add', '--audience', API, '--scopes', 'read']);
   const added = await admin(['client', 'add', '--id', 'web', '--grants', 'authorization_code,refresh_token', '--redirect-uri', REDIRECT, '--scopes', 'read', '--audience', API, '--fingerprint', 'required']);
+  expect(added).toMatch(/fingerprint: required/);
+  expect(JSON.parse(await admin(['client', 'list', '--json']))).toEqual([expect.objectContaining({ id: 'web', fingerprint: 'required' })]);
   secret = /client_secret \(shown once, store it now\): (\S+)/.exec(added)![1];
   await admin(['user', 'add', '--username', 'alice', '--password-stdin'], PASSWORD);
   sql = new pg.Client({ connectionString: PG_URL });
