@@ -10,7 +10,7 @@
  */
 import type { ComponentSpec } from './catalogue.js';
 import { hashComponents, sameDigest, stableDigest, type Hashes } from './hash.js';
-import { coarseMetadata, observedComponents, type Observed } from './observed.js';
+import { coarseMetadata, networkOf, observedComponents, type Observed } from './observed.js';
 import { parseFingerprint } from './parse.js';
 import { compareFingerprints, type Outcome, type Thresholds } from './score.js';
 import type { ProfileStore } from './store.js';
@@ -52,10 +52,17 @@ export function createFingerprintService(opts: FingerprintServiceOptions) {
   const cache = new Map<string, { outcome: Outcome; until: number }>();
   const expiry = () => new Date(now().getTime() + opts.retentionSec * 1000);
 
+  // At /introspect the resource server may add what it observed of the presenter
+  // (`ip`, `http.ua`, `http.lang`, raw): the address is truncated like the issuer's own.
   function hashesOf(presented: unknown, observed: Observed | undefined): Hashes {
-    const components = { ...parseFingerprint(presented), ...observedComponents(observed ?? {}) };
-    return hashComponents(opts.key, components, opts.active);
+    const parsed = parseFingerprint(presented);
+    if (parsed.ip !== undefined) parsed.ip = networkOf(parsed.ip) ?? parsed.ip;
+    return hashComponents(opts.key, { ...parsed, ...observedComponents(observed ?? {}) }, opts.active);
   }
+
+  // At sign-in the browser cannot speak for the server: its server-source names are dropped.
+  const serverNames = new Set(opts.active.filter((c) => c.source === 'server').map((c) => c.name));
+  const browserPart = (c: Record<string, string>) => Object.fromEntries(Object.entries(c).filter(([n]) => !serverNames.has(n)));
 
   function tell(o: Omit<FingerprintOutcome, 'at'>): void {
     try { opts.onOutcome?.({ ...o, at: now() }); } catch { /* a listener never breaks verification */ }
@@ -89,7 +96,7 @@ export function createFingerprintService(opts: FingerprintServiceOptions) {
     active: opts.active,
     /** Stores the profile of a sign-in; returns its id. Throws InvalidFingerprint on bad input. */
     async login(input: { userId: string; interactionId: string; presented: unknown; observed: Observed; clientId?: string }): Promise<string> {
-      const components = { ...parseFingerprint(input.presented), ...observedComponents(input.observed) };
+      const components = { ...browserPart(parseFingerprint(input.presented)), ...observedComponents(input.observed) };
       const hashes = hashComponents(opts.key, components, opts.active);
       const digest = stableDigest(hashes, opts.active);
       const id = await opts.store.create({ userId: input.userId, interactionId: input.interactionId, components: hashes, digest, coarse: coarseMetadata(components), expiresAt: expiry() });

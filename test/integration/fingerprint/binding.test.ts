@@ -201,3 +201,21 @@ describe('sign-in policy', () => {
     expect(await privacy.text()).toMatch(/What we learn about your device/);
   });
 });
+
+describe('server-observed components', () => {
+  it('a browser cannot send them at sign-in; a resource server may pass them at /introspect (address truncated)', async () => {
+    const { tokens } = await tokensFor(alice({ fingerprint: fp({ ...LAPTOP, ip: '10.9.9.9', 'http.ua': 'spoofed' }) }));
+    const fpp = (await claimsOf(tokens.access_token)).fpp as string;
+    const stored = (await w.t.issuer.db.prisma.fingerprintProfile.findUniqueOrThrow({ where: { id: fpp } })).components as Record<string, string>;
+    const { hashComponent } = await import('../../../src/fingerprint/index.js');
+    const { deploymentSecret } = await import('../../../src/keys/index.js');
+    const key = await deploymentSecret(w.t.issuer.db, w.t.kek, 'fingerprint');
+    expect(stored.ip).toBe(hashComponent(key, 'ip', '127.0.0.0/24'));
+    expect(stored['http.ua']).not.toBe(hashComponent(key, 'http.ua', 'spoofed'));
+    // the RS passes the presenter's raw address from the same /24 and the same other components
+    const same = { ...LAPTOP, ip: '127.0.0.99' };
+    expect((await introspect(w, tokens.access_token, { fingerprint: fp({ ...same, canvas: 'changed-a-little' }) })).body.active).toBe(true);
+    const change = await w.t.issuer.db.prisma.fingerprintChange.findFirstOrThrow({ where: { profileId: fpp } });
+    expect(change.changed).toEqual(['canvas']);
+  });
+});
