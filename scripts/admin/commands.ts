@@ -15,6 +15,7 @@ import { out, type Command } from './command.js';
 import { bindingFromArgs, bindingOptions } from './binding.js';
 import { userCommands } from './users.js';
 import { adminEmitter, eventCommands } from './events.js';
+import { fingerprintOption, privacyCommands } from './privacy.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -23,14 +24,14 @@ export type { AdminContext, Command };
 export const commands: Record<string, Command> = {
   'client add': {
     async run(ctx, args) {
-      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, ...bindingOptions });
+      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
       const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
-        redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values) };
+        redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
       const secret = values['secret-stdin'] ? await readStdin() : undefined;
       const problem = clientProblem({ ...input, secret });
       if (problem) throw new UsageError(problem);
       const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
-      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'})`);
+      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
       if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
       if (input.public) out('public client: no secret; PKCE (S256) is required');
     },
@@ -40,7 +41,7 @@ export const commands: Record<string, Command> = {
       const { values } = options(args, { json: { type: 'boolean' } });
       const rows = await listClients(ctx.db);
       if (values.json) { out(JSON.stringify(rows)); return; }
-      for (const c of rows) out(`${c.id}\tgrants=${c.grants.join(',')}\tscopes=${c.scopes || '-'}\taudiences=${c.audiences.join(',') || '-'}`);
+      for (const c of rows) out(`${c.id}\tgrants=${c.grants.join(',')}\tscopes=${c.scopes || '-'}\taudiences=${c.audiences.join(',') || '-'}\tfingerprint=${c.fingerprint}`);
       if (!rows.length) out('no clients');
     },
   },
@@ -132,4 +133,5 @@ export const commands: Record<string, Command> = {
     },
   },
   ...authzCommands,
+  ...privacyCommands, // issue 6
 };

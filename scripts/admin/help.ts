@@ -5,8 +5,9 @@
 import { out } from './command.js';
 
 export const USAGE: Record<string, string> = {
-  'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
+  'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--fingerprint required|optional|off] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
   'client list': 'client list [--json]',
+  'client update': 'client update --id ID --fingerprint required|optional|off',
   'client remove': 'client remove ID',
   'client assign': 'client assign --client ID --role NAME',
   'client unassign': 'client unassign --client ID --role NAME',
@@ -33,6 +34,9 @@ export const USAGE: Record<string, string> = {
   'user delete': 'user delete NAME',
   'user revoke': 'user revoke NAME   (ends every token, grant and session of NAME now)',
   'user totp': 'user totp enrol NAME   (prints the otpauth:// URI once)',
+  'user export': 'user export NAME   (everything held about NAME, as JSON on stdout)',
+  'user erase': 'user erase NAME   (removes NAME and everything held about them)',
+  'fingerprint key': 'fingerprint key   (prints the key resource servers need for the SDK\'s local fingerprint digest check)',
   'user assign': 'user assign --user NAME --role NAME',
   'user unassign': 'user unassign --user NAME --role NAME',
 };

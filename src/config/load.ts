@@ -42,6 +42,8 @@ export interface Config {
   eventRetention: number;
   // throttling (issue 9)
   throttle: ThrottleConfig;
+  // device fingerprints (issue 6)
+  fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -104,6 +106,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
     throttle: throttleConfig(v), // issue 9
+    fingerprint: fingerprintSettings(v), // issue 6
     ...bindingSettings(v),
   };
 }
@@ -120,4 +123,11 @@ function bindingSettings(v: Record<string, unknown>): Pick<Config, 'dpopNonce' |
     mtlsCertHeader: v.MTLS_CERT_HEADER as string | undefined,
     trustedProxies: (v.TRUSTED_PROXIES as string[] | undefined) ?? [],
   };
+}
+
+/** Device fingerprint settings (issue 6): the drift threshold cannot exceed the match threshold. */
+function fingerprintSettings(v: Record<string, unknown>): Config['fingerprint'] {
+  const [match, drift] = [v.FINGERPRINT_MATCH as number, v.FINGERPRINT_DRIFT as number];
+  if (drift > match) throw new ConfigError('FINGERPRINT_DRIFT', 'must not be greater than FINGERPRINT_MATCH');
+  return { components: v.FINGERPRINT_COMPONENTS as string[] | 'all', highEntropy: v.FINGERPRINT_HIGH_ENTROPY as boolean, match, drift, retention: v.FINGERPRINT_RETENTION as number };
 }

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { parseDuration } from './duration.js';
 import { parseRates } from './rates.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
+import { COMPONENT_NAMES } from '../fingerprint/index.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.string().transform((v, ctx) => {
@@ -35,6 +36,18 @@ const trustedProxies = z.string().transform((v, ctx) => {
     return z.NEVER;
   }
   return parsed;
+});
+
+const fraction = z.coerce.number().min(0).max(1);
+const components = z.string().transform((v, ctx) => {
+  if (v.trim() === 'all') return 'all' as const;
+  const names = v.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.find((n) => !COMPONENT_NAMES.includes(n));
+  if (unknown || !names.length) {
+    ctx.addIssue({ code: 'custom', message: `expected all or a comma-separated list of components (${unknown ? `unknown: ${unknown}` : 'empty'}); see docs/fingerprint.md` });
+    return z.NEVER;
+  }
+  return names;
 });
 
 export interface Setting {
@@ -98,4 +111,10 @@ export const settings = [
   { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_MAX', default: '15m', description: 'Longest lockout.', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_RESET', default: '12h', description: 'Failure and lockout counts are forgotten after this long without a failure (and at once on a success).', schema: seconds },
+  // ---- Device fingerprints (issue 6; docs/fingerprint.md) ----
+  { env: 'FINGERPRINT_COMPONENTS', default: 'all', description: 'Components collected and compared: `all` or a comma-separated list of names from docs/fingerprint.md (others are neither collected by the login page script nor kept).', schema: components },
+  { env: 'FINGERPRINT_HIGH_ENTROPY', default: 'true', description: 'Collect the high-entropy components (canvas, audio, fonts, fontPreferences). `false` switches them off everywhere.', schema: bool },
+  { env: 'FINGERPRINT_MATCH', default: '0.95', description: 'Similarity (0-1) at or above which a presented fingerprint matches the stored profile.', schema: fraction },
+  { env: 'FINGERPRINT_DRIFT', default: '0.85', description: 'Similarity at or above which (and below FINGERPRINT_MATCH) a fingerprint is an accepted drift: the token stays active, the profile learns the change and it is recorded. Below: mismatch, the token is reported inactive.', schema: fraction },
+  { env: 'FINGERPRINT_RETENTION', default: '30d', description: 'How long fingerprint profiles are kept after their last use, and change records after they were written; the purge job deletes older ones.', schema: seconds },
 ] as const satisfies readonly Setting[];

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
 import type { Database } from '../storage/index.js';
-import { interactionRoutes } from '../interactions/index.js';
+import { interactionRoutes, type InteractionDeps } from '../interactions/index.js';
 import type { UserService } from '../users/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
@@ -32,6 +32,8 @@ export interface AppDeps {
   throttle: Throttle; trustedProxies: BlockList; // issue 9
   /** when set, /metrics answers only `Authorization: Bearer <metricsToken>` */
   metricsToken?: string;
+  /** issue 6: device fingerprints at sign-in, and the early check of /introspect's `fingerprint` */
+  fingerprints?: { interactions: InteractionDeps['fingerprints']; introspectionCheck: Middleware };
 }
 export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest }
 
@@ -48,9 +50,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(interactionRoutes({
     provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log,
     throttle: deps.throttle, clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies),
+    fingerprints: deps.fingerprints?.interactions,
   }));
   for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));
+  if (deps.fingerprints) app.use(deps.fingerprints.introspectionCheck);
   if (deps.fastIntrospection) app.use(deps.fastIntrospection);
   app.use(async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3

@@ -31,7 +31,7 @@ export interface FastIntrospectionDeps {
 type Answer = Record<string, unknown> | undefined;
 const INACTIVE = Object.freeze({ active: false });
 // Claims the response lists under their own names, or that are Portcullis bookkeeping.
-const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind']);
+const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind', 'fpp']);
 
 /** Middleware, placed after the token shield (which has read and parsed the form). */
 export function fastIntrospection(deps: FastIntrospectionDeps) {
@@ -68,7 +68,8 @@ function plainRequest(ctx: Context): string | undefined {
   const form = formOf(ctx);
   if (!form || ctx.get('dpop') || ctx.get('oauth-client-attestation') || ctx.get('oauth-client-attestation-pop')) return undefined;
   if (/jwt/i.test(ctx.get('accept'))) return undefined;
-  const { token, token_type_hint: hint, ...rest } = form;
+  // `fingerprint` (issue 6) was validated by the early check; client_credentials tokens are never fingerprint-bound
+  const { token, token_type_hint: hint, fingerprint: _fingerprint, ...rest } = form;
   if (Object.keys(rest).length || (hint !== undefined && hint !== 'access_token')) return undefined;
   return typeof token === 'string' && token.includes('.') ? token : undefined;
 }

@@ -16,3 +16,8 @@ export type { BindingDeps } from './binding-features.js';
 export { clientAddress, trustedProxyList } from './client-address.js';
 export { throttleGate, throttleOutcome } from './throttle-gate.js';
 export type { ThrottledRequest } from './throttle-gate.js';
+// device fingerprints (issue 6)
+export { fingerprintClaims, bindFingerprintSessions, withFingerprintCheck } from './fingerprint-features.js';
+export type { FingerprintDeps } from './fingerprint-features.js';
+export { fingerprintRoutes, introspectionFingerprintCheck, FINGERPRINT_HEADER } from './fingerprint-routes.js';
+export type { FingerprintRouteDeps } from './fingerprint-routes.js';

@@ -41,7 +41,14 @@ type Model = { prototype: Record<string, unknown> } & Record<string, unknown>;
 type Payload = Record<string, unknown> & { jti: string; iat: number; exp: number; clientId: string };
 
 // Claims Portcullis puts in tokens for its own bookkeeping, not echoed as extras.
-const PRIVATE = new Set(['gid', 'sid', 'kind']);
+// `fpp` (the fingerprint profile id, issue 6) stays with the model instance instead.
+const PRIVATE = new Set(['gid', 'sid', 'kind', 'fpp']);
+const profiles = new WeakMap<object, string>();
+
+/** The fingerprint profile a token found by the bridge is bound to (issue 6), if any. */
+export function fingerprintProfileOf(token: object): string | undefined {
+  return profiles.get(token);
+}
 
 /** Installs the bridge on a freshly constructed provider. */
 export function bridgeProvider(provider: Provider, tokens: TokenService, clientPepper: Uint8Array, hooks: BridgeHooks): void {
@@ -73,7 +80,10 @@ export function bridgeProvider(provider: Provider, tokens: TokenService, clientP
     M.find = async (value: unknown) => {
       const opened = await open(value);
       if (!opened || (opened.claims.kind ?? 'ClientCredentials') !== kind) return undefined;
-      return new (M as unknown as new (p: object) => unknown)(fromClaims(opened));
+      const model = new (M as unknown as new (p: object) => object)(fromClaims(opened));
+      const fpp = (opened.claims as Record<string, unknown>).fpp;
+      if (typeof fpp === 'string') profiles.set(model, fpp);
+      return model;
     };
     M.prototype.destroy = async function (this: { jti: string; exp: number; aud?: string; accountId?: string; clientId?: string; sid?: string }) {
       await tokens.revoke(this.jti, this.exp);

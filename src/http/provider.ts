@@ -14,6 +14,7 @@ import type { UserService } from '../users/index.js';
 import { createTtlCache } from './ttl-cache.js';
 import { createAuthzConfiguration } from './authz-config.js';
 import { bindingFeatures, withBindingCheck, CLIENT_AUTH_METHODS, type BindingDeps } from './binding-features.js';
+import { fingerprintClaims, withFingerprintCheck, type FingerprintDeps } from './fingerprint-features.js';
 
 export interface ProviderDeps {
   config: Config;
@@ -23,6 +24,8 @@ export interface ProviderDeps {
   /** DPoP and mTLS (issue 5), see binding-features.ts */
   binding: BindingDeps;
   users: UserService;
+  /** device fingerprints (issue 6), see fingerprint-features.ts */
+  fingerprints?: FingerprintDeps;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -55,6 +58,12 @@ function withCachedClients(Base: OidcAdapterClass): OidcAdapterClass {
   } as unknown as OidcAdapterClass;
 }
 
+/** Introspection's allowedPolicy: who may ask, then the presented DPoP/mTLS proof (issue 5) and fingerprint (issue 6). */
+function introspectionPolicy(base: ReturnType<typeof allowedFor>, deps: ProviderDeps) {
+  const bound = withBindingCheck(base, deps.binding);
+  return deps.fingerprints ? withFingerprintCheck(bound as never, deps.fingerprints) : bound;
+}
+
 /** Builds a provider for the given signing key. */
 export function createProvider(deps: ProviderDeps): Provider {
   const { config, db } = deps;
@@ -73,7 +82,9 @@ export function createProvider(deps: ProviderDeps): Provider {
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'], sid: null },
     responseTypes: ['code'],
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
-    extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes'] },
+    extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes', 'portcullis_fingerprint'] },
+    // issue 6: where the fingerprint disclosure is (RFC 8414 §2 allows extra metadata)
+    discovery: { portcullis_fingerprint_disclosure: `${config.issuer}/.well-known/fingerprint-disclosure`, portcullis_fingerprint_policies: ['required', 'optional', 'off'] },
     enabledJWA: {
       idTokenSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],
       introspectionSigningAlgValues: ['ES256', 'EdDSA', 'PS256'],
@@ -82,7 +93,7 @@ export function createProvider(deps: ProviderDeps): Provider {
       devInteractions: { enabled: false },
       rpInitiatedLogout: logoutFeature as never,
       clientCredentials: { enabled: true },
-      introspection: { enabled: true, allowedPolicy: withBindingCheck(allowedFor(resources), deps.binding) as never }, // issue 5: presented-proof check
+      introspection: { enabled: true, allowedPolicy: introspectionPolicy(allowedFor(resources), deps) as never }, // issue 5: presented-proof check; issue 6: fingerprint
       ...(bindingFeatures(deps.binding) as object), // issue 5: dPoP, mTLS
       revocation: { enabled: true, allowedPolicy: allowedFor(resources) as never },
       jwtIntrospection: { enabled: true },
@@ -120,8 +131,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   // a user's own permissions (User.permissions) count with those of their roles
   const authz = createAuthzConfiguration({ db, directPermissions: async (subject) => subject.kind === 'user' ? (await deps.users.findActive(subject.id))?.permissions.split(' ').filter(Boolean) ?? [] : [] });
   const userClaims = configuration.extraTokenClaims as unknown as (ctx: unknown, token: unknown) => Promise<object | undefined>;
+  const deviceClaims = deps.fingerprints ? fingerprintClaims(deps.fingerprints) : undefined; // issue 6: fpp, fpd
   configuration.extraTokenClaims = (async (ctx: unknown, token: unknown) => ({
-    ...(await userClaims?.(ctx, token)), ...(await authz.extraTokenClaims(ctx, token as never)),
+    ...(await userClaims?.(ctx, token)), ...(await authz.extraTokenClaims(ctx, token as never)), ...(await deviceClaims?.(ctx as never, token as never)),
   })) as never;
   configuration.features!.richAuthorizationRequests = authz.richAuthorizationRequests as never;
   (configuration.clientDefaults as Record<string, unknown>).authorization_details_types = authz.authorizationDetailsTypes;

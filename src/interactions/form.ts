@@ -1,13 +1,14 @@
 /**
- * Reading the interaction forms: url-encoded only, small (a login form is well under a
- * kilobyte), and CSRF-checked. The CSRF token is an HMAC of the interaction id under a
+ * Reading the interaction forms: url-encoded only, small (a login form is a few kilobytes
+ * with its device fingerprint), and CSRF-checked. The CSRF token is an HMAC of the interaction id under a
  * per-deployment key: a page from another origin cannot read it, and the interaction
  * cookie (SameSite=Lax, signed) must match the id as well.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 
-export const FORM_LIMIT = 8 * 1024;
+// 48 KiB: room for the device fingerprint field (at most 16 KiB of JSON, url-encoded)
+export const FORM_LIMIT = 48 * 1024;
 
 /** A refused form post; rendered as an HTML error page with this status. */
 export class FormError extends Error {

@@ -1,5 +1,5 @@
 /**
- * Server-rendered pages. No JavaScript: every step is a plain form. Each page has a
+ * Server-rendered pages. Every step is a plain form that works without JavaScript; the login page alone loads the device collector (/fingerprint.js) when the client binds tokens to a fingerprint. Each page has a
  * language, a title, a main landmark and one heading; every input has a label; the
  * first field (or the error) takes focus; errors are announced (role="alert") and
  * tied to their fields with aria-describedby.
@@ -15,9 +15,9 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function layout(title: string, body: string): string {
+function layout(title: string, body: string, head = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
-    + `<title>${escapeHtml(title)} - Portcullis</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
+    + `<title>${escapeHtml(title)} - Portcullis</title><style>${STYLE}</style>${head}</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
 function errorBlock(error: string | undefined): string {
@@ -26,17 +26,26 @@ function errorBlock(error: string | undefined): string {
 
 const described = (error: string | undefined) => (error ? ' aria-describedby="form-error" aria-invalid="true"' : '');
 
-/** Username and password. */
-export function loginPage(p: { action: string; csrf: string; client: string; error?: string; username?: string }): string {
+/**
+ * Username and password. With `fingerprint`, the page loads the device collector
+ * (/fingerprint.js, the only script any page loads) which fills the hidden field, and
+ * links the privacy page.
+ */
+export function loginPage(p: { action: string; csrf: string; client: string; error?: string; username?: string; fingerprint?: boolean }): string {
+  const device = p.fingerprint
+    ? '<input type="hidden" name="fingerprint" value="">\n'
+    : '';
+  const notice = p.fingerprint ? '<p><small>Signing in checks a few characteristics of this device to protect your account. <a href="/privacy">What we collect and why</a>.</small></p>' : '';
   return layout('Sign in', `<p>to continue to <strong>${escapeHtml(p.client)}</strong></p>${errorBlock(p.error)}
 <form method="post" action="${escapeHtml(p.action)}" novalidate>
 <input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
+${device}
 <label for="username">Username</label>
 <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus value="${escapeHtml(p.username)}"${described(p.error)}>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${described(p.error)}>
 <button type="submit">Sign in</button>
-</form>`);
+</form>${notice}`, p.fingerprint ? '<script src="/fingerprint.js" defer></script>' : '');
 }
 
 /** The TOTP second factor. */

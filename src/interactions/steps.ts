@@ -10,6 +10,7 @@ import { levelOf, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { consentPage, loginPage, totpPage } from './pages.js';
 import { wantsMfa } from './provider-options.js';
+import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 export interface StepDeps {
@@ -17,12 +18,15 @@ export interface StepDeps {
   /** issue 9: budgets and lockouts on the password and code forms, keyed by client address and user */
   throttle?: Throttle;
   clientIp?: (ctx: Context) => string;
+  /** issue 6: device fingerprints taken at sign-in, per the client's policy */
+  fingerprints?: { service: FingerprintService; policy(clientId: string): Promise<FingerprintPolicy> };
 }
 type Pending = { accountId: string; at: number; failures: number };
 
 export const WRONG_CREDENTIALS = 'The username or password is incorrect.';
 export const WRONG_CODE = 'That code is not valid. Wait for the next code and try again.';
 export const TOO_MANY = 'Too many attempts. Wait a little and try again.';
+export const DEVICE_CHECK_NEEDED = 'This app needs a device check to sign in. Enable JavaScript, reload the page and try again.';
 const PENDING_TTL = 300;
 const MAX_CODE_FAILURES = 5;
 
@@ -72,7 +76,8 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
   const csrf = csrfToken(deps.csrfKey, i.uid);
   const client = String(i.params.client_id);
   if (i.prompt.name === 'login') {
-    return html(ctx, pendingOf(deps, i) ? totpPage({ action: path(i, 'totp'), csrf }) : loginPage({ action: path(i, 'login'), csrf, client }));
+    if (pendingOf(deps, i)) return html(ctx, totpPage({ action: path(i, 'totp'), csrf }));
+    return html(ctx, loginPage({ action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
   }
   if (i.prompt.name === 'consent') return html(ctx, consentPage({ action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client, scopes: requestedScopes(i) }));
   throw new FormError(400, 'This sign-in step is not supported.');
@@ -83,19 +88,52 @@ function requestedScopes(i: Interaction): string[] {
   return [...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()])];
 }
 
+/** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */
+async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise<boolean> {
+  if (!deps.fingerprints || (await deps.fingerprints.policy(clientId)) === 'off') return false;
+  ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  return true;
+}
+
+/**
+ * The presented fingerprint of a login post, validated before any password work
+ * (malformed: 400, nothing stored); undefined when none is needed or none was sent.
+ */
+async function presentedFingerprint(deps: StepDeps, i: Interaction, form: URLSearchParams): Promise<{ value?: string; missing: boolean }> {
+  const policy = deps.fingerprints ? await deps.fingerprints.policy(String(i.params.client_id)) : 'off';
+  const value = policy === 'off' ? undefined : form.get('fingerprint') || undefined;
+  if (value !== undefined) {
+    try { parseFingerprint(value); } catch { throw new FormError(400, 'The device information sent with this form is not valid. Reload the page and try again.'); }
+  }
+  return { value, missing: value === undefined && policy === 'required' };
+}
+
 /** POST login: the password, then either the second factor or done. */
 export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
   if (i.prompt.name !== 'login') throw new FormError(400, 'This sign-in step is already done.');
   const username = form.get('username') ?? '';
-  const again = (error: string) => loginPage({ action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client: String(i.params.client_id), error, username: username.slice(0, 64) });
-  const keys = await allowed(deps, ctx, 'login', username, () => again(TOO_MANY));
+  const client = String(i.params.client_id);
+  const again = async (error: string) => loginPage({ action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client, error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
+  const device = await presentedFingerprint(deps, i, form);
+  if (device.missing) {
+    ctx.status = 400;
+    return html(ctx, await again(DEVICE_CHECK_NEEDED));
+  }
+  const tooMany = await again(TOO_MANY);
+  const keys = await allowed(deps, ctx, 'login', username, () => tooMany);
   if (!keys) return;
   const user = await deps.users.authenticate(username, form.get('password') ?? '');
   if (!user) {
     await deps.throttle?.fail('login', keys); // unknown usernames count the same (no enumeration)
-    return html(ctx, again(WRONG_CREDENTIALS));
+    return html(ctx, await again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  if (device.value !== undefined) {
+    await deps.fingerprints!.service.login({
+      userId: user.id, interactionId: i.uid, presented: device.value, clientId: client,
+      observed: { ip: keys.ip, userAgent: ctx.get('user-agent'), acceptLanguage: ctx.get('accept-language') },
+    });
+  }
   if (user.totp) {
     await savePending(deps, i, { accountId: user.id, at: epoch(deps), failures: 0 });
     ctx.redirect(path(i));

@@ -16,6 +16,7 @@ import { createInProcessRunner } from './in-process-runner.js';
 import { schedulesOf } from './names.js';
 import type { JobQueue, Processors } from './processor.js';
 import { purgeExpiredProcessor, type PurgeTask } from './processors/purge-expired.js';
+import { fingerprintPurgeTask } from '../fingerprint/index.js';
 import { pushEventProcessor } from './processors/push-event.js';
 import { revalidateProcessor } from './processors/revalidate.js';
 import { rotateKeysProcessor } from './processors/rotate-keys.js';
@@ -82,6 +83,7 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
   return [
     { name: 'oidc-payloads', purge: async (now) => (await db.prisma.oidcPayload.deleteMany({ where: { expiresAt: { lte: now } } })).count },
     { name: 'revocations', purge: (now) => deps.revocation.purgeExpired(now) },
+    fingerprintPurgeTask(db, deps.config.fingerprint.retention), // issue 6: FINGERPRINT_RETENTION
     {
       name: 'security-events',
       purge: async (now) => (await db.prisma.securityEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - deps.config.eventRetention * 1000) } } })).count,

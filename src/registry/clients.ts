@@ -8,6 +8,7 @@
 import type { Database } from '../storage/index.js';
 import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
 import { bindingMetadata, bindingProblem, usesSecret, type ClientBinding } from './client-binding.js';
+import { FINGERPRINT_POLICIES, policyOf, type FingerprintPolicy } from '../fingerprint/index.js';
 
 export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 
@@ -24,9 +25,11 @@ export interface ClientInput {
   postLogoutRedirectUris?: string[];
   /** A public client (browser or native app): no secret, token_endpoint_auth_method none, PKCE. */
   public?: boolean;
+  /** device fingerprint policy (issue 6); `off` makes every token DPoP-bound instead */
+  fingerprint?: FingerprintPolicy;
 }
 
-export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; createdAt: Date }
+export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; fingerprint: FingerprintPolicy; createdAt: Date }
 
 /** Validates input; returns the problem in one line, or undefined. */
 export function clientProblem(input: ClientInput): string | undefined {
@@ -41,6 +44,7 @@ export function clientProblem(input: ClientInput): string | undefined {
   if (input.public && input.secret !== undefined) return 'a public client has no secret';
   if (input.public && input.grants.includes('client_credentials')) return 'a public client cannot use client_credentials';
   if (input.public && input.binding?.authMethod) return 'a public client does not authenticate (no --auth)';
+  if (input.fingerprint !== undefined && !(FINGERPRINT_POLICIES as readonly string[]).includes(input.fingerprint)) return `fingerprint policy must be one of ${FINGERPRINT_POLICIES.join(', ')}`;
   return bindingProblem(input.binding);
 }
 
@@ -63,9 +67,32 @@ export async function addClient(db: Database, pepper: Uint8Array, input: ClientI
     portcullis_scopes: input.scopes.join(' '),
     portcullis_audiences: input.audiences,
     ...bindingMetadata(input.binding),
+    ...fingerprintMetadata(input.fingerprint),
   };
   await db.prisma.client.upsert({ where: { id: input.id }, create: { id: input.id, metadata }, update: { metadata } });
   return secret;
+}
+
+/**
+ * Client metadata for the fingerprint policy (issue 6). Clients that opt out are bound
+ * by DPoP instead: oidc-provider then refuses their token requests without a DPoP
+ * proof (RFC 9449 §5.2 dpop_bound_access_tokens).
+ */
+export function fingerprintMetadata(policy: FingerprintPolicy | undefined): Record<string, unknown> {
+  if (!policy) return {};
+  return { portcullis_fingerprint: policy, ...(policy === 'off' ? { dpop_bound_access_tokens: true } : {}) };
+}
+
+/** Changes the fingerprint policy of a registered client; false when there is none. */
+export async function setClientFingerprint(db: Database, id: string, policy: FingerprintPolicy): Promise<boolean> {
+  const row = await db.prisma.client.findUnique({ where: { id } });
+  if (!row) return false;
+  const { portcullis_fingerprint: _old, ...rest } = row.metadata as Record<string, unknown>;
+  const keepsDpop = policy === 'off' || (rest.dpop_bound_access_tokens === true && _old !== 'off');
+  const metadata = { ...rest, ...fingerprintMetadata(policy), ...(keepsDpop ? { dpop_bound_access_tokens: true } : {}) };
+  if (!keepsDpop) delete (metadata as Record<string, unknown>).dpop_bound_access_tokens;
+  await db.prisma.client.update({ where: { id }, data: { metadata } });
+  return true;
 }
 
 /** Lists clients without secrets. */
@@ -73,7 +100,7 @@ export async function listClients(db: Database): Promise<ClientSummary[]> {
   const rows = await db.prisma.client.findMany({ orderBy: { id: 'asc' } });
   return rows.map((r) => {
     const m = r.metadata as Record<string, unknown>;
-    return { id: r.id, grants: m.grant_types as string[], scopes: (m.portcullis_scopes as string) ?? '', audiences: (m.portcullis_audiences as string[]) ?? [], createdAt: r.createdAt };
+    return { id: r.id, grants: m.grant_types as string[], scopes: (m.portcullis_scopes as string) ?? '', audiences: (m.portcullis_audiences as string[]) ?? [], fingerprint: policyOf(m), createdAt: r.createdAt };
   });
 }
 

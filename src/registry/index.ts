@@ -1,4 +1,4 @@
-export { addClient, findClient, listClients, removeClient, clientProblem, isAbsoluteUrl, GRANTS } from './clients.js';
+export { addClient, findClient, listClients, removeClient, clientProblem, isAbsoluteUrl, GRANTS, fingerprintMetadata, setClientFingerprint } from './clients.js';
 export type { ClientInput, ClientSummary } from './clients.js';
 export { AUTH_METHODS } from './client-binding.js';
 export type { AuthMethod, ClientBinding } from './client-binding.js';

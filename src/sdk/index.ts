@@ -22,3 +22,5 @@ export type { DpopNonces } from './dpop-nonces.js';
 export type { DpopPolicy } from './check-binding.js';
 export { createReplayCache, createCertificateSource, certificateThumbprint } from '../binding/index.js';
 export type { ReplayCache, CertificateSource } from '../binding/index.js';
+export { createFingerprintCheck } from './fingerprint.js';
+export type { FingerprintCheckOptions } from './fingerprint.js';

@@ -19,16 +19,24 @@ import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js
 import { withSubjectEvents } from './subject-events.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
+import { bindFingerprintSessions, fingerprintRoutes, introspectionFingerprintCheck, type FingerprintDeps } from '../http/index.js';
+import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
+import { eraseUser, exportUser } from '../privacy/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
   /** issue 8: `emit(event)` for other areas, and the job runner */
   events: EventEmitter; jobs: Jobs;
+  /** issue 6 */
+  fingerprints: FingerprintService;
   close(): Promise<void>;
 }
 
+/** What other areas plug into an issuer: jobs (issue 8) and the fingerprint outcome listener (issue 7, risk). */
+export type IssuerExtensions = JobExtensions & { onFingerprintOutcome?: OnOutcome };
+
 /** Builds every service and listens on config.host:config.port. */
-export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<Issuer> {
+export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: IssuerExtensions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
   let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
@@ -48,8 +56,9 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       longestTtl: () => longestTokenTtl(db, config.accessTokenTtl),
     });
     // --- issue 8: jobs and security events ---
+    const { onFingerprintOutcome, ...jobExtensions } = extensions;
     jobs = await startIssuerJobs({
-      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, ...extensions,
+      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, ...jobExtensions,
       onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
     });
     const { events } = jobs;
@@ -69,9 +78,31 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
+    // --- issue 6: device fingerprints ---
+    const clientRecord = createTtlCache((id: string) => findClient(db, id), 1000);
+    const active = activeComponents(config.fingerprint.components, config.fingerprint.highEntropy);
+    const fingerprints = createFingerprintService({
+      store: createProfileStore(db), key: await deploymentSecret(db, kek, 'fingerprint'), active, onOutcome: onFingerprintOutcome,
+      thresholds: { match: config.fingerprint.match, drift: config.fingerprint.drift }, retentionSec: config.fingerprint.retention,
+    });
+    const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord(id)) };
+    const privacy = { db, handlePepper };
+    const fingerprintRoute = fingerprintRoutes({
+      ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance,
+      disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention),
+      exportUser: (id) => exportUser(privacy, id),
+      eraseUser: async (id) => {
+        const keep = new Date(Date.now() + (await longestTokenTtl(db, config.accessTokenTtl) + config.clockTolerance) * 1000);
+        const erased = await eraseUser({ ...privacy, revocation }, id, keep);
+        if (erased) await events.emit({ type: 'subject.revoked', sub: id, generation: erased.generation, initiator: 'user' }).catch((err: unknown) => log.warn({ err: String(err) }, 'subject.revoked event not stored'));
+        return erased;
+      },
+    });
+    // --- end issue 6 ---
     const holder = createProviderHolder(keys, (signingJwk) => {
-      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users });
+      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users, fingerprints: fingerprintDeps });
       bridgeProvider(provider, tokens, clientPepper, hooks);
+      provider.use(bindFingerprintSessions(fingerprintDeps) as never); // issue 6
       provider.use(throttleOutcome(limiter, requests)); // issue 9
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
@@ -79,18 +110,21 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
     const fast = fastIntrospection({
       issuer: config.issuer, tokens, clientPepper, requests,
-      client: createTtlCache((id) => findClient(db, id), 1000),
+      client: clientRecord,
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
-    const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })]; // issue 8
-    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies) });
+    const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer }), fingerprintRoute]; // issue 8, issue 6
+    const app = createApp({
+      log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies),
+      fingerprints: { interactions: fingerprintDeps, introspectionCheck: introspectionFingerprintCheck() }, // issue 6
+    });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs,
+      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs, fingerprints,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         await jobs?.close();

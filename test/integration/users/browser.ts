@@ -70,6 +70,8 @@ export interface SignIn {
   params?: Record<string, string>;
   browser?: Browser;
   consent?: boolean;
+  /** the login form's device fingerprint field (issue 6), as the collector would fill it */
+  fingerprint?: string;
 }
 
 export interface SignInResult { browser: Browser; callback?: URL; verifier: string; state: string; pages: Page[] }
@@ -87,7 +89,7 @@ export async function signIn(s: SignIn): Promise<SignInResult> {
   let page = await browser.follow(url.href, s.redirectUri);
   for (let steps = 0; steps < 5 && !page.location?.startsWith(s.redirectUri); steps++) {
     pages.push(page);
-    if (page.html.includes('name="password"')) page = await browser.submit(page, { username: s.username, password: s.password }, s.redirectUri);
+    if (page.html.includes('name="password"')) page = await browser.submit(page, { username: s.username, password: s.password, ...(s.fingerprint !== undefined ? { fingerprint: s.fingerprint } : {}) }, s.redirectUri);
     else if (page.html.includes('name="code"') && s.code) page = await browser.submit(page, { code: s.code() }, s.redirectUri);
     else if (page.html.includes('/consent"') && s.consent !== false) page = await browser.submit(page, {}, s.redirectUri, 'consent');
     else break;

@@ -1,0 +1,42 @@
+/**
+ * Transparency: the machine-readable disclosure (GET /.well-known/fingerprint-disclosure)
+ * and the human page (GET /privacy) linked from the login page. Both are built from
+ * the active component set and the configured retention, so they cannot drift from
+ * what the server does.
+ */
+import type { ComponentSpec } from './catalogue.js';
+
+const PURPOSE = 'Check that an access token is used from the device it was issued to (theft and replay detection). Not used for advertising, analytics or tracking across sites.';
+
+/** The JSON disclosure. */
+export function disclosure(issuer: string, active: readonly ComponentSpec[], retentionSec: number): Record<string, unknown> {
+  return {
+    issuer,
+    purpose: PURPOSE,
+    collected_when: 'only on the sign-in page, and with token requests of apps that send it; never before the sign-in page',
+    components: active.map((c) => ({ name: c.name, source: c.source, description: c.description, high_entropy: Boolean(c.highEntropy), stable: c.stable })),
+    storage: 'each value is replaced on arrival by a keyed hash (HMAC-SHA256 under a per-deployment secret); raw values are never stored. In clear: browser family and major version, platform.',
+    retention_seconds: retentionSec,
+    opt_out: 'apps registered with fingerprint policy "off" collect nothing and bind tokens with DPoP instead; a signed-in user can download (GET) or erase (DELETE) their data at /me/data',
+    user_data_endpoint: `${issuer}/me/data`,
+    privacy_page: `${issuer}/privacy`,
+  };
+}
+
+const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The human-readable page. */
+export function privacyPage(issuer: string, active: readonly ComponentSpec[], retentionSec: number): string {
+  const days = Math.round(retentionSec / 86_400);
+  const rows = active.map((c) => `<li><strong>${esc(c.name)}</strong>: ${esc(c.description)}${c.source === 'server' ? ' (seen by the server)' : ''}</li>`).join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Device information - Portcullis</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}</style></head><body><main>
+<h1>What we learn about your device, and why</h1>
+<p>${esc(PURPOSE)}</p>
+<p>When you reach the sign-in page, your browser computes the characteristics below and sends them with the form. Nothing is collected before that page.</p>
+<ul>${rows}</ul>
+<p>Each value is replaced by a keyed hash as soon as it arrives; the original values are never stored. We keep the hashes, the browser name with its major version and the platform for ${days} day(s) after last use, then delete them.</p>
+<p>Your rights: while signed in to an app, it (or you) can download everything we hold about you with <code>GET ${esc(issuer)}/me/data</code> and erase it with <code>DELETE ${esc(issuer)}/me/data</code>, using your access token. Apps may also opt out of device checks entirely; they then bind your tokens to a key instead (DPoP).</p>
+<p>Machine-readable version: <a href="/.well-known/fingerprint-disclosure">/.well-known/fingerprint-disclosure</a>.</p>
+</main></body></html>`;
+}
