@@ -3,7 +3,7 @@
  * and audience master from the key store, the subject's generation and revocations
  * from the revocation service. No HTTP here; the oidc-provider bridge calls it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { KeyStore } from '../keys/index.js';
 import { createDerivedKeyCache, subjectHandle } from '../keys/index.js';
 import type { RevocationService } from '../revocation/index.js';
@@ -111,7 +111,8 @@ export function createTokenService(opts: Options): TokenService {
   };
 }
 
-// Cache by digest so the cache never holds whole token strings as keys.
+// Cache by digest so the cache never holds whole token strings as keys (one-shot
+// crypto.hash: no Hash object per call).
 function cacheKey(token: string): string {
-  return createHash('sha256').update(token).digest('base64url');
+  return hash('sha256', token, 'base64url');
 }

@@ -11,7 +11,8 @@
  *   - static find: opens a nested token (verify, decrypt, validate, revocation state)
  *     and rebuilds the model, so introspection and revocation work on it;
  *   - prototype.destroy: records a revocation instead of deleting a row;
- * and Client.prototype.compareClientSecret, because secrets are stored hashed.
+ * and Client.prototype.compareClientSecret, because secrets are stored hashed (with
+ * Client.find, remembered per client record: rememberClients).
  * Because access tokens are not stored, removing a grant (AccessToken.revokeByGrantId:
  * refresh token reuse, code replay, logout) or destroying a session (logout) is
  * recorded as a grant or session revocation that `open` checks.
@@ -20,6 +21,7 @@
  * (reject_structured_tokens). The shield below prefixes a dot-containing `token`
  * parameter with SHIELD before oidc-provider parses the body; `find` strips it.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { TokenService } from '../access-tokens/index.js';
 import type { AccessTokenClaims, OpenedToken } from '../tokens/index.js';
@@ -91,8 +93,42 @@ export function bridgeProvider(provider: Provider, tokens: TokenService, clientP
     };
   }
   revokeWithGrants(p, tokens);
+  rememberClients(p, clientPepper);
+}
+
+type ClientModel = { find(id: unknown): Promise<object | undefined>; adapter: { find(id: string): Promise<object | undefined> } };
+
+/**
+ * Client lookups and secret checks on every token request, made cheap:
+ *  - `Client.find` hashes the stored metadata (JSON + SHA-256) to find its built Client
+ *    each time; the metadata object comes from a short-lived cache (provider.ts), so
+ *    the built Client is remembered per metadata object instead. A changed client (on
+ *    any process) arrives as a new object once that cache expires, and is built anew.
+ *  - `compareClientSecret`: secrets are stored as a keyed hash (registry/client-secret.ts);
+ *    after one successful HMAC check the presented secret is remembered next to that
+ *    Client and later presentations are compared with it in constant time.
+ */
+function rememberClients(p: Record<string, Model>, clientPepper: Uint8Array): void {
+  const Client = p.Client as unknown as ClientModel;
+  const find = Client.find.bind(Client);
+  const built = new WeakMap<object, object>();
+  Client.find = async (id: unknown) => {
+    const properties = typeof id === 'string' && id !== '' ? await Client.adapter.find(id) : undefined;
+    if (!properties) return find(id);
+    const known = built.get(properties);
+    if (known) return known;
+    const client = await find(id);
+    if (client) built.set(properties, client);
+    return client;
+  };
+  const verified = new WeakMap<object, Buffer>();
   p.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: unknown) {
-    return verifyClientSecret(clientPepper, this.clientSecret, actual);
+    const presented = typeof actual === 'string' ? Buffer.from(actual) : undefined;
+    const known = verified.get(this);
+    if (presented && known && known.length === presented.length && timingSafeEqual(known, presented)) return true;
+    const ok = verifyClientSecret(clientPepper, this.clientSecret, actual);
+    if (ok && presented) verified.set(this, presented);
+    return ok;
   };
 }
 

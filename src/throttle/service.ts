@@ -5,7 +5,7 @@
  * token endpoints, the username at the forms). README "Throttling" documents the
  * defaults and how the forms call it.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
 import { createCounter, peekCounts, type Count, type Counter } from './counter.js';
@@ -24,7 +24,7 @@ export interface ThrottleOptions {
   events: ThrottleEvents;
 }
 
-interface Table { requests: Map<RateKey, Counter>; failures: Map<RateKey, Counter>; lockouts: Map<RateKey, Lockout> }
+interface Table { requests: Map<RateKey, Counter>; failures: Map<RateKey, Counter>; lockouts: Map<RateKey, Lockout>; id: CounterKeys }
 interface Ctx { opts: ThrottleOptions; store: Store }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
@@ -54,16 +54,39 @@ function table(store: Store, prefix: string, kind: ThrottleKind, config: Throttl
     new Map((Object.entries(rates) as [RateKey, Rate][]).map(([key, rate]) => [key, createCounter(store, prefix, `${kind}:${phase}:${key}`, rate)]));
   const lockoutKey = LOCKOUT_KEY[kind];
   const lockouts = new Map<RateKey, Lockout>([[lockoutKey, createLockout(store, prefix, `${kind}:lockout:${lockoutKey}`, config.lockout)]]);
-  return { requests: counters('requests', config.limits[kind].requests), failures: counters('failures', config.limits[kind].failures), lockouts };
+  return { requests: counters('requests', config.limits[kind].requests), failures: counters('failures', config.limits[kind].failures), lockouts, id: counterKeys() };
 }
 
-/** Counter key for a value: addresses as they are, ids and usernames hashed (no clear usernames in Redis). */
-function id(key: RateKey, value: string): string {
-  return key === 'ip' ? value : createHash('sha256').update(value, 'utf8').digest('base64url').slice(0, 32);
+const DIGESTS = 10_000;
+
+/**
+ * Counter keys for values: addresses as they are, ids and usernames hashed (no clear
+ * usernames in Redis). Recent digests are remembered: the same client asks again and
+ * again, and one check needs the digest for up to three tables.
+ */
+function counterKeys(): CounterKeys {
+  const digests = new Map<string, string>();
+  return (key, value) => {
+    if (key === 'ip') return value;
+    let digest = digests.get(value);
+    if (digest === undefined) {
+      digest = hash('sha256', value, 'base64url').slice(0, 32);
+      if (digests.size >= DIGESTS) digests.clear();
+      digests.set(value, digest);
+    }
+    return digest;
+  };
 }
 
-function present<T>(map: Map<RateKey, T>, keys: ThrottleKeys): Present<T> {
-  return [...map].filter(([key]) => keys[key] !== undefined).map(([key, v]) => [key, v, id(key, keys[key] as string)]);
+type CounterKeys = (key: RateKey, value: string) => string;
+
+function present<T>(t: Table, map: Map<RateKey, T>, keys: ThrottleKeys): Present<T> {
+  const found: Present<T> = [];
+  for (const [key, v] of map) {
+    const value = keys[key];
+    if (value !== undefined) found.push([key, v, t.id(key, value)]);
+  }
+  return found;
 }
 
 type Present<T> = [RateKey, T, string][];
@@ -78,13 +101,13 @@ const LOCK_PROBES = 3;
  * for its reset time.
  */
 async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
-  const failing = present(t.failures, keys);
-  const lockouts = present(t.lockouts, keys);
+  const failing = present(t, t.failures, keys);
+  const lockouts = present(t, t.lockouts, keys);
   const probes = [
     ...failing.map(([, counter, key]) => ({ counter, key })),
     ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
   ];
-  const counted = present(t.requests, keys);
+  const counted = present(t, t.requests, keys);
   const [hitCounts, counts] = await Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)]);
   const hits: Hit[] = counted.map(([key, c], i) => ({ key, rate: c.rate, count: hitCounts[i] }));
   const lockCounts = counts.slice(failing.length);
@@ -136,9 +159,9 @@ function lockState(kind: ThrottleKind, key: RateKey, config: ThrottleConfig, ms:
 }
 
 async function fail(opts: ThrottleOptions, kind: ThrottleKind, t: Table, keys: ThrottleKeys, failOpts: FailOptions = {}): Promise<void> {
-  const lockouts = failOpts.lockout === false ? [] : present(t.lockouts, keys);
+  const lockouts = failOpts.lockout === false ? [] : present(t, t.lockouts, keys);
   await Promise.all([
-    ...present(t.failures, keys).map(([, c, k]) => c.hit(k)),
+    ...present(t, t.failures, keys).map(([, c, k]) => c.hit(k)),
     ...lockouts.map(async ([key, l, k]) => {
       const started = await l.failed(k);
       if (!started) return;
@@ -149,7 +172,7 @@ async function fail(opts: ThrottleOptions, kind: ThrottleKind, t: Table, keys: T
 }
 
 async function succeed(t: Table, keys: ThrottleKeys): Promise<void> {
-  await Promise.all(present(t.lockouts, keys).map(([, l, k]) => l.succeeded(k)));
+  await Promise.all(present(t, t.lockouts, keys).map(([, l, k]) => l.succeeded(k)));
 }
 
 function passThrough(): Throttle {
