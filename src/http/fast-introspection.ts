@@ -12,6 +12,7 @@
  * generic path (parameter assembly, client schema, model instances) costs several
  * times what a seen, cached token needs; revocation state is still checked every time.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context, Next } from 'koa';
 import type { TokenService } from '../access-tokens/index.js';
@@ -37,7 +38,7 @@ const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 
 export function fastIntrospection(deps: FastIntrospectionDeps) {
   // Authorization headers already verified against one client record (the record
   // object is replaced on every registry reload, which drops its entries).
-  const verified = new WeakMap<object, Set<string>>();
+  const verified = new WeakMap<object, Buffer[]>();
   return async function introspectFast(ctx: Context, next: Next): Promise<void> {
     const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified) : undefined;
     if (!answer) return next();
@@ -48,7 +49,7 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
   };
 }
 
-type Verified = WeakMap<object, Set<string>>;
+type Verified = WeakMap<object, Buffer[]>;
 
 async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
   const token = plainRequest(ctx);
@@ -91,12 +92,19 @@ async function authenticatedCaller(header: string, deps: FastIntrospectionDeps, 
   }
   const client = await deps.client(id);
   if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
-  const known = verified.get(client);
-  if (known?.has(header)) return id;
+  const presented = Buffer.from(header);
+  const known = verified.get(client) ?? [];
+  if (seenBefore(known, presented)) return id;
   if (!verifyClientSecret(deps.clientPepper, client.client_secret, secret)) return undefined;
-  if (!known) verified.set(client, new Set([header]));
-  else if (known.size < 16) known.add(header);
+  if (known.length < 4) verified.set(client, [...known, presented]);
   return id;
+}
+
+/** Compares with every remembered header in constant time (no early exit on a match). */
+function seenBefore(known: Buffer[], presented: Buffer): boolean {
+  let hit = false;
+  for (const h of known) if (h.length === presented.length && timingSafeEqual(h, presented)) hit = true;
+  return hit;
 }
 
 /** The same rule as the provider's allowedPolicy (provider.ts): own token, or the audience's introspector. */
