@@ -6,3 +6,5 @@ export { parseDuration } from './duration.js';
 export { parseRates } from './rates.js';
 export type { Rate, RateKey, Rates } from './rates.js';
 export type { LockoutPolicy, ThrottleConfig, ThrottleKind, ThrottleLimits } from './throttle.js';
+export { RISK_SIGNALS, parseScores, parseThresholds } from './risk.js';
+export type { RiskConfig, RiskSignalName, RiskThresholds } from './risk.js';

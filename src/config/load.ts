@@ -1,6 +1,7 @@
 import { settings } from './settings.js';
 import { ConfigError } from './errors.js';
 import { throttleConfig, type ThrottleConfig } from './throttle.js';
+import { riskConfig, type RiskConfig } from './risk.js';
 
 /** The validated, frozen configuration every service receives. */
 export interface Config {
@@ -41,6 +42,8 @@ export interface Config {
   eventRetention: number;
   // throttling (issue 9)
   throttle: ThrottleConfig;
+  // risk signals and responses (issue 7)
+  risk: RiskConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -102,6 +105,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
     throttle: throttleConfig(v), // issue 9
+    risk: riskConfig(v), // issue 7
     ...bindingSettings(v),
   };
 }
