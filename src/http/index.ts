@@ -16,3 +16,6 @@ export type { BindingDeps } from './binding-features.js';
 export { clientAddress, trustedProxyList } from './client-address.js';
 export { throttleGate, throttleOutcome } from './throttle-gate.js';
 export type { ThrottledRequest } from './throttle-gate.js';
+// risk (issue 7)
+export { riskGate, riskOutcome } from './risk-gate.js';
+export type { RiskRequest } from './risk-gate.js';

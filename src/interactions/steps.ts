@@ -10,6 +10,7 @@ import { levelOf, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { consentPage, loginPage, totpPage } from './pages.js';
 import { wantsMfa } from './provider-options.js';
+import type { RiskService } from '../risk/index.js';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 export interface StepDeps {
@@ -17,6 +18,8 @@ export interface StepDeps {
   /** issue 9: budgets and lockouts on the password and code forms, keyed by client address and user */
   throttle?: Throttle;
   clientIp?: (ctx: Context) => string;
+  /** issue 7: deny list and risk lockouts before the password, signals after it */
+  risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded'>;
 }
 type Pending = { accountId: string; at: number; failures: number };
 
@@ -67,6 +70,19 @@ async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject
   return undefined;
 }
 
+/**
+ * Issue 7: a deny-listed address or a user under a risk lockout gets the same 429 page
+ * as the throttle's lockout (unknown usernames are locked the same way: no enumeration).
+ */
+async function riskAllows(deps: StepDeps, ctx: Context, keys: { ip: string; subject: string }, page: () => string): Promise<boolean> {
+  const refusal = await deps.risk?.checkLogin(keys.subject, keys.ip);
+  if (!refusal) return true;
+  if (refusal.retryAfter > 0) ctx.set('Retry-After', String(refusal.retryAfter));
+  ctx.status = refusal.reason === 'denied' ? 403 : 429;
+  html(ctx, page());
+  return false;
+}
+
 /** GET: the page for the current prompt. */
 export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promise<void> {
   const csrf = csrfToken(deps.csrfKey, i.uid);
@@ -90,12 +106,15 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
   const again = (error: string) => loginPage({ action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client: String(i.params.client_id), error, username: username.slice(0, 64) });
   const keys = await allowed(deps, ctx, 'login', username, () => again(TOO_MANY));
   if (!keys) return;
+  if (!await riskAllows(deps, ctx, keys, () => again(TOO_MANY))) return;
   const user = await deps.users.authenticate(username, form.get('password') ?? '');
   if (!user) {
     await deps.throttle?.fail('login', keys); // unknown usernames count the same (no enumeration)
+    await deps.risk?.loginFailed(keys.subject, keys.ip);
     return html(ctx, again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  await deps.risk?.loginSucceeded(user.username, user.id, keys.ip);
   if (user.totp) {
     await savePending(deps, i, { accountId: user.id, at: epoch(deps), failures: 0 });
     ctx.redirect(path(i));

@@ -19,6 +19,7 @@ import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js
 import { withSubjectEvents } from './subject-events.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
+import { startRisk, watchProvider } from './risk.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -28,11 +29,15 @@ export interface Issuer {
 }
 
 /** Builds every service and listens on config.host:config.port. */
-export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<Issuer> {
+/** Test seams: `now` (epoch ms) is the risk engine's clock (issue 7). */
+export interface IssuerOptions { now?: () => number }
+
+export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}, options: IssuerOptions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
   let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
+  let riskService: { close(): void } | undefined; // issue 7
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
@@ -69,9 +74,14 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
+    const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now }); // issue 7
+    riskService = risk;
+    binding.onDpopReplay = (client) => void risk.dpopReplayed(client, requests.getStore()?.risk?.ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
+    Object.assign(hooks, { userLockedFor: risk.userLockedFor });
     const holder = createProviderHolder(keys, (signingJwk) => {
       const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users });
       bridgeProvider(provider, tokens, clientPepper, hooks);
+      watchProvider(provider, risk, requests, log); // issue 7: step-up answers, refresh reuse, DPoP replay at /token
       provider.use(throttleOutcome(limiter, requests)); // issue 9
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
@@ -83,7 +93,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       resource: createTtlCache((aud) => findResource(db, aud), 1000),
     });
     const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer })]; // issue 8
-    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies) });
+    const app = createApp({ log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies), risk });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
@@ -96,6 +106,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         await jobs?.close();
         keys.close();
         await limiter.close();
+        risk.close();
         await unsubscribe();
         await db.close();
       },
@@ -103,6 +114,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
   } catch (err) {
     await jobs?.close().catch(() => undefined);
     await throttle?.close().catch(() => undefined);
+    riskService?.close();
     await db.close().catch(() => undefined);
     throw err;
   }
