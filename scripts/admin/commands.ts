@@ -15,6 +15,7 @@ import { out, type Command } from './command.js';
 import { bindingFromArgs, bindingOptions } from './binding.js';
 import { userCommands } from './users.js';
 import { adminEmitter, eventCommands } from './events.js';
+import { riskCommands } from './risk.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -125,6 +126,7 @@ export const commands: Record<string, Command> = {
   },
   ...userCommands,
   ...eventCommands,
+  ...riskCommands, // issue 7
   'config table': {
     needsDatabase: false,
     async run() {
