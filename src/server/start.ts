@@ -20,11 +20,14 @@ import { withSubjectEvents } from './subject-events.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
 import { startRisk, watchProvider } from './risk.js';
+import type { RiskService } from '../risk/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
   /** issue 8: `emit(event)` for other areas, and the job runner */
   events: EventEmitter; jobs: Jobs;
+  /** issue 7: the risk service (issue 6 calls `risk.observeFingerprint`) */
+  risk: RiskService;
   close(): Promise<void>;
 }
 
@@ -100,7 +103,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs,
+      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs, risk,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         await jobs?.close();

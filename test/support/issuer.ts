@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createMaster, deploymentSecret, resolveKek } from '../../src/keys/index.js';
 import { addClient, saveResource } from '../../src/registry/index.js';
-import { startIssuer, type Issuer } from '../../src/server/index.js';
+import { startIssuer, type Issuer, type IssuerOptions } from '../../src/server/index.js';
 
 export interface LogRecord { level: number; msg: string; [field: string]: unknown }
 
@@ -58,7 +58,7 @@ function captureLogs(records: LogRecord[]) {
 }
 
 /** Starts an embedded issuer on loopback; extra env entries override the defaults. */
-export async function startTestIssuer(env: Record<string, string> = {}): Promise<TestIssuer> {
+export async function startTestIssuer(env: Record<string, string> = {}, options: IssuerOptions = {}): Promise<TestIssuer> {
   const root = await mkdtemp(join(tmpdir(), 'portcullis-http-'));
   const port = await freePort();
   const config = loadConfig({
@@ -66,7 +66,7 @@ export async function startTestIssuer(env: Record<string, string> = {}): Promise
     DATA_DIR: join(root, 'data'), KEYS_DIR: join(root, 'keys'), LOG_LEVEL: 'info', ...env,
   });
   const logs: LogRecord[] = [];
-  const issuer = await startIssuer(config, captureLogs(logs));
+  const issuer = await startIssuer(config, captureLogs(logs), {}, options);
   const kek = resolveKek(config);
   const clientPepper = await deploymentSecret(issuer.db, kek, 'client-secret');
   return {
