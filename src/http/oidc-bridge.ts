@@ -21,7 +21,6 @@
  * parameter with SHIELD before oidc-provider parses the body; `find` strips it.
  */
 import type Provider from 'oidc-provider';
-import { errors } from 'oidc-provider';
 import type { TokenService } from '../access-tokens/index.js';
 import type { AccessTokenClaims, OpenedToken } from '../tokens/index.js';
 import { verifyClientSecret } from '../registry/index.js';
@@ -33,8 +32,6 @@ export interface BridgeHooks {
   opened(result: 'active' | 'inactive'): void;
   /** a token was revoked at /revoke (issue 8: emits token.revoked to event receivers) */
   revoked(token: RevokedToken): void | Promise<void>;
-  /** issue 7: seconds a user is still locked out (0: not); a locked user gets no token */
-  userLockedFor?(userId: string): Promise<number>;
 }
 
 /** What the revoked hook learns about the token. */
@@ -69,9 +66,6 @@ export function bridgeProvider(provider: Provider, tokens: TokenService, clientP
     const base = M.prototype.getValueAndPayload as (this: unknown) => Promise<{ payload: Payload }>;
     M.prototype.getValueAndPayload = async function (this: Record<string, unknown>) {
       const { payload } = await base.call(this);
-      if (kind === 'AccessToken' && typeof payload.accountId === 'string' && await hooks.userLockedFor?.(payload.accountId)) {
-        throw new errors.InvalidGrant('the user is temporarily locked out');
-      }
       const value = await tokens.issue(toClaims(provider.issuer, kind, payload));
       hooks.issued(kind);
       return { value };

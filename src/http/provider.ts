@@ -23,6 +23,8 @@ export interface ProviderDeps {
   /** DPoP and mTLS (issue 5), see binding-features.ts */
   binding: BindingDeps;
   users: UserService;
+  /** issue 7: seconds a user is still locked out; a locked user is no account to oidc-provider */
+  userLockedFor?(userId: string): Promise<number>;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -126,6 +128,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   configuration.features!.richAuthorizationRequests = authz.richAuthorizationRequests as never;
   (configuration.clientDefaults as Record<string, unknown>).authorization_details_types = authz.authorizationDetailsTypes;
   // --- end claims-based authorization ---
+  // issue 7: a risk lockout makes the account unknown to oidc-provider, which then
+  // refuses refresh tokens (before consuming them) and existing sessions
+  const findAccount = configuration.findAccount!;
+  configuration.findAccount = async (ctx, sub, token) => (await deps.userLockedFor?.(sub) ? undefined : findAccount(ctx, sub, token));
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = false;
   return provider;

@@ -80,9 +80,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now }); // issue 7
     riskService = risk;
     binding.onDpopReplay = (client) => void risk.dpopReplayed(client, requests.getStore()?.risk?.ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
-    Object.assign(hooks, { userLockedFor: risk.userLockedFor });
     const holder = createProviderHolder(keys, (signingJwk) => {
-      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users });
+      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users, userLockedFor: risk.userLockedFor });
       bridgeProvider(provider, tokens, clientPepper, hooks);
       watchProvider(provider, risk, requests, log); // issue 7: step-up answers, refresh reuse, DPoP replay at /token
       provider.use(throttleOutcome(limiter, requests)); // issue 9
