@@ -13,13 +13,20 @@ import { createTtlCache, riskOutcome, type Metrics, type RequestState } from '..
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
-import { createRiskService, type RiskService } from '../risk/index.js';
+import { compileIpList, createRiskService, loadIpListFile, type RiskService } from '../risk/index.js';
 import type { Database } from '../storage/index.js';
 import type { UserService } from '../users/index.js';
 
 export interface RiskWiring {
   config: Config; db: Database; kek: Uint8Array; log: Logger; metrics: Metrics; users: UserService; tokens: TokenService; queue: JobQueue;
   now?: () => number;
+}
+
+/** Validates the IP lists (settings and files); throws IpListError naming the file and line. */
+export async function checkIpLists(risk: Config['risk']): Promise<void> {
+  compileIpList(risk.denyIps, risk.ipListMax, (i) => `RISK_DENY_IPS entry ${i + 1}`);
+  compileIpList(risk.watchIps, risk.ipListMax, (i) => `RISK_WATCH_IPS entry ${i + 1}`);
+  for (const file of [risk.denyIpsFile, risk.watchIpsFile]) if (file) await loadIpListFile(file, risk.ipListMax);
 }
 
 /** Builds the risk service (throws IpListError naming the file and line of a bad IP list). */

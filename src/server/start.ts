@@ -19,7 +19,7 @@ import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js
 import { withSubjectEvents } from './subject-events.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
-import { startRisk, watchProvider } from './risk.js';
+import { checkIpLists, startRisk, watchProvider } from './risk.js';
 import type { RiskService } from '../risk/index.js';
 
 export interface Issuer {
@@ -37,6 +37,7 @@ export interface IssuerOptions { now?: () => number }
 
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}, options: IssuerOptions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
+  await checkIpLists(config.risk); // issue 7: a bad list stops start-up before any database work
   let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later

@@ -1,0 +1,119 @@
+/**
+ * Hostile input and address handling: a spoofed X-Forwarded-For from an untrusted peer
+ * is ignored (it can neither dodge nor frame the deny list), a trusted proxy's is
+ * believed; deny-listed addresses are refused at /token and at the login form; a bad
+ * IP list file stops start-up with an error naming the file and line; a burst of
+ * inactive tokens locks the caller's client; fingerprint observations (issue 6's entry
+ * point) are scored and notify the user of a new device.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { IpListError, listRiskEvents } from '../../../src/risk/index.js';
+import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
+import { eventually } from '../../support/receivers.js';
+import { startRecorder, type Recorder } from './receiver.js';
+
+const API = 'https://api.risk.test';
+let dir: string;
+
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'risk-hostile-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+async function world(env: Record<string, string>): Promise<{ t: TestIssuer; secret: string }> {
+  const t = await startTestIssuer({ THROTTLE_ENABLED: 'false', ...env });
+  await t.addResource({ audience: API, scopes: ['read'] });
+  const secret = await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API] });
+  return { t, secret };
+}
+
+function tokenRequest(t: TestIssuer, secret: string, headers: Record<string, string> = {}, path = '/token', body = 'grant_type=client_credentials') {
+  return fetch(`${t.url}${path}`, {
+    method: 'POST', body,
+    headers: { authorization: `Basic ${Buffer.from(`svc:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
+}
+
+/** POST from a chosen loopback source address (Linux routes all of 127/8 to lo). */
+function fromAddress(t: TestIssuer, secret: string, localAddress: string, forwardedFor: string): Promise<{ status: number; text: string }> {
+  const url = new URL(`${t.url}/token`);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, path: '/token', method: 'POST', localAddress, headers: {
+      authorization: `Basic ${Buffer.from(`svc:${encodeURIComponent(secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor,
+    } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end('grant_type=client_credentials');
+  });
+}
+
+describe('client address and deny list', () => {
+  it('ignores X-Forwarded-For from an untrusted peer (it can neither dodge nor frame the deny list) and believes a trusted proxy', async () => {
+    const { t, secret } = await world({ RISK_DENY_IPS: '127.0.0.2,203.0.113.0/24', TRUSTED_PROXIES: '127.0.0.3' });
+    try {
+      const dodged = await fromAddress(t, secret, '127.0.0.2', '8.8.8.8');
+      expect(dodged.status).toBe(403);
+      expect(JSON.parse(dodged.text)).toEqual({ error: 'invalid_request', error_description: 'requests from this address are refused' });
+      expect(leaksInternals(dodged.text)).toBe(false);
+      expect((await fromAddress(t, secret, '127.0.0.1', '203.0.113.66')).status).toBe(200); // not framed
+      expect((await fromAddress(t, secret, '127.0.0.3', '203.0.113.66')).status).toBe(403); // the proxy says who
+      expect((await fromAddress(t, secret, '127.0.0.3', '198.51.100.1')).status).toBe(200);
+      expect(serverErrors(t.logs)).toEqual([]);
+    } finally { await t.close(); }
+  });
+
+  it('refuses to start with a malformed or huge IP list file, naming the file and line', async () => {
+    const bad = join(dir, 'deny.txt');
+    await writeFile(bad, '# deny\n10.0.0.0/8\n10.0.0.0/99\n');
+    await expect(startTestIssuer({ RISK_DENY_IPS_FILE: bad })).rejects.toThrow(IpListError);
+    await expect(startTestIssuer({ RISK_WATCH_IPS_FILE: bad })).rejects.toThrow(`${bad}:3: not an IP address or CIDR block`);
+    const huge = join(dir, 'huge.txt');
+    await writeFile(huge, '10.0.0.1\n'.repeat(5000));
+    await expect(startTestIssuer({ RISK_DENY_IPS_FILE: huge, RISK_IP_LIST_MAX: '100' })).rejects.toThrow(/huge.txt: .*too large/);
+  });
+});
+
+describe('patterns and fingerprints', () => {
+  let t: TestIssuer;
+  let secret: string;
+  let hook: Recorder;
+
+  beforeAll(async () => {
+    hook = await startRecorder(200);
+    ({ t, secret } = await world({ RISK_INVALID_TOKEN_BURST: '5', RISK_WEBHOOK_URL: hook.url, RISK_FINGERPRINT_CHANGES: '2' }));
+  });
+  afterAll(async () => {
+    expect(serverErrors(t.logs)).toEqual([]);
+    await t.close();
+    await hook.close();
+  });
+
+  it('locks the client that introspects a burst of invalid tokens', async () => {
+    for (let i = 0; i < 5; i++) {
+      const res = await tokenRequest(t, secret, {}, '/introspect', `token=forged.${i}.token`);
+      expect(await res.json()).toEqual({ active: false });
+    }
+    const locked = await tokenRequest(t, secret);
+    expect(locked.status).toBe(401);
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(await locked.json()).toEqual({ error: 'invalid_client', error_description: 'the client is temporarily locked out' });
+    const decisions = await listRiskEvents(t.issuer.db, { kind: 'decision' });
+    expect(decisions[0]).toMatchObject({ name: 'lockout', clientId: 'svc', subject: null });
+  });
+
+  it('scores fingerprint observations from issue 6 and tells the user about a new device', async () => {
+    const at = Date.now();
+    const observe = (outcome: 'drift' | 'mismatch', i: number) => t.issuer.risk.observeFingerprint({ subject: 'gina', session: 's-1', clientId: 'web', outcome, score: 0.4, ip: '127.0.0.1', at: at + i });
+    expect(await observe('mismatch', 0)).toBe('allow_and_record');
+    await eventually('new device notification', 5000, () => hook.bodies.length > 0);
+    expect(Buffer.from(hook.bodies[0].body.split('.')[1], 'base64url').toString()).toContain('"type":"new_device"');
+    await observe('drift', 1);
+    expect(await observe('drift', 2)).toBe('step_up');
+    const names = (await listRiskEvents(t.issuer.db, { subject: 'gina' })).map((r) => r.name);
+    expect(names).toEqual(expect.arrayContaining(['new_device', 'fingerprint_velocity', 'step_up']));
+  });
+});
