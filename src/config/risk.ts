@@ -10,7 +10,7 @@ export const RISK_SIGNALS = [
 ] as const;
 export type RiskSignalName = (typeof RISK_SIGNALS)[number];
 
-export const DEFAULT_RISK_SCORES = 'login_failure=20,fingerprint_velocity=50,new_device=10,impossible_travel=60,flagged_ip=30,recent_failures=10,token_replay=60,refresh_reuse=100,dpop_replay=50,invalid_token_burst=100';
+export const DEFAULT_RISK_SCORES = 'login_failure=20,fingerprint_velocity=50,new_device=10,impossible_travel=60,flagged_ip=30,recent_failures=10,token_replay=60,refresh_reuse=60,dpop_replay=50,invalid_token_burst=100';
 export const DEFAULT_RISK_THRESHOLDS = 'record=1,step_up=50,lockout=100,revoke_session=150';
 
 export interface RiskThresholds { record: number; step_up: number; lockout: number; revoke_session: number }

@@ -32,6 +32,8 @@ export interface RiskDeps {
   deliver?: { notify(n: RiskNotification): Promise<void>; alert(a: RiskAlert): Promise<void> };
   /** user id -> username */
   usernameOf(userId: string): Promise<string | undefined>;
+  /** the level a step-up asks of this user: the second factor if enrolled, else a fresh password sign-in (default ACR_MFA) */
+  requiredAcr?(userId: string): Promise<string>;
   /** ends a session and its tokens (revoke_session) */
   revokeSession?(sid: string): Promise<void>;
   metrics?: { signal(name: string): void; decision(name: string): void };
@@ -54,6 +56,14 @@ export interface IntrospectionUse {
 }
 
 export type Refusal = { reason: 'denied' | 'locked'; retryAfter: number };
+
+/**
+ * An identifier fit for a database key: no NUL (PostgreSQL refuses it in text) and at
+ * most 255 characters; anything else cannot name a user or client.
+ */
+function clean(id: string | undefined): string | undefined {
+  return typeof id === 'string' && id.length > 0 && id.length <= 255 && !id.includes('\u0000') ? id : undefined;
+}
 
 /** Creates the service (loads the IP lists: throws IpListError on a bad one). */
 export async function createRiskService(deps: RiskDeps) {
@@ -79,7 +89,9 @@ export async function createRiskService(deps: RiskDeps) {
       deps.metrics?.signal(s.name);
       await events.record({ kind: 'signal', name: s.name, at, subject: t.username, clientId: t.clientId, ip: t.ip, score: config.scores[s.name], details: s.details });
     }
-    const score = await events.scoreSince(t.username ? { subject: t.username } : { clientId: t.clientId }, new Date(at.getTime() - config.scoreWindow * 1000));
+    const score = t.username || t.clientId
+      ? await events.scoreSince(t.username ? { subject: t.username } : { clientId: t.clientId }, new Date(at.getTime() - config.scoreWindow * 1000))
+      : signals.reduce((sum, s) => sum + config.scores[s.name], 0); // only an address: this observation alone
     const decision = decide(score, config.thresholds, new Set(t.possible));
     if (decision === 'allow') return decision;
     deps.metrics?.decision(decision);
@@ -91,20 +103,23 @@ export async function createRiskService(deps: RiskDeps) {
 
   async function apply(t: Target, decision: Decision, id: string, score: number, signals: string[], at: Date): Promise<void> {
     log.warn({ event: 'risk.decision', decision, subject: t.username, client: t.clientId, score, signals }, 'risk.decision');
-    if (decision === 'step_up' && t.userId) await stepUps.require(t.userId, ACR_MFA);
+    if (decision === 'step_up' && t.userId) await stepUps.require(t.userId, await acrFor(t.userId));
     if (decision === 'lockout') {
       const key = t.username ? `user:${t.username}` : `client:${t.clientId}`;
+      if (await lockouts.lockedFor(key) > 0) return; // already locked: signals meanwhile do not lengthen it
       const locked = await lockouts.lock(key, signals.join(' '));
       if (t.username) await notify({ id, type: 'locked_out', username: t.username, at: at.toISOString(), details: { until: locked.until.toISOString(), seconds: locked.seconds } });
     }
     if (decision === 'revoke_session' && t.sid) {
       await deps.revokeSession?.(t.sid);
-      if (t.userId) await stepUps.require(t.userId, ACR_MFA);
+      if (t.userId) await stepUps.require(t.userId, await acrFor(t.userId));
       if (t.username) await notify({ id, type: 'session_revoked', username: t.username, at: at.toISOString(), details: {} });
     }
     await deps.deliver?.alert({ id, decision, subject: t.username, clientId: t.clientId, score, signals, at: at.toISOString() })
       .catch((err: unknown) => log.warn({ err: String(err) }, 'risk alert not queued'));
   }
+
+  const acrFor = async (userId: string) => (await deps.requiredAcr?.(userId)) ?? ACR_MFA;
 
   async function notify(n: RiskNotification): Promise<void> {
     await deps.deliver?.notify(n).catch((err: unknown) => log.warn({ err: String(err) }, 'risk notification not queued'));
@@ -119,6 +134,7 @@ export async function createRiskService(deps: RiskDeps) {
      * (new device) notifies the user; rapid changes are scored.
      */
     async observeFingerprint(o: FingerprintObservation): Promise<Decision> {
+      if (!clean(o.subject)) throw new TypeError('observeFingerprint: subject must be a user id');
       const signals = fingerprints.observe(o);
       const username = (await deps.usernameOf(o.subject)) ?? o.subject;
       if (o.outcome === 'mismatch') await notify({ id: randomUUID(), type: 'new_device', username, at: new Date(o.at).toISOString(), details: { client: o.clientId } });
@@ -128,23 +144,26 @@ export async function createRiskService(deps: RiskDeps) {
     async checkLogin(username: string, ip: string): Promise<Refusal | undefined> {
       if (!config.enabled) return undefined;
       if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
-      const seconds = await lockouts.lockedFor(userKey(username));
+      const name = clean(username.trim().toLowerCase());
+      const seconds = name ? await lockouts.lockedFor(userKey(name)) : 0;
       return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
     },
     async loginFailed(username: string, ip: string): Promise<Decision> {
       flagged.failed(ip, now());
-      const name = username.trim().toLowerCase().slice(0, 64);
-      return assess({ username: name, ip, possible: ['lockout'] }, [{ name: 'login_failure', details: {} }, ...flagged.observe(ip, now())]);
+      const name = clean(username.trim().toLowerCase().slice(0, 64));
+      return assess({ username: name, ip, possible: name ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...flagged.observe(ip, now())]);
     },
     async loginSucceeded(username: string, userId: string, ip: string): Promise<Decision> {
       const signals = [...travel.observe({ subject: userId, ip, at: now() }), ...flagged.observe(ip, now())];
-      return assess({ username: username.toLowerCase(), userId, ip, possible: ['step_up', 'lockout'] }, signals);
+      // the password was right: ask for more (step-up), never lock out at this moment
+      return assess({ username: username.toLowerCase(), userId, ip, possible: ['step_up'] }, signals);
     },
     /** At /token, /introspect, /revoke before anything else: deny list and client lockouts. */
     async checkClient(clientId: string | undefined, ip: string): Promise<Refusal | undefined> {
       if (!config.enabled) return undefined;
       if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
-      const seconds = clientId ? await lockouts.lockedFor(`client:${clientId}`) : 0;
+      const id = clean(clientId);
+      const seconds = id ? await lockouts.lockedFor(`client:${id}`) : 0;
       return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
     },
     /** At issuance of a user's token: seconds the user is still locked out (0: not). */
@@ -161,8 +180,14 @@ export async function createRiskService(deps: RiskDeps) {
       if (!config.enabled) return { active: use.active };
       const at = now();
       if (!use.active) {
-        flagged.failed(use.callerIp, at);
-        if (use.caller) await assess({ clientId: use.caller, ip: use.callerIp, possible: ['lockout'] }, patterns.invalidToken(use.caller, at));
+        // The one fishing is the presenter when the resource server names it. The caller
+        // itself is never locked out for what others present to it (that would let anyone
+        // lock a resource server out); the burst is recorded and the address flagged.
+        const fisher = use.presenterIp ?? use.callerIp;
+        flagged.failed(fisher, at);
+        const key = use.presenterIp ? `ip:${use.presenterIp}` : `client:${use.caller ?? 'unknown'}`;
+        const burst = patterns.invalidToken(key, at).map((s) => ({ ...s, details: { ...s.details, caller: clean(use.caller) } }));
+        await assess({ ip: fisher, possible: [] }, burst); // not the caller's score (see above)
         return { active: false };
       }
       const c = use.claims;
@@ -187,7 +212,8 @@ export async function createRiskService(deps: RiskDeps) {
     },
     /** A DPoP proof was replayed (at /token or in a presented proof at /introspect). */
     async dpopReplayed(clientId: string | undefined, ip: string | undefined): Promise<Decision> {
-      return assess({ clientId: clientId ?? 'unknown', ip, possible: ['lockout'] }, [{ name: 'dpop_replay', details: {} }]);
+      const id = clean(clientId);
+      return assess({ clientId: id, ip, possible: id ? ['lockout'] : [] }, [{ name: 'dpop_replay', details: {} }]);
     },
     /** Ends a user's lockout (admin) and records an override, so false positives can be counted. */
     async unlockUser(username: string, by = 'admin'): Promise<boolean> {

@@ -1,10 +1,11 @@
 /**
  * Step-up requirements (RFC 9470): once required for a user, their tokens introspect
- * active only when issued for a sign-in at the required level (`acr`) that happened
- * after the requirement (`auth_time` >= since). A new sign-in with the second factor
+ * active only when issued for a sign-in at the required level (`acr`, or higher) that
+ * happened after the requirement (`auth_time` >= since). A new sign-in with the second factor
  * therefore satisfies it without clearing anything. Cached per process for a second.
  */
 import type { Database } from '../storage/index.js';
+import { ACR_VALUES } from '../users/index.js';
 
 const CACHE_MS = 1000;
 
@@ -37,7 +38,8 @@ export function createStepUps(db: Database, opts: { now: () => number; keepSec: 
       const req = await read(userId);
       if (!req) return undefined;
       const authTime = typeof claims.auth_time === 'number' ? claims.auth_time : 0;
-      return claims.acr === req.acr && authTime >= req.since ? undefined : req;
+      const level = ACR_VALUES.indexOf(String(claims.acr));
+      return level >= ACR_VALUES.indexOf(req.acr) && authTime >= req.since ? undefined : req;
     },
   };
 }

@@ -15,7 +15,7 @@ import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
 import { compileIpList, createRiskService, loadIpListFile, type RiskService } from '../risk/index.js';
 import type { Database } from '../storage/index.js';
-import type { UserService } from '../users/index.js';
+import { ACR_MFA, ACR_PASSWORD, type UserService } from '../users/index.js';
 
 export interface RiskWiring {
   config: Config; db: Database; kek: Uint8Array; log: Logger; metrics: Metrics; users: UserService; tokens: TokenService; queue: JobQueue;
@@ -36,6 +36,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
     config: w.config.risk, db: w.db, log: w.log, now: w.now,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
     usernameOf: (id) => usernames(id),
+    requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
     revokeSession: (sid) => w.tokens.revokeSession(sid),
     metrics: { signal: (signal) => w.metrics.riskSignals.inc({ signal }), decision: (decision) => w.metrics.riskDecisions.inc({ decision }) },
     stepUpKeepSec: Math.max(86_400, await longestTokenTtl(w.db, w.config.accessTokenTtl)),
@@ -52,13 +53,15 @@ type GrantErrorContext = { oidc?: { client?: { clientId?: string }; entities?: {
 export function watchProvider(provider: Provider, risk: RiskService, requests: AsyncLocalStorage<RequestState>, log: Logger): void {
   provider.use(riskOutcome(risk, requests) as never);
   const failed = (err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded');
-  provider.on('grant.error', (ctx: GrantErrorContext, err: { error?: string; error_description?: string }) => {
+  provider.on('grant.error', (ctx: GrantErrorContext, err: { error?: string; error_description?: string; error_detail?: string }) => {
     const ip = requests.getStore()?.risk?.ip ?? 'unknown';
     const client = ctx.oidc?.client?.clientId;
-    if (err.error === 'invalid_grant' && err.error_description === 'refresh token already used' && client) {
+    // oidc-provider keeps the specific reason in error_detail (not sent to the client)
+    const why = `${err.error_description ?? ''} ${err.error_detail ?? ''}`;
+    if (err.error === 'invalid_grant' && why.includes('refresh token already used') && client) {
       const rt = ctx.oidc?.entities?.RefreshToken;
       risk.refreshReused(rt?.accountId, client, ip).catch(failed);
     }
-    if (err.error === 'invalid_dpop_proof' && /replay/i.test(err.error_description ?? '')) risk.dpopReplayed(client, ip).catch(failed);
+    if (err.error === 'invalid_dpop_proof' && /replay/i.test(why)) risk.dpopReplayed(client, ip).catch(failed);
   });
 }

@@ -3,7 +3,8 @@
  * is ignored (it can neither dodge nor frame the deny list), a trusted proxy's is
  * believed; deny-listed addresses are refused at /token and at the login form; a bad
  * IP list file stops start-up with an error naming the file and line; a burst of
- * inactive tokens locks the caller's client; fingerprint observations (issue 6's entry
+ * inactive tokens is recorded (the resource server is not locked out), replayed DPoP
+ * proofs lock the client; fingerprint observations (issue 6's entry
  * point) are scored and notify the user of a new device.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -21,8 +22,9 @@ let dir: string;
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'risk-hostile-')); });
 afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
 
+let offsetMs = 0;
 async function world(env: Record<string, string>): Promise<{ t: TestIssuer; secret: string }> {
-  const t = await startTestIssuer({ THROTTLE_ENABLED: 'false', ...env });
+  const t = await startTestIssuer({ THROTTLE_ENABLED: 'false', ...env }, { now: () => Date.now() + offsetMs });
   await t.addResource({ audience: API, scopes: ['read'] });
   const secret = await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API] });
   return { t, secret };
@@ -92,17 +94,27 @@ describe('patterns and fingerprints', () => {
     await hook.close();
   });
 
-  it('locks the client that introspects a burst of invalid tokens', async () => {
+  it('records a burst of invalid tokens from one presenter, without locking the resource server out', async () => {
     for (let i = 0; i < 5; i++) {
-      const res = await tokenRequest(t, secret, {}, '/introspect', `token=forged.${i}.token`);
+      const res = await tokenRequest(t, secret, {}, '/introspect', `token=forged.${i}.token&presenter_ip=198.51.100.77`);
       expect(await res.json()).toEqual({ active: false });
     }
+    const signals = await listRiskEvents(t.issuer.db, { kind: 'signal', name: 'invalid_token_burst' });
+    expect(signals).toHaveLength(1);
+    expect(signals[0]).toMatchObject({ clientId: null, ipCoarse: '198.51.100.0/24', score: 100, details: { caller: 'svc' } });
+    expect((await listRiskEvents(t.issuer.db, { kind: 'decision' }))[0]).toMatchObject({ name: 'allow_and_record' });
+    expect((await tokenRequest(t, secret)).status).toBe(200); // a DoS through junk tokens is not possible
+  });
+
+  it('locks a client whose DPoP proofs are replayed (a captured proof is being used)', async () => {
+    await t.issuer.risk.dpopReplayed('svc', '203.0.113.4');
+    await t.issuer.risk.dpopReplayed('svc', '203.0.113.4');
+    offsetMs += 2000; // past the one-second lockout cache of the gate (injected clock)
     const locked = await tokenRequest(t, secret);
     expect(locked.status).toBe(401);
-    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(880);
+    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
     expect(await locked.json()).toEqual({ error: 'invalid_client', error_description: 'the client is temporarily locked out' });
-    const decisions = await listRiskEvents(t.issuer.db, { kind: 'decision' });
-    expect(decisions[0]).toMatchObject({ name: 'lockout', clientId: 'svc', subject: null });
   });
 
   it('scores fingerprint observations from issue 6 and tells the user about a new device', async () => {

@@ -44,6 +44,7 @@ beforeAll(async () => {
   w = await startUsersWorld({
     RISK_SCORES: 'login_failure=25', RISK_WEBHOOK_URL: hook.url, RISK_SMTP_URL: `smtp://127.0.0.1:${port}`, RISK_EMAIL_FROM: 'security@portcullis.test',
     RISK_LOCKOUT_FIRST: '10m', RISK_LOCKOUT_MAX: '1h', RISK_SCORE_WINDOW: '1m',
+    RISK_DENY_IPS: '203.0.113.0/24', TRUSTED_PROXIES: '127.0.0.1', // the test acts as the proxy for one deny-list case
   }, { now: () => Date.now() + offsetMs });
   await w.users.add({ username: USER, password: PASSWORD });
 });
@@ -54,7 +55,7 @@ afterAll(async () => {
   smtp?.kill('SIGTERM');
 });
 
-async function attempt(password: string): Promise<Page> {
+async function attempt(password: string, forwardedFor?: string): Promise<Page> {
   const browser = new Browser();
   const url = new URL(`${w.t.url}/auth`);
   const challenge = await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier());
@@ -62,7 +63,7 @@ async function attempt(password: string): Promise<Page> {
   const page = await browser.request((await browser.request(url.href)).location!);
   const body = new URLSearchParams({ csrf: hidden(page.html, 'csrf')!, username: USER, password }).toString();
   const cookie = [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  const res = await fetch(new URL(formAction(page.html), page.url).href, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+  const res = await fetch(new URL(formAction(page.html), page.url).href, { method: 'POST', body, redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) } });
   const html = await res.text();
   expect(leaksInternals(html)).toBe(false);
   return { status: res.status, url: res.url, html, location: res.headers.get('location') ?? undefined };
@@ -79,6 +80,14 @@ async function run(command: string, args: string[]): Promise<string> {
 
 describe('risk lockout', () => {
   let refreshToken: string;
+
+  it('refuses a deny-listed address at the login form before any password check', async () => {
+    const denied = await attempt(PASSWORD, '203.0.113.5');
+    expect(denied.status).toBe(403);
+    expect(denied.html).toContain('Too many attempts');
+    expect(denied.location).toBeUndefined();
+    expect(await listRiskEvents(w.t.issuer.db, { subject: USER })).toEqual([]); // nothing counted against the user
+  });
 
   it('locks the user after four wrong passwords, refuses the right one, and notifies by webhook and email', async () => {
     refreshToken = (await tokensFor({ config: w.web, redirectUri: REDIRECT, username: USER, password: PASSWORD, params: { resource: API } })).tokens.refresh_token!;

@@ -11,7 +11,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { TOTP, URI } from 'otpauth';
 import { AccessTokenError, challenge, createIntrospectionVerifier } from '../../../src/sdk/index.js';
 import { listRiskEvents, RISK_DECISION_EVENT } from '../../../src/risk/index.js';
-import { ACR_MFA } from '../../../src/users/index.js';
+import { ACR_MFA, ACR_PASSWORD } from '../../../src/users/index.js';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
 import { tokensFor } from '../users/browser.js';
@@ -28,7 +28,7 @@ let totp: TOTP;
 
 beforeAll(async () => {
   alerts = await startRecorder(202);
-  w = await startUsersWorld({ RISK_ALERT_URL: alerts.url }, { now: () => Date.now() + offsetMs });
+  w = await startUsersWorld({ RISK_ALERT_URL: alerts.url, RISK_SCORES: 'login_failure=20,refresh_reuse=60,recent_failures=10' }, { now: () => Date.now() + offsetMs });
   await w.users.add({ username: 'erin', password: PASSWORD });
   totp = URI.parse((await w.users.enrolTotp('erin'))!) as TOTP;
 });
@@ -101,6 +101,19 @@ describe('impossible travel triggers step-up', () => {
     const { payload, protectedHeader } = await jwtVerify(alerts.bodies[0].body, jwks, { issuer: w.t.url, typ: 'secevent+jwt' });
     expect(protectedHeader.typ).toBe('secevent+jwt');
     expect(payload.events).toMatchObject({ [RISK_DECISION_EVENT]: { decision: 'step_up', signals: ['impossible_travel'] } });
+  });
+
+  it('refresh-token reuse asks a user without a second factor for a fresh password sign-in', async () => {
+    await w.users.add({ username: 'hank', password: PASSWORD });
+    const { tokens } = await tokensFor({ config: w.web, redirectUri: REDIRECT, username: 'hank', password: PASSWORD, params: { resource: API } });
+    await client.refreshTokenGrant(w.web, tokens.refresh_token!, { resource: API });
+    await expect(client.refreshTokenGrant(w.web, tokens.refresh_token!, { resource: API })).rejects.toMatchObject({ error: 'invalid_grant' });
+    await eventually('refresh reuse decision', 5000, async () => (await listRiskEvents(w.t.issuer.db, { subject: 'hank', kind: 'decision' })).length > 0);
+    const rows = await listRiskEvents(w.t.issuer.db, { subject: 'hank' });
+    expect(rows.map((r) => `${r.kind}:${r.name}`)).toEqual(expect.arrayContaining(['signal:refresh_reuse', 'decision:step_up']));
+    expect((await introspect(tokens.access_token)).body).toEqual({ active: false, step_up: { error: 'insufficient_user_authentication', acr_values: ACR_PASSWORD } });
+    const fresh = await tokensFor({ config: w.web, redirectUri: REDIRECT, username: 'hank', password: PASSWORD, params: { resource: API, prompt: 'login' } });
+    expect((await introspect(fresh.tokens.access_token)).body).toMatchObject({ active: true });
   });
 
   it('refuses a malformed presenter_ip with a clear error and no stack trace', async () => {

@@ -17,7 +17,7 @@ export async function startUsersWorld(env: Record<string, string> = {}, options:
   const t = await startTestIssuer({
     THROTTLE_LOGIN: 'ip=100000/1m,subject=100000/1m', THROTTLE_TOTP: 'ip=100000/1m,subject=100000/1m',
     THROTTLE_LOGIN_FAILURES: 'ip=100000/1h,subject=100000/1h', THROTTLE_TOTP_FAILURES: 'ip=100000/1h,subject=100000/1h',
-    THROTTLE_LOCKOUT_AFTER: '1000', RISK_SCORES: 'login_failure=1', ...env, // risk lockouts: test/integration/risk
+    THROTTLE_LOCKOUT_AFTER: '1000', RISK_SCORES: 'login_failure=1,refresh_reuse=1,recent_failures=0', ...env, // risk responses: test/integration/risk
   }, options);
   await t.addResource({ audience: API, scopes: ['read', 'write'], ttl: 300 });
   const browser = { scopes: ['read'], audiences: [API], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT], postLogoutRedirectUris: [LOGGED_OUT] };
