@@ -12,6 +12,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IpListError, listRiskEvents } from '../../../src/risk/index.js';
+import { builtinPurgeTasks } from '../../../src/jobs/index.js';
 import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
 import { startRecorder, type Recorder } from './receiver.js';
@@ -127,5 +128,14 @@ describe('patterns and fingerprints', () => {
     expect(await observe('drift', 2)).toBe('step_up');
     const names = (await listRiskEvents(t.issuer.db, { subject: 'gina' })).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['new_device', 'fingerprint_velocity', 'step_up']));
+  });
+
+  it('the purge job deletes log rows older than RISK_EVENT_RETENTION and keeps newer ones', async () => {
+    const task = builtinPurgeTasks({ db: t.issuer.db, config: t.config, revocation: undefined as never }).find((p) => p.name === 'risk-events')!;
+    expect(await task.purge(new Date())).toBe(0);
+    const before = await t.issuer.db.prisma.riskEvent.count();
+    expect(before).toBeGreaterThan(0);
+    expect(await task.purge(new Date(Date.now() + 91 * 86_400_000))).toBeGreaterThanOrEqual(before);
+    expect(await t.issuer.db.prisma.riskEvent.count()).toBe(0);
   });
 });
