@@ -1,10 +1,10 @@
 /**
  * Risk administration (issue 7): `events list` and `events stats` read the security
  * event log; `user unlock` ends a risk lockout and records an override (counted by
- * `events stats` as the false-positive rate).
+ * `events stats` as the false-positive rate); `client unlock` does the same for a client.
  */
 import { parseDuration } from '../../src/config/index.js';
-import { listRiskEvents, riskEventStats, unlockUser, type RiskEventKind } from '../../src/risk/index.js';
+import { listRiskEvents, riskEventStats, unlockClient, unlockUser, type RiskEventKind } from '../../src/risk/index.js';
 import { options, UsageError } from './args.js';
 import { out, type Command } from './command.js';
 
@@ -51,6 +51,15 @@ export const riskCommands: Record<string, Command> = {
       if (!who || who.length > 64) throw new UsageError('give the username (user unlock NAME)');
       if (!await unlockUser(ctx.db, who, 'admin')) throw new UsageError(`user ${who} is not locked out`);
       out(`user ${who} unlocked; recorded as an override`);
+    },
+  },
+  'client unlock': {
+    async run(ctx, args) {
+      const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
+      const id = (values.id as string | undefined) ?? positionals[0];
+      if (!id || id.length > 255) throw new UsageError('give the client id (client unlock ID)');
+      if (!await unlockClient(ctx.db, id, 'admin')) throw new UsageError(`client ${id} is not locked out`);
+      out(`client ${id} unlocked; recorded as an override`);
     },
   },
 };

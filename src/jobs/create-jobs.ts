@@ -89,7 +89,7 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
       purge: async (now) => (await db.prisma.securityEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - deps.config.eventRetention * 1000) } } })).count,
     },
     // issue 7: the risk event log (RISK_EVENT_RETENTION) and expired step-up requirements
-    { name: 'risk-events', purge: (now) => purgeRiskEvents(db, new Date(now.getTime() - deps.config.risk.eventRetention * 1000)) },
+    { name: 'risk-events', purge: (now) => purgeRiskEvents(db, new Date(now.getTime() - deps.config.risk.eventRetention * 1000), now) },
   ];
 }
 

@@ -77,9 +77,9 @@ export async function riskEventStats(db: Database, since: Date): Promise<{ count
   return { counts, lockouts, overrides, overrideRate: lockouts ? overrides / lockouts : 0 };
 }
 
-/** Deletes rows older than the retention (the purge job). */
-export async function purgeRiskEvents(db: Database, before: Date): Promise<number> {
+/** Deletes log rows older than `before` and step-up requirements expired at `now` (the purge job). */
+export async function purgeRiskEvents(db: Database, before: Date, now: Date): Promise<number> {
   const deleted = await db.prisma.riskEvent.deleteMany({ where: { at: { lt: before } } });
-  const steps = await db.prisma.riskStepUp.deleteMany({ where: { expiresAt: { lt: before } } });
+  const steps = await db.prisma.riskStepUp.deleteMany({ where: { expiresAt: { lt: now } } });
   return deleted.count + steps.count;
 }

@@ -11,7 +11,7 @@ export { decide, lockoutSeconds } from './policy.js';
 export { IpListError, compileIpList, loadIpListFile } from './ip-list.js';
 export { listRiskEvents, riskEventStats, purgeRiskEvents, coarseIp } from './event-log.js';
 export type { RiskEventView, EventQuery, RiskEventKind } from './event-log.js';
-export { unlockUser } from './unlock.js';
+export { unlockUser, unlockClient } from './unlock.js';
 export { deliverNotification, deliverAlert, NOTIFICATION_TYP, RISK_DECISION_EVENT } from './deliver/index.js';
 export type { DeliveryDeps, DeliveryResult } from './deliver/index.js';
 export { locate, distanceKm, isPublic } from './geo.js';

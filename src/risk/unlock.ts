@@ -5,11 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/index.js';
 
-/** True when a running lockout was ended. */
+/** True when a running lockout of the user was ended. */
 export async function unlockUser(db: Database, username: string, by: string, now = new Date()): Promise<boolean> {
   const subject = username.trim().toLowerCase();
-  const { count } = await db.prisma.riskLockout.updateMany({ where: { key: `user:${subject}`, until: { gt: now } }, data: { until: now, updatedAt: now } });
+  return end(db, `user:${subject}`, now, { subject, details: { by } });
+}
+
+/** True when a running lockout of the client was ended (`client unlock`). */
+export async function unlockClient(db: Database, clientId: string, by: string, now = new Date()): Promise<boolean> {
+  return end(db, `client:${clientId}`, now, { clientId, details: { by } });
+}
+
+async function end(db: Database, key: string, now: Date, row: { subject?: string; clientId?: string; details: object }): Promise<boolean> {
+  const { count } = await db.prisma.riskLockout.updateMany({ where: { key, until: { gt: now } }, data: { until: now, updatedAt: now } });
   if (count === 0) return false;
-  await db.prisma.riskEvent.create({ data: { id: randomUUID(), at: now, kind: 'override', name: 'unlock', subject, details: { by } } });
+  await db.prisma.riskEvent.create({ data: { id: randomUUID(), at: now, kind: 'override', name: 'unlock', ...row } });
   return true;
 }

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IpListError, listRiskEvents } from '../../../src/risk/index.js';
+import { IpListError, listRiskEvents, unlockClient } from '../../../src/risk/index.js';
 import { builtinPurgeTasks } from '../../../src/jobs/index.js';
 import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
@@ -116,6 +116,10 @@ describe('patterns and fingerprints', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(880);
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(900);
     expect(await locked.json()).toEqual({ error: 'invalid_client', error_description: 'the client is temporarily locked out' });
+    expect(await unlockClient(t.issuer.db, 'svc', 'admin')).toBe(true);
+    offsetMs += 2000;
+    expect((await tokenRequest(t, secret)).status).toBe(200);
+    expect((await listRiskEvents(t.issuer.db, { kind: 'override' }))[0]).toMatchObject({ name: 'unlock', clientId: 'svc' });
   });
 
   it('scores fingerprint observations from issue 6 and tells the user about a new device', async () => {
