@@ -15,7 +15,7 @@ import type { AdminContext } from '../../../scripts/admin/context.js';
 import { listRiskEvents, NOTIFICATION_TYP, riskEventStats } from '../../../src/risk/index.js';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
-import { Browser, formAction, hidden, tokensFor, type Page } from '../users/browser.js';
+import { Browser, formAction, hidden, signIn, tokensFor, type Page } from '../users/browser.js';
 import { API, REDIRECT, startUsersWorld, type UsersWorld } from '../users/setup.js';
 import { startRecorder, type Recorder } from './receiver.js';
 
@@ -140,5 +140,19 @@ describe('risk lockout', () => {
     expect((await attempt(PASSWORD)).status).toBe(429); // 20 minutes, not yet over
     offsetMs += 2 * 60_000;
     expect((await attempt(PASSWORD)).status).toBe(303);
+  });
+
+  it('a lockout that starts while consent is pending does not break the resume (regression), and the code gives no token', async () => {
+    await w.users.add({ username: 'ivy', password: PASSWORD });
+    const pending = await signIn({ config: w.web, redirectUri: REDIRECT, username: 'ivy', password: PASSWORD, params: { resource: API }, consent: false });
+    const consentPage = pending.pages.at(-1)!;
+    expect(consentPage.html).toContain('/consent"');
+    for (let i = 0; i < 4; i++) await w.t.issuer.risk.loginFailed('ivy', '127.0.0.1');
+    offsetMs += 2000;
+    const done = await pending.browser.submit(consentPage, {}, REDIRECT, 'consent');
+    expect(done.status).toBeLessThan(500);
+    expect(done.location?.startsWith(REDIRECT)).toBe(true);
+    const callback = new URL(done.location!);
+    await expect(client.authorizationCodeGrant(w.web, callback, { pkceCodeVerifier: pending.verifier, expectedState: pending.state })).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 });
