@@ -16,6 +16,7 @@ import { bindingFromArgs, bindingOptions } from './binding.js';
 import { userCommands } from './users.js';
 import { adminEmitter, eventCommands } from './events.js';
 import { fingerprintOption, privacyCommands } from './privacy.js';
+import { riskCommands } from './risk.js';
 
 export { UsageError };
 export type { AdminContext, Command };
@@ -126,6 +127,7 @@ export const commands: Record<string, Command> = {
   },
   ...userCommands,
   ...eventCommands,
+  ...riskCommands, // issue 7
   'config table': {
     needsDatabase: false,
     async run() {

@@ -5,7 +5,7 @@
  */
 export { verifyDpopProof, DPOP_ALGORITHMS } from './dpop-proof.js';
 export type { DpopExpectation, VerifiedDpopProof } from './dpop-proof.js';
-export { createReplayCache } from './replay-cache.js';
+export { createReplayCache, withReplayHook } from './replay-cache.js';
 export type { ReplayCache, ReplayCacheOptions } from './replay-cache.js';
 export { certificateThumbprint, accessTokenHash } from './thumbprint.js';
 export { createCertificateSource, parseTrustedProxies } from './certificate-source.js';

@@ -15,6 +15,19 @@ export interface ReplayCacheOptions {
   max?: number;
   /** epoch seconds; defaults to the system clock */
   now?: () => number;
+  /** called with the key of every replay detected (issue 7: a risk signal) */
+  onReplay?: (key: string) => void;
+}
+
+/** Wraps any replay cache so each detected replay is reported to `onReplay`. */
+export function withReplayHook(cache: ReplayCache, onReplay: (key: string) => void): ReplayCache {
+  return {
+    async firstUse(key, expiresAt) {
+      const first = await cache.firstUse(key, expiresAt);
+      if (!first) onReplay(key);
+      return first;
+    },
+  };
 }
 
 /** Creates an in-memory replay cache. */
@@ -32,7 +45,10 @@ export function createReplayCache(options: ReplayCacheOptions = {}): ReplayCache
     firstUse(key, expiresAt) {
       const t = now();
       const previous = seen.get(key);
-      if (previous !== undefined && previous > t) return false;
+      if (previous !== undefined && previous > t) {
+        options.onReplay?.(key);
+        return false;
+      }
       seen.delete(key);
       sweep(t);
       seen.set(key, expiresAt);

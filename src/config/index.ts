@@ -7,3 +7,5 @@ export { parseRates } from './rates.js';
 export type { Rate, RateKey, Rates } from './rates.js';
 export type { LockoutPolicy, ThrottleConfig, ThrottleKind, ThrottleLimits } from './throttle.js';
 export { configTable } from './table.js';
+export { RISK_SIGNALS, parseScores, parseThresholds } from './risk.js';
+export type { RiskConfig, RiskSignalName, RiskThresholds } from './risk.js';

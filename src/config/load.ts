@@ -1,6 +1,7 @@
 import { settings } from './settings.js';
 import { ConfigError } from './errors.js';
 import { throttleConfig, type ThrottleConfig } from './throttle.js';
+import { riskConfig, type RiskConfig } from './risk.js';
 
 /** The validated, frozen configuration every service receives. */
 export interface Config {
@@ -44,6 +45,8 @@ export interface Config {
   throttle: ThrottleConfig;
   // device fingerprints (issue 6)
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number };
+  // risk signals and responses (issue 7)
+  risk: RiskConfig;
 }
 
 type Env = Record<string, string | undefined>;
@@ -107,6 +110,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventRetention: v.EVENT_RETENTION as number,
     throttle: throttleConfig(v), // issue 9
     fingerprint: fingerprintSettings(v), // issue 6
+    risk: riskConfig(v), // issue 7
     ...bindingSettings(v),
   };
 }

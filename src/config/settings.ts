@@ -9,6 +9,7 @@ import { parseDuration } from './duration.js';
 import { parseRates } from './rates.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 import { COMPONENT_NAMES } from '../fingerprint/index.js';
+import { DEFAULT_RISK_SCORES, DEFAULT_RISK_THRESHOLDS, parseScores, parseThresholds } from './risk.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const seconds = z.string().transform((v, ctx) => {
@@ -48,6 +49,18 @@ const components = z.string().transform((v, ctx) => {
     return z.NEVER;
   }
   return names;
+});
+const cidrs = trustedProxies;
+const httpUrl = z.url({ protocol: /^https?$/ });
+const scores = z.string().transform((v, ctx) => {
+  const parsed = parseScores(v);
+  if (!parsed) { ctx.addIssue({ code: 'custom', message: 'expected signal=score items (0-1000) naming known signals, e.g. impossible_travel=60' }); return z.NEVER; }
+  return parsed;
+});
+const thresholds = z.string().transform((v, ctx) => {
+  const parsed = parseThresholds(v);
+  if (!parsed) { ctx.addIssue({ code: 'custom', message: 'expected record=N,step_up=N,lockout=N,revoke_session=N, ascending, record at least 1' }); return z.NEVER; }
+  return parsed;
 });
 
 export interface Setting {
@@ -117,4 +130,32 @@ export const settings = [
   { env: 'FINGERPRINT_MATCH', default: '0.95', description: 'Similarity (0-1) at or above which a presented fingerprint matches the stored profile.', schema: fraction },
   { env: 'FINGERPRINT_DRIFT', default: '0.85', description: 'Similarity at or above which (and below FINGERPRINT_MATCH) a fingerprint is an accepted drift: the token stays active, the profile learns the change and it is recorded. Below: mismatch, the token is reported inactive.', schema: fraction },
   { env: 'FINGERPRINT_RETENTION', default: '30d', description: 'How long fingerprint profiles are kept after their last use, and change records after they were written; the purge job deletes older ones.', schema: seconds },
+  // ---- Risk signals and responses (issue 7; docs/risk.md) ----
+  { env: 'RISK_ENABLED', default: 'true', description: 'Risk signals, decisions (step-up, lockout, session revocation), notifications and alerts.', schema: bool },
+  { env: 'RISK_SCORES', default: DEFAULT_RISK_SCORES, description: 'Score of each signal (0-1000); unlisted signals keep their default.', schema: scores },
+  { env: 'RISK_THRESHOLDS', default: DEFAULT_RISK_THRESHOLDS, description: 'Combined score (a subject\'s or client\'s signals within RISK_SCORE_WINDOW) at which each response starts.', schema: thresholds },
+  { env: 'RISK_SCORE_WINDOW', default: '15m', description: 'How long a signal counts towards the combined score.', schema: seconds },
+  { env: 'RISK_FINGERPRINT_CHANGES', default: '3', description: 'Fingerprint profile changes (drift or mismatch) per subject or session tolerated within RISK_FINGERPRINT_WINDOW; one more is a `fingerprint_velocity` signal.', schema: positiveInt },
+  { env: 'RISK_FINGERPRINT_WINDOW', default: '1h', description: 'Window of RISK_FINGERPRINT_CHANGES.', schema: seconds },
+  { env: 'RISK_MAX_SPEED_KMH', default: '900', description: 'Impossible travel: speed (km/h) between two consecutive uses of one subject above which the second use is a signal.', schema: positiveInt },
+  { env: 'RISK_TRAVEL_MIN_KM', default: '300', description: 'Distances below this are never impossible travel (GeoIP is coarse).', schema: z.coerce.number().int().min(0) },
+  { env: 'RISK_DENY_IPS', description: 'Comma-separated IPs/CIDRs refused at login, /token and /introspect.', schema: cidrs },
+  { env: 'RISK_WATCH_IPS', description: 'Comma-separated IPs/CIDRs whose requests are a `flagged_ip` signal.', schema: cidrs },
+  { env: 'RISK_DENY_IPS_FILE', description: 'File of deny-listed IPs/CIDRs, one per line (`#` comments); re-read when its mtime changes.', schema: z.string().min(1).optional() },
+  { env: 'RISK_WATCH_IPS_FILE', description: 'File of watch-listed IPs/CIDRs, same format.', schema: z.string().min(1).optional() },
+  { env: 'RISK_IP_LIST_MAX', default: '100000', description: 'Most entries an IP list file may hold; a longer file is rejected.', schema: positiveInt },
+  { env: 'RISK_LIST_RELOAD', default: '5s', description: 'How often IP list files are checked for changes.', schema: seconds },
+  { env: 'RISK_RECENT_FAILURES', default: '10', description: 'Failures (wrong passwords, invalid tokens) from one address within RISK_FAILURE_WINDOW that make its next uses a `recent_failures` signal.', schema: positiveInt },
+  { env: 'RISK_FAILURE_WINDOW', default: '15m', description: 'Window of RISK_RECENT_FAILURES.', schema: seconds },
+  { env: 'RISK_REPLAY_IPS', default: '3', description: 'Distinct presenter addresses of one token (jti) within RISK_REPLAY_WINDOW that make a `token_replay` signal.', schema: positiveInt },
+  { env: 'RISK_REPLAY_WINDOW', default: '5m', description: 'Window of RISK_REPLAY_IPS.', schema: seconds },
+  { env: 'RISK_INVALID_TOKEN_BURST', default: '50', description: 'Inactive tokens presented at /introspect by one caller within RISK_BURST_WINDOW that make an `invalid_token_burst` signal.', schema: positiveInt },
+  { env: 'RISK_BURST_WINDOW', default: '1m', description: 'Window of RISK_INVALID_TOKEN_BURST.', schema: seconds },
+  { env: 'RISK_LOCKOUT_FIRST', default: '15m', description: 'First risk lockout of a user or client; each further one doubles.', schema: seconds },
+  { env: 'RISK_LOCKOUT_MAX', default: '24h', description: 'Longest risk lockout.', schema: seconds },
+  { env: 'RISK_WEBHOOK_URL', description: 'User notifications (new device, locked out, session revoked) are POSTed here as JWS signed with the issuer key (docs/risk.md).', schema: httpUrl.optional() },
+  { env: 'RISK_SMTP_URL', description: 'SMTP server for user notification emails, e.g. smtp://mail:25 or smtps://user:pass@mail:465. Users are mailed at their username when it is an email address.', schema: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional() },
+  { env: 'RISK_EMAIL_FROM', default: 'portcullis@localhost', description: 'Sender of notification emails.', schema: z.string().min(3).max(254) },
+  { env: 'RISK_ALERT_URL', description: 'Security-team alerts (step-up and stronger decisions) are POSTed here as signed Security Event Tokens (RFC 8417, RFC 8935 push).', schema: httpUrl.optional() },
+  { env: 'RISK_EVENT_RETENTION', default: '90d', description: 'How long risk event log rows are kept before the purge job deletes them.', schema: seconds },
 ] as const satisfies readonly Setting[];

@@ -19,6 +19,9 @@ import type { BlockList } from 'node:net';
 import type { Throttle } from '../throttle/index.js';
 import { throttleGate, throttleOutcome, type ThrottledRequest } from './throttle-gate.js';
 import { clientAddress } from './client-address.js';
+// risk signals and responses (issue 7)
+import type { RiskService } from '../risk/index.js';
+import { riskGate, riskOutcome, type RiskRequest } from './risk-gate.js';
 
 export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
@@ -34,8 +37,9 @@ export interface AppDeps {
   metricsToken?: string;
   /** issue 6: device fingerprints at sign-in, and the early check of /introspect's `fingerprint` */
   fingerprints?: { interactions: InteractionDeps['fingerprints']; introspectionCheck: Middleware };
+  risk?: RiskService; // issue 7
 }
-export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest }
+export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest; risk?: RiskRequest }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -45,16 +49,19 @@ export function createApp(deps: AppDeps): Koa {
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
   app.use(routes(deps));
+  if (deps.risk) app.use(riskGate({ risk: deps.risk, trustedProxies: deps.trustedProxies, requests: deps.requests })); // issue 7: deny list, client lockouts
   app.use(throttleGate(deps)); // issue 9: budgets before any crypto or database work
   app.use(throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware); // answers of the fast path count too
   app.use(interactionRoutes({
     provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log,
     throttle: deps.throttle, clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies),
     fingerprints: deps.fingerprints?.interactions,
+    risk: deps.risk,
   }));
   for (const route of deps.extraRoutes ?? []) app.use(route);
   app.use(tokenShield(['/introspect', '/revoke']));
   if (deps.fingerprints) app.use(deps.fingerprints.introspectionCheck);
+  if (deps.risk) app.use(riskOutcome(deps.risk, deps.requests) as unknown as Middleware); // issue 7: answers of the fast path too
   if (deps.fastIntrospection) app.use(deps.fastIntrospection);
   app.use(async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3

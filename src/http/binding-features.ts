@@ -6,7 +6,7 @@
  */
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
-import { certificateSubjectMatches, verifyDpopProof, BindingError, type CertificateSource, type ReplayCache } from '../binding/index.js';
+import { certificateSubjectMatches, verifyDpopProof, withReplayHook, BindingError, type CertificateSource, type ReplayCache } from '../binding/index.js';
 import { AUTH_METHODS } from '../registry/index.js';
 import { SHIELD } from './oidc-bridge.js';
 
@@ -18,6 +18,8 @@ export interface BindingDeps {
   /** how long a DPoP proof's iat may be from now at /introspect (the clock tolerance) */
   proofMaxAge: number;
   warn(fields: object, msg: string): void;
+  /** issue 7: a presented DPoP proof was replayed at /introspect (caller's client id) */
+  onDpopReplay?(clientId: string | undefined): void;
 }
 
 /**
@@ -93,7 +95,8 @@ async function presentedBindingHolds(ctx: Ctx, token: Token, deps: BindingDeps):
   if (!token.jkt || !htm || !htu) throw new BindingError(token.jkt ? 'ERR_DPOP_MALFORMED' : 'ERR_DPOP_UNEXPECTED');
   const raw = String(ctx.oidc.params?.token ?? '');
   const replayStore = (ctx.oidc.provider as unknown as { ReplayDetection: { unique(iss: string, jti: string, exp: number): Promise<boolean> } }).ReplayDetection;
-  const replay: ReplayCache = { firstUse: (key, exp) => replayStore.unique('introspection', key, exp) };
+  const shared: ReplayCache = { firstUse: (key, exp) => replayStore.unique('introspection', key, exp) };
+  const replay = withReplayHook(shared, () => deps.onDpopReplay?.(ctx.oidc.client?.clientId));
   await verifyDpopProof(proof, {
     htm, htu, jkt: token.jkt, accessToken: raw.startsWith(SHIELD) ? raw.slice(SHIELD.length) : raw, maxAge: deps.proofMaxAge, replay,
   });

@@ -21,3 +21,6 @@ export { fingerprintClaims, bindFingerprintSessions, withFingerprintCheck } from
 export type { FingerprintDeps } from './fingerprint-features.js';
 export { fingerprintRoutes, introspectionFingerprintCheck, FINGERPRINT_HEADER } from './fingerprint-routes.js';
 export type { FingerprintRouteDeps } from './fingerprint-routes.js';
+// risk (issue 7)
+export { riskGate, riskOutcome } from './risk-gate.js';
+export type { RiskRequest } from './risk-gate.js';

@@ -15,6 +15,11 @@ export interface Metrics {
   lockouts: Counter<'endpoint' | 'key'>;
   throttleDegraded: Gauge<string>;
   throttleFallbacks: Counter<string>;
+  // risk (issue 7)
+  riskSignals: Counter<'signal'>;
+  riskDecisions: Counter<'decision'>;
+  // device fingerprints (issue 6)
+  fingerprintOutcomes: Counter<'outcome'>;
 }
 
 /** Creates the metrics registry. */
@@ -32,5 +37,10 @@ export function createMetrics(): Metrics {
     lockouts: new Counter({ name: 'portcullis_lockouts_total', help: 'Brute-force lockouts started, by endpoint and key type', labelNames: ['endpoint', 'key'], registers: [registry] }),
     throttleDegraded: new Gauge({ name: 'portcullis_throttle_degraded', help: '1 while Redis is unreachable and limits are enforced per process by the local insurance limiter', registers: [registry] }),
     throttleFallbacks: new Counter({ name: 'portcullis_throttle_fallbacks_total', help: 'Limiter operations answered by the local insurance limiter because Redis failed', registers: [registry] }),
+    // risk (issue 7)
+    riskSignals: new Counter({ name: 'portcullis_risk_signals_total', help: 'Risk signals observed, by signal', labelNames: ['signal'], registers: [registry] }),
+    riskDecisions: new Counter({ name: 'portcullis_risk_decisions_total', help: 'Risk decisions other than allow, by decision', labelNames: ['decision'], registers: [registry] }),
+    // device fingerprints (issue 6)
+    fingerprintOutcomes: new Counter({ name: 'portcullis_fingerprint_outcomes_total', help: 'Fingerprint comparisons at sign-in and introspection, by outcome (match, drift, mismatch)', labelNames: ['outcome'], registers: [registry] }),
   };
 }

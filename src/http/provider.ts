@@ -26,6 +26,8 @@ export interface ProviderDeps {
   users: UserService;
   /** device fingerprints (issue 6), see fingerprint-features.ts */
   fingerprints?: FingerprintDeps;
+  /** issue 7: seconds a user is still locked out; a locked user is no account to oidc-provider */
+  userLockedFor?(userId: string): Promise<number>;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -138,6 +140,14 @@ export function createProvider(deps: ProviderDeps): Provider {
   configuration.features!.richAuthorizationRequests = authz.richAuthorizationRequests as never;
   (configuration.clientDefaults as Record<string, unknown>).authorization_details_types = authz.authorizationDetailsTypes;
   // --- end claims-based authorization ---
+  // issue 7: at /token a risk-locked user is an unknown account, so oidc-provider refuses
+  // refresh tokens (before consuming them) and codes. Only there: mid-interaction (login
+  // done, consent pending) a vanished account would break oidc-provider's resume.
+  const findAccount = configuration.findAccount!;
+  configuration.findAccount = async (ctx, sub, token) => {
+    const atToken = (ctx as unknown as { oidc?: { route?: string } }).oidc?.route === 'token';
+    return atToken && await deps.userLockedFor?.(sub) ? undefined : findAccount(ctx, sub, token);
+  };
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = false;
   return provider;

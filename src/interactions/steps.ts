@@ -11,6 +11,7 @@ import { csrfToken, FormError } from './form.js';
 import { consentPage, loginPage, totpPage } from './pages.js';
 import { wantsMfa } from './provider-options.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
+import type { RiskService } from '../risk/index.js';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 export interface StepDeps {
@@ -20,6 +21,8 @@ export interface StepDeps {
   clientIp?: (ctx: Context) => string;
   /** issue 6: device fingerprints taken at sign-in, per the client's policy */
   fingerprints?: { service: FingerprintService; policy(clientId: string): Promise<FingerprintPolicy> };
+  /** issue 7: deny list and risk lockouts before the password, signals after it */
+  risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded'>;
 }
 type Pending = { accountId: string; at: number; failures: number };
 
@@ -69,6 +72,19 @@ async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject
   ctx.status = 429;
   html(ctx, page());
   return undefined;
+}
+
+/**
+ * Issue 7: a deny-listed address or a user under a risk lockout gets the same 429 page
+ * as the throttle's lockout (unknown usernames are locked the same way: no enumeration).
+ */
+async function riskAllows(deps: StepDeps, ctx: Context, keys: { ip: string; subject: string }, page: () => string): Promise<boolean> {
+  const refusal = await deps.risk?.checkLogin(keys.subject, keys.ip);
+  if (!refusal) return true;
+  if (refusal.retryAfter > 0) ctx.set('Retry-After', String(refusal.retryAfter));
+  ctx.status = refusal.reason === 'denied' ? 403 : 429;
+  html(ctx, page());
+  return false;
 }
 
 /** GET: the page for the current prompt. */
@@ -122,12 +138,15 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
   const tooMany = await again(TOO_MANY);
   const keys = await allowed(deps, ctx, 'login', username, () => tooMany);
   if (!keys) return;
+  if (!await riskAllows(deps, ctx, keys, () => tooMany)) return;
   const user = await deps.users.authenticate(username, form.get('password') ?? '');
   if (!user) {
     await deps.throttle?.fail('login', keys); // unknown usernames count the same (no enumeration)
+    await deps.risk?.loginFailed(keys.subject, keys.ip);
     return html(ctx, await again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  await deps.risk?.loginSucceeded(user.username, user.id, keys.ip);
   if (device.value !== undefined) {
     await deps.fingerprints!.service.login({
       userId: user.id, interactionId: i.uid, presented: device.value, clientId: client,

@@ -18,6 +18,8 @@ import type { JobQueue, Processors } from './processor.js';
 import { purgeExpiredProcessor, type PurgeTask } from './processors/purge-expired.js';
 import { fingerprintPurgeTask } from '../fingerprint/index.js';
 import { pushEventProcessor } from './processors/push-event.js';
+import { riskAlertProcessor, riskNotifyProcessor } from './processors/risk-deliver.js';
+import { purgeRiskEvents } from '../risk/index.js';
 import { revalidateProcessor } from './processors/revalidate.js';
 import { rotateKeysProcessor } from './processors/rotate-keys.js';
 import { sweepEventsProcessor } from './processors/sweep-events.js';
@@ -88,6 +90,8 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
       name: 'security-events',
       purge: async (now) => (await db.prisma.securityEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - deps.config.eventRetention * 1000) } } })).count,
     },
+    // issue 7: the risk event log (RISK_EVENT_RETENTION) and expired step-up requirements
+    { name: 'risk-events', purge: (now) => purgeRiskEvents(db, new Date(now.getTime() - deps.config.risk.eventRetention * 1000), now) },
   ];
 }
 
@@ -103,7 +107,13 @@ export function createProcessors(deps: JobDeps, queue: JobQueue, events: EventEm
     }),
     'events.sweep': sweepEventsProcessor({ db: deps.db, queue }),
     'event.push': pushEventProcessor({ db: deps.db, keys: deps.keys, now: deps.now }),
+    ...riskProcessors(deps),
   };
+}
+
+function riskProcessors(deps: JobDeps): Pick<Processors, 'risk.notify' | 'risk.alert'> {
+  const delivery = { config: deps.config.risk, issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now };
+  return { 'risk.notify': riskNotifyProcessor(delivery), 'risk.alert': riskAlertProcessor(delivery) };
 }
 
 /** The issuer's side: in-process runner (embedded) or a BullMQ producer (cluster). */

@@ -4,6 +4,8 @@
  * mode) read these declarations; processors live one per file under processors/.
  */
 
+import type { RiskAlert, RiskNotification } from '../risk/index.js';
+
 export interface JobPayloads {
   /** `keys rotate --if-due`: signing key and master secrets on their configured periods */
   'keys.rotate': Record<string, never>;
@@ -15,11 +17,15 @@ export interface JobPayloads {
   'events.sweep': Record<string, never>;
   /** one push delivery attempt of one stored security event (RFC 8935) */
   'event.push': { jti: string };
+  /** issue 7: one user notification (new device, locked out, session revoked) to the webhook and by email */
+  'risk.notify': RiskNotification;
+  /** issue 7: one security-team alert (a signed SET) to RISK_ALERT_URL */
+  'risk.alert': RiskAlert;
 }
 
 export type JobName = keyof JobPayloads;
 
-export const JOB_NAMES: JobName[] = ['keys.rotate', 'rows.purge', 'sessions.revalidate', 'events.sweep', 'event.push'];
+export const JOB_NAMES: JobName[] = ['keys.rotate', 'rows.purge', 'sessions.revalidate', 'events.sweep', 'event.push', 'risk.notify', 'risk.alert'];
 
 /** Two queues so deliveries never wait behind maintenance. */
 export type QueueName = 'maintenance' | 'events';
@@ -30,6 +36,8 @@ export const QUEUE_OF: Record<JobName, QueueName> = {
   'sessions.revalidate': 'maintenance',
   'events.sweep': 'maintenance',
   'event.push': 'events',
+  'risk.notify': 'events',
+  'risk.alert': 'events',
 };
 
 /**
@@ -42,6 +50,8 @@ export const ATTEMPTS: Record<JobName, number> = {
   'sessions.revalidate': 3,
   'events.sweep': 1,
   'event.push': 100_000,
+  'risk.notify': 12,
+  'risk.alert': 12,
 };
 
 /** A job run on a fixed period. */

@@ -22,6 +22,8 @@ export interface RequireTokenOptions {
   certificates?: CertificateSource;
   /** issues DPoP nonces when the verifier requires them (RFC 9449 §9) */
   dpopNonces?: { issue(): string };
+  /** the client's address for the issuer's risk signals (introspection verifier only), e.g. `(req) => req.socket.remoteAddress` */
+  presenterIp?: (req: IncomingMessage) => string | undefined;
 }
 
 const CREDENTIALS = /^(Bearer|DPoP) +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -59,6 +61,7 @@ export async function authenticate(req: IncomingMessage, verifier: Verifier, opt
     method: req.method ?? 'GET',
     url: requestUrl(req, opts),
     certificateThumbprint: thumbprintOf(req, opts),
+    presenterIp: opts.presenterIp?.(req),
   };
   return verifier.verify(m[2], presentation);
 }
@@ -71,7 +74,9 @@ function quote(value: string): string {
 export function challenge(err: AccessTokenError, req: IncomingMessage, opts: RequireTokenOptions): string {
   const realm = `realm=${quote(opts.realm ?? 'api')}`;
   const usedDpop = /^dpop /i.test(String(req.headers.authorization ?? '')) || err.code === 'invalid_dpop_proof' || err.code === 'use_dpop_nonce';
-  const error = err.reason === 'ERR_NO_TOKEN' ? '' : `, error=${quote(err.code)}, error_description=${quote(err.description)}`;
+  // RFC 9470 §3: insufficient_user_authentication names the acr_values to ask for
+  const acr = err.acrValues ? `, acr_values=${quote(err.acrValues)}` : '';
+  const error = err.reason === 'ERR_NO_TOKEN' ? '' : `, error=${quote(err.code)}, error_description=${quote(err.description)}${acr}`;
   const bearer = `Bearer ${realm}${usedDpop ? '' : error}`;
   const dpop = `DPoP ${realm}, algs=${quote(DPOP_ALGORITHMS.join(' '))}${usedDpop ? error : ''}`;
   return `${bearer}, ${dpop}`;

@@ -44,6 +44,8 @@ export interface Presentation {
   url?: string;
   /** RFC 8705 thumbprint (x5t#S256) of the TLS client certificate, if any */
   certificateThumbprint?: string;
+  /** the presenter's address; the introspection verifier passes it as `presenter_ip` (risk signals, docs/risk.md) */
+  presenterIp?: string;
 }
 
 /** A typed view of the claims. */

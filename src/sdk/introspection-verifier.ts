@@ -50,14 +50,19 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
   const cache = new Map<string, Entry>();
   const policy: DpopPolicy = { maxAge: options.dpop?.maxAge ?? 60, replay: options.dpop?.replay ?? createReplayCache({ now }), now, nonces: options.dpop?.nonces };
 
-  async function introspect(token: string): Promise<PortcullisClaims> {
+  async function introspect(token: string, presenterIp?: string): Promise<PortcullisClaims> {
     const res = await (options.fetch ?? fetch)(endpoint, {
       method: 'POST', redirect: 'error', signal: AbortSignal.timeout(5000),
       headers: { authorization: basic(options.clientId, options.clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ token }).toString(),
+      body: new URLSearchParams({ token, ...(presenterIp ? { presenter_ip: presenterIp } : {}) }).toString(),
     });
     if (!res.ok) throw new Error(`introspection failed with status ${res.status}`);
     const body = await res.json() as Record<string, unknown> & { active?: unknown };
+    const stepUp = body.step_up as { acr_values?: unknown } | undefined;
+    if (body.active !== true && typeof stepUp?.acr_values === 'string') {
+      // Portcullis risk engine (docs/risk.md): the user must sign in again at a higher level
+      throw new AccessTokenError('insufficient_user_authentication', 'ERR_STEP_UP', { acrValues: stepUp.acr_values });
+    }
     if (body.active !== true) throw new AccessTokenError('invalid_token', 'ERR_TOKEN_INACTIVE');
     if (body.iss !== options.issuer || body.aud !== options.audience) throw new AccessTokenError('invalid_token', 'ERR_TOKEN_AUDIENCE');
     if (typeof body.exp !== 'number' || body.exp <= now()) throw new AccessTokenError('invalid_token', 'ERR_TOKEN_EXPIRED');
@@ -65,12 +70,13 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
     return claims as unknown as PortcullisClaims;
   }
 
-  async function lookup(token: string): Promise<PortcullisClaims> {
-    const key = createHash('sha256').update(token).digest('base64url');
+  // an answer is cached per token and presenter address, so a new address is asked about
+  async function lookup(token: string, presenterIp?: string): Promise<PortcullisClaims> {
+    const key = createHash('sha256').update(token).update(`\0${presenterIp ?? ''}`).digest('base64url');
     const hit = cache.get(key);
     if (hit && hit.until > now()) return hit.claims;
     cache.delete(key);
-    const claims = await introspect(token);
+    const claims = await introspect(token, presenterIp);
     if (cache.size >= (options.maxEntries ?? 10_000)) cache.delete(cache.keys().next().value as string);
     cache.set(key, { claims, until: Math.min(claims.exp, now() + (options.maxCacheAge ?? 60)) });
     return claims;
@@ -83,7 +89,7 @@ export function createIntrospectionVerifier(options: IntrospectionVerifierOption
   return {
     async verify(token, presentation: Presentation = {}) {
       if (typeof token !== 'string' || token.length === 0 || token.length > 8192) throw new AccessTokenError('invalid_token', 'ERR_TOKEN_MALFORMED');
-      const claims = await lookup(token);
+      const claims = await lookup(token, presentation.presenterIp);
       return describe(claims, await checkBinding(token, claims, presentation, policy));
     },
     drop: (jti) => dropWhere((c) => c.jti === jti),

@@ -22,6 +22,8 @@ import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.j
 import { bindFingerprintSessions, fingerprintRoutes, introspectionFingerprintCheck, type FingerprintDeps } from '../http/index.js';
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
 import { eraseUser, exportUser } from '../privacy/index.js';
+import { checkIpLists, startRisk, watchProvider } from './risk.js';
+import type { RiskService } from '../risk/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -29,6 +31,8 @@ export interface Issuer {
   events: EventEmitter; jobs: Jobs;
   /** issue 6 */
   fingerprints: FingerprintService;
+  /** issue 7: the risk service (issue 6 calls `risk.observeFingerprint`) */
+  risk: RiskService;
   close(): Promise<void>;
 }
 
@@ -36,11 +40,16 @@ export interface Issuer {
 export type IssuerExtensions = JobExtensions & { onFingerprintOutcome?: OnOutcome };
 
 /** Builds every service and listens on config.host:config.port. */
-export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: IssuerExtensions = {}): Promise<Issuer> {
+/** Test seams: `now` (epoch ms) is the risk engine's clock (issue 7). */
+export interface IssuerOptions { now?: () => number }
+
+export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: IssuerExtensions = {}, options: IssuerOptions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
+  await checkIpLists(config.risk); // issue 7: a bad list stops start-up before any database work
   let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
+  let riskService: { close(): void } | undefined; // issue 7
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
@@ -78,11 +87,14 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
+    const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now }); // issue 7
+    riskService = risk;
+    binding.onDpopReplay = (client) => void risk.dpopReplayed(client, requests.getStore()?.risk?.ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
     // --- issue 6: device fingerprints ---
     const clientRecord = createTtlCache((id: string) => findClient(db, id), 1000);
     const active = activeComponents(config.fingerprint.components, config.fingerprint.highEntropy);
     const fingerprints = createFingerprintService({
-      store: createProfileStore(db), key: await deploymentSecret(db, kek, 'fingerprint'), active, onOutcome: onFingerprintOutcome,
+      store: createProfileStore(db), key: await deploymentSecret(db, kek, 'fingerprint'), active, onOutcome: fingerprintToRisk(risk, log, metrics, onFingerprintOutcome),
       thresholds: { match: config.fingerprint.match, drift: config.fingerprint.drift }, retentionSec: config.fingerprint.retention,
     });
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord(id)) };
@@ -100,9 +112,10 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     // --- end issue 6 ---
     const holder = createProviderHolder(keys, (signingJwk) => {
-      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users, fingerprints: fingerprintDeps });
+      const provider = createProvider({ config, db, signingJwk, cookieKeys, binding, users, fingerprints: fingerprintDeps, userLockedFor: risk.userLockedFor });
       bridgeProvider(provider, tokens, clientPepper, hooks);
       provider.use(bindFingerprintSessions(fingerprintDeps) as never); // issue 6
+      watchProvider(provider, risk, requests, log); // issue 7: step-up answers, refresh reuse, DPoP replay at /token
       provider.use(throttleOutcome(limiter, requests)); // issue 9
       provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
       return provider;
@@ -116,7 +129,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer }), fingerprintRoute]; // issue 8, issue 6
     const app = createApp({
       log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies),
-      fingerprints: { interactions: fingerprintDeps, introspectionCheck: introspectionFingerprintCheck() }, // issue 6
+      fingerprints: { interactions: fingerprintDeps, introspectionCheck: introspectionFingerprintCheck() }, risk, // issue 6, issue 7
     });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
@@ -124,12 +137,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ mode: config.mode, issuer: config.issuer, port }, 'portcullis issuer listening');
     return {
-      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs, fingerprints,
+      url: `${config.tlsCertFile ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`, server, db, keys, tokens, log, events, jobs, fingerprints, risk,
       async close() {
         await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
         await jobs?.close();
         keys.close();
         await limiter.close();
+        risk.close();
         await unsubscribe();
         await db.close();
       },
@@ -137,6 +151,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
   } catch (err) {
     await jobs?.close().catch(() => undefined);
     await throttle?.close().catch(() => undefined);
+    riskService?.close();
     await db.close().catch(() => undefined);
     throw err;
   }
@@ -154,4 +169,19 @@ function startThrottle(config: Config, log: Logger, metrics: Metrics): Promise<T
       fallback: () => metrics.throttleFallbacks.inc(),
     },
   });
+}
+
+/**
+ * Issue 6 -> issue 7: every fingerprint comparison that was not an exact match (drift,
+ * mismatch) is a risk observation, and every one is counted in /metrics (velocity, new device, step-up); `also` is a caller's
+ * own listener (tests). A failing risk call is logged and never breaks verification.
+ */
+function fingerprintToRisk(risk: RiskService, log: Logger, metrics: Metrics, also?: OnOutcome): OnOutcome {
+  return (o) => {
+    metrics.fingerprintOutcomes.inc({ outcome: o.outcome });
+    also?.(o);
+    if (o.outcome === 'match') return;
+    void risk.observeFingerprint({ ...o, at: o.at.getTime() })
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'fingerprint risk observation not recorded'));
+  };
 }

@@ -13,7 +13,7 @@ import { pino } from 'pino';
 import { loadConfig, type Config } from '../../src/config/index.js';
 import { createMaster, deploymentSecret, resolveKek } from '../../src/keys/index.js';
 import { addClient, saveResource } from '../../src/registry/index.js';
-import { startIssuer, type Issuer, type IssuerExtensions } from '../../src/server/index.js';
+import { startIssuer, type Issuer, type IssuerExtensions, type IssuerOptions } from '../../src/server/index.js';
 
 export interface LogRecord { level: number; msg: string; [field: string]: unknown }
 
@@ -60,7 +60,7 @@ function captureLogs(records: LogRecord[]) {
 }
 
 /** Starts an embedded issuer on loopback; extra env entries override the defaults. */
-export async function startTestIssuer(env: Record<string, string> = {}, extensions: IssuerExtensions = {}): Promise<TestIssuer> {
+export async function startTestIssuer(env: Record<string, string> = {}, seams: IssuerExtensions & IssuerOptions = {}): Promise<TestIssuer> {
   const root = await mkdtemp(join(tmpdir(), 'portcullis-http-'));
   const port = await freePort();
   const config = loadConfig({
@@ -68,7 +68,7 @@ export async function startTestIssuer(env: Record<string, string> = {}, extensio
     DATA_DIR: join(root, 'data'), KEYS_DIR: join(root, 'keys'), LOG_LEVEL: 'info', ...env,
   });
   const logs: LogRecord[] = [];
-  const issuer = await startIssuer(config, captureLogs(logs), extensions);
+  const issuer = await startIssuer(config, captureLogs(logs), seams, { now: seams.now });
   const kek = resolveKek(config);
   const clientPepper = await deploymentSecret(issuer.db, kek, 'client-secret');
   return {

@@ -1,4 +1,4 @@
-import { createReplayCache } from '../../../src/binding/index.js';
+import { createReplayCache, withReplayHook } from '../../../src/binding/index.js';
 
 describe('createReplayCache', () => {
   it('accepts a key once until it expires', () => {
@@ -15,5 +15,18 @@ describe('createReplayCache', () => {
     for (const k of ['a', 'b', 'c', 'd']) expect(cache.firstUse(k, 100)).toBe(true);
     expect(cache.firstUse('d', 100)).toBe(false);
     expect(cache.firstUse('a', 100)).toBe(true);
+  });
+});
+
+describe('replay hooks (issue 7: DPoP proof replay is a risk signal)', () => {
+  it('reports each replay to onReplay, and withReplayHook does the same for any cache', async () => {
+    const seen: string[] = [];
+    const cache = createReplayCache({ now: () => 1000, onReplay: (key) => seen.push(`own:${key}`) });
+    expect(cache.firstUse('a', 1060)).toBe(true);
+    expect(cache.firstUse('a', 1060)).toBe(false);
+    const wrapped = withReplayHook({ firstUse: async (key) => key !== 'dup' }, (key) => seen.push(`wrapped:${key}`));
+    expect(await wrapped.firstUse('fresh', 1060)).toBe(true);
+    expect(await wrapped.firstUse('dup', 1060)).toBe(false);
+    expect(seen).toEqual(['own:a', 'wrapped:dup']);
   });
 });

@@ -9,7 +9,7 @@ import { backoffMs, createInProcessRunner, PermanentJobError, type Processors } 
 const noop = async () => undefined;
 
 function processors(push: Processors['event.push'], revalidate: Processors['sessions.revalidate'] = noop): Processors {
-  return { 'keys.rotate': noop, 'rows.purge': noop, 'sessions.revalidate': revalidate, 'events.sweep': noop, 'event.push': push };
+  return { 'keys.rotate': noop, 'rows.purge': noop, 'sessions.revalidate': revalidate, 'events.sweep': noop, 'event.push': push, 'risk.notify': noop, 'risk.alert': noop };
 }
 
 describe('in-process runner', () => {

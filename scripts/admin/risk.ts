@@ -1,0 +1,65 @@
+/**
+ * Risk administration (issue 7): `events list` and `events stats` read the security
+ * event log; `user unlock` ends a risk lockout and records an override (counted by
+ * `events stats` as the false-positive rate); `client unlock` does the same for a client.
+ */
+import { parseDuration } from '../../src/config/index.js';
+import { listRiskEvents, riskEventStats, unlockClient, unlockUser, type RiskEventKind } from '../../src/risk/index.js';
+import { options, UsageError } from './args.js';
+import { out, type Command } from './command.js';
+
+const KINDS = ['signal', 'decision', 'override'];
+
+function since(text: string | undefined, fallback: string): Date {
+  const seconds = parseDuration(text ?? fallback);
+  if (seconds === undefined) throw new UsageError('--since takes a duration such as 30m, 1h or 7d');
+  return new Date(Date.now() - seconds * 1000);
+}
+
+export const riskCommands: Record<string, Command> = {
+  'events list': {
+    async run(ctx, args) {
+      const { values } = options(args, { subject: { type: 'string' }, since: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } });
+      const kind = values.kind as string | undefined;
+      if (kind && !KINDS.includes(kind)) throw new UsageError(`--kind is one of ${KINDS.join(', ')}`);
+      const limit = values.limit === undefined ? 100 : Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is 1 to 10000');
+      const rows = await listRiskEvents(ctx.db, {
+        subject: (values.subject as string | undefined)?.toLowerCase(), since: since(values.since as string | undefined, '1d'),
+        kind: kind as RiskEventKind | undefined, name: values.name as string | undefined, limit,
+      });
+      if (values.json) { out(JSON.stringify(rows)); return; }
+      for (const r of rows) {
+        out(`${r.at.toISOString()}\t${r.kind}\t${r.name}\tsubject=${r.subject ?? '-'}\tclient=${r.clientId ?? '-'}\tnet=${r.ipCoarse ?? '-'}\tcountry=${r.country ?? '-'}\tscore=${r.score}\t${JSON.stringify(r.details)}`);
+      }
+      if (!rows.length) out('no risk events');
+    },
+  },
+  'events stats': {
+    async run(ctx, args) {
+      const { values } = options(args, { since: { type: 'string' }, json: { type: 'boolean' } });
+      const stats = await riskEventStats(ctx.db, since(values.since as string | undefined, '30d'));
+      if (values.json) { out(JSON.stringify(stats)); return; }
+      for (const [name, count] of Object.entries(stats.counts).sort()) out(`${name}\t${count}`);
+      out(`lockouts ${stats.lockouts}, unlocked by an admin ${stats.overrides}: override rate ${(stats.overrideRate * 100).toFixed(1)}%`);
+    },
+  },
+  'user unlock': {
+    async run(ctx, args) {
+      const { values, positionals } = options(args, { username: { type: 'string' } }, 1);
+      const who = (values.username as string | undefined) ?? positionals[0];
+      if (!who || who.length > 64) throw new UsageError('give the username (user unlock NAME)');
+      if (!await unlockUser(ctx.db, who, 'admin')) throw new UsageError(`user ${who} is not locked out`);
+      out(`user ${who} unlocked; recorded as an override`);
+    },
+  },
+  'client unlock': {
+    async run(ctx, args) {
+      const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
+      const id = (values.id as string | undefined) ?? positionals[0];
+      if (!id || id.length > 255) throw new UsageError('give the client id (client unlock ID)');
+      if (!await unlockClient(ctx.db, id, 'admin')) throw new UsageError(`client ${id} is not locked out`);
+      out(`client ${id} unlocked; recorded as an override`);
+    },
+  },
+};

@@ -1,0 +1,43 @@
+/**
+ * User notifications by email over SMTP (nodemailer) to RISK_SMTP_URL. Portcullis
+ * keeps no email address per user: the username is used when it is an address,
+ * other users get the webhook only.
+ */
+import nodemailer from 'nodemailer';
+import type { RiskNotification } from '../types.js';
+import type { DeliveryResult } from './webhook.js';
+
+const ADDRESS = /^[^\s@<>"(),;:]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,63}$/;
+
+const SUBJECTS: Record<RiskNotification['type'], string> = {
+  new_device: 'New sign-in device',
+  locked_out: 'Your account is temporarily locked',
+  session_revoked: 'A session of your account was ended',
+};
+
+const TEXTS: Record<RiskNotification['type'], string> = {
+  new_device: 'Your account was used from a device we have not seen before. If this was not you, change your password.',
+  locked_out: 'Your account was locked after suspicious activity. It unlocks by itself; contact your administrator if this was you.',
+  session_revoked: 'A session of your account was ended because of suspicious activity. Sign in again; if this was not you, change your password.',
+};
+
+/** True when the username can receive mail. */
+export const mailable = (username: string): boolean => ADDRESS.test(username);
+
+/** Sends one notification; connection failures are retried, refusals (5xx) are permanent. */
+export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification): Promise<DeliveryResult> {
+  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000 } as never);
+  try {
+    await transport.sendMail({
+      from, to: n.username, subject: SUBJECTS[n.type],
+      text: `${TEXTS[n.type]}\n\nTime: ${n.at}\nReference: ${n.id}\n`,
+      headers: { 'X-Portcullis-Notification': n.type },
+    });
+    return { ok: true };
+  } catch (err) {
+    const code = (err as { responseCode?: number }).responseCode;
+    return { ok: false, permanent: typeof code === 'number' && code >= 500, error: (err as Error).message };
+  } finally {
+    transport.close();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Risk signals and responses (issue 7): fingerprint velocity, impossible travel,
+ * flagged addresses, malicious patterns; the policy; step-up, lockout, session
+ * revocation; the security event log; notification and alert delivery.
+ * Other folders import only this file. docs/risk.md describes it all.
+ */
+export { createRiskService } from './service.js';
+export type { RiskDeps, RiskService, IntrospectionUse, Refusal } from './service.js';
+export type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
+export { decide, lockoutSeconds } from './policy.js';
+export { IpListError, compileIpList, loadIpListFile } from './ip-list.js';
+export { listRiskEvents, riskEventStats, purgeRiskEvents, coarseIp } from './event-log.js';
+export type { RiskEventView, EventQuery, RiskEventKind } from './event-log.js';
+export { unlockUser, unlockClient } from './unlock.js';
+export { deliverNotification, deliverAlert, NOTIFICATION_TYP, RISK_DECISION_EVENT } from './deliver/index.js';
+export type { DeliveryDeps, DeliveryResult } from './deliver/index.js';
+export { locate, distanceKm, isPublic } from './geo.js';
+export { createFingerprintVelocity } from './signals/fingerprint-velocity.js';
+export { createImpossibleTravel } from './signals/impossible-travel.js';
+export { createFlaggedIps } from './signals/flagged-ips.js';
+export { createPatterns } from './signals/patterns.js';

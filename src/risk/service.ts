@@ -1,0 +1,232 @@
+/**
+ * The risk service: signal modules feed observations in, the policy turns a subject's
+ * (or client's) combined score into a decision, and the decision is applied (step-up
+ * requirement, lockout, session revocation), logged (RiskEvent), counted (metrics),
+ * and delivered (user notification, security-team alert) through the job queue.
+ * No HTTP here: src/http and src/interactions call these methods.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RiskConfig } from '../config/index.js';
+import type { Database } from '../storage/index.js';
+import { ACR_MFA } from '../users/index.js';
+import { createEventLog } from './event-log.js';
+import { createLockouts } from './lockouts.js';
+import { decide } from './policy.js';
+import { createFingerprintVelocity } from './signals/fingerprint-velocity.js';
+import { createFlaggedIps } from './signals/flagged-ips.js';
+import { createImpossibleTravel } from './signals/impossible-travel.js';
+import { createPatterns } from './signals/patterns.js';
+import { createStepUps } from './step-up.js';
+import type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
+
+export interface RiskDeps {
+  config: RiskConfig;
+  db: Database;
+  log: Logger;
+  /** keys the address hash in the event log */
+  pepper: Uint8Array;
+  /** epoch milliseconds (tests inject it) */
+  now?: () => number;
+  /** queues a user notification / an alert (the jobs `risk.notify`, `risk.alert`) */
+  deliver?: { notify(n: RiskNotification): Promise<void>; alert(a: RiskAlert): Promise<void> };
+  /** user id -> username */
+  usernameOf(userId: string): Promise<string | undefined>;
+  /** the level a step-up asks of this user: the second factor if enrolled, else a fresh password sign-in (default ACR_MFA) */
+  requiredAcr?(userId: string): Promise<string>;
+  /** ends a session and its tokens (revoke_session) */
+  revokeSession?(sid: string): Promise<void>;
+  metrics?: { signal(name: string): void; decision(name: string): void };
+  /** how long a step-up requirement is kept (longest access token life) */
+  stepUpKeepSec?: number;
+}
+
+/** Who a set of signals is about, and what may be done where they were observed. */
+interface Target { username?: string; userId?: string; clientId?: string; ip?: string; sid?: string; possible: Decision[] }
+
+export interface IntrospectionUse {
+  claims: Record<string, unknown>;
+  /** the authenticated caller (resource server's client id) */
+  caller?: string;
+  /** the caller's own address */
+  callerIp?: string;
+  /** the address the token was presented from (form parameter `presenter_ip`) */
+  presenterIp?: string;
+  active: boolean;
+}
+
+export type Refusal = { reason: 'denied' | 'locked'; retryAfter: number };
+
+/**
+ * An identifier fit for a database key: no NUL (PostgreSQL refuses it in text) and at
+ * most 255 characters; anything else cannot name a user or client.
+ */
+function clean(id: string | undefined): string | undefined {
+  return typeof id === 'string' && id.length > 0 && id.length <= 255 && !id.includes('\u0000') ? id : undefined;
+}
+
+/** Creates the service (loads the IP lists: throws IpListError on a bad one). */
+export async function createRiskService(deps: RiskDeps) {
+  const { config, log } = deps;
+  const now = deps.now ?? Date.now;
+  const events = createEventLog(deps.db, deps.pepper);
+  const lockouts = createLockouts(deps.db, { first: config.lockoutFirst, max: config.lockoutMax, now });
+  const stepUps = createStepUps(deps.db, { now, keepSec: deps.stepUpKeepSec ?? 86_400 });
+  const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow });
+  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm });
+  const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow });
+  const flagged = await createFlaggedIps({
+    deny: config.denyIps, watch: config.watchIps, denyFile: config.denyIpsFile, watchFile: config.watchIpsFile, max: config.ipListMax,
+    recentFailures: config.recentFailures, failureWindowSec: config.failureWindow, log,
+  });
+  const timer = config.denyIpsFile || config.watchIpsFile ? setInterval(() => void flagged.reload(), config.listReload * 1000) : undefined;
+  timer?.unref();
+
+  async function assess(t: Target, signals: Signal[]): Promise<Decision> {
+    if (!config.enabled || signals.length === 0) return 'allow';
+    const at = new Date(now());
+    for (const s of signals) {
+      deps.metrics?.signal(s.name);
+      await events.record({ kind: 'signal', name: s.name, at, subject: t.username, clientId: t.clientId, ip: t.ip, score: config.scores[s.name], details: s.details });
+    }
+    const score = t.username || t.clientId
+      ? await events.scoreSince(t.username ? { subject: t.username } : { clientId: t.clientId }, new Date(at.getTime() - config.scoreWindow * 1000))
+      : signals.reduce((sum, s) => sum + config.scores[s.name], 0); // only an address: this observation alone
+    const decision = decide(score, config.thresholds, new Set(t.possible));
+    if (decision === 'allow') return decision;
+    deps.metrics?.decision(decision);
+    const names = signals.map((s) => s.name);
+    const id = await events.record({ kind: 'decision', name: decision, at, subject: t.username, clientId: t.clientId, ip: t.ip, score, decision, details: { signals: names } });
+    if (decision !== 'allow_and_record') await apply(t, decision, id, score, names, at);
+    return decision;
+  }
+
+  async function apply(t: Target, decision: Decision, id: string, score: number, signals: string[], at: Date): Promise<void> {
+    log.warn({ event: 'risk.decision', decision, subject: t.username, client: t.clientId, score, signals }, 'risk.decision');
+    if (decision === 'step_up' && t.userId) await stepUps.require(t.userId, await acrFor(t.userId));
+    if (decision === 'lockout') {
+      const key = t.username ? `user:${t.username}` : `client:${t.clientId}`;
+      if (await lockouts.lockedFor(key) > 0) return; // already locked: signals meanwhile do not lengthen it
+      const locked = await lockouts.lock(key, signals.join(' '));
+      if (t.username) await notify({ id, type: 'locked_out', username: t.username, at: at.toISOString(), details: { until: locked.until.toISOString(), seconds: locked.seconds } });
+    }
+    if (decision === 'revoke_session' && t.sid) {
+      await deps.revokeSession?.(t.sid);
+      if (t.userId) await stepUps.require(t.userId, await acrFor(t.userId));
+      if (t.username) await notify({ id, type: 'session_revoked', username: t.username, at: at.toISOString(), details: {} });
+    }
+    await deps.deliver?.alert({ id, decision, subject: t.username, clientId: t.clientId, score, signals, at: at.toISOString() })
+      .catch((err: unknown) => log.warn({ err: String(err) }, 'risk alert not queued'));
+  }
+
+  const acrFor = async (userId: string) => (await deps.requiredAcr?.(userId)) ?? ACR_MFA;
+
+  async function notify(n: RiskNotification): Promise<void> {
+    await deps.deliver?.notify(n).catch((err: unknown) => log.warn({ err: String(err) }, 'risk notification not queued'));
+  }
+
+  const userKey = (username: string) => `user:${username.trim().toLowerCase()}`;
+
+  return {
+    enabled: config.enabled,
+    /**
+     * Issue 6 (fingerprinting) calls this for every fingerprint comparison. A mismatch
+     * (new device) notifies the user; rapid changes are scored.
+     */
+    async observeFingerprint(o: FingerprintObservation): Promise<Decision> {
+      if (!clean(o.subject)) throw new TypeError('observeFingerprint: subject must be a user id');
+      const signals = fingerprints.observe(o);
+      const username = (await deps.usernameOf(o.subject)) ?? o.subject;
+      if (o.outcome === 'mismatch') await notify({ id: randomUUID(), type: 'new_device', username, at: new Date(o.at).toISOString(), details: { client: o.clientId } });
+      return assess({ username, userId: o.subject, clientId: o.clientId, ip: o.ip, sid: o.session, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
+    },
+    /** Before the password is checked: a deny-listed address or a locked user is refused. */
+    async checkLogin(username: string, ip: string): Promise<Refusal | undefined> {
+      if (!config.enabled) return undefined;
+      if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
+      const name = clean(username.trim().toLowerCase());
+      const seconds = name ? await lockouts.lockedFor(userKey(name)) : 0;
+      return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
+    },
+    async loginFailed(username: string, ip: string): Promise<Decision> {
+      flagged.failed(ip, now());
+      const name = clean(username.trim().toLowerCase().slice(0, 64));
+      return assess({ username: name, ip, possible: name ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...flagged.observe(ip, now())]);
+    },
+    async loginSucceeded(username: string, userId: string, ip: string): Promise<Decision> {
+      const signals = [...travel.observe({ subject: userId, ip, at: now() }), ...flagged.observe(ip, now())];
+      // the password was right: ask for more (step-up), never lock out at this moment
+      return assess({ username: username.toLowerCase(), userId, ip, possible: ['step_up'] }, signals);
+    },
+    /** At /token, /introspect, /revoke before anything else: deny list and client lockouts. */
+    async checkClient(clientId: string | undefined, ip: string): Promise<Refusal | undefined> {
+      if (!config.enabled) return undefined;
+      if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
+      const id = clean(clientId);
+      const seconds = id ? await lockouts.lockedFor(`client:${id}`) : 0;
+      return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
+    },
+    /** At issuance of a user's token: seconds the user is still locked out (0: not). */
+    async userLockedFor(userId: string): Promise<number> {
+      if (!config.enabled) return 0;
+      const username = await deps.usernameOf(userId);
+      return username ? lockouts.lockedFor(userKey(username)) : 0;
+    },
+    /**
+     * After introspection: signals from the presenter's address, then whether the
+     * token is still active and, if a step-up is required, the `acr_values` to ask for.
+     */
+    async introspected(use: IntrospectionUse): Promise<{ active: boolean; stepUp?: { acr_values: string } }> {
+      if (!config.enabled) return { active: use.active };
+      const at = now();
+      if (!use.active) {
+        // The one fishing is the presenter when the resource server names it. The caller
+        // itself is never locked out for what others present to it (that would let anyone
+        // lock a resource server out); the burst is recorded and the address flagged.
+        const fisher = use.presenterIp ?? use.callerIp;
+        flagged.failed(fisher, at);
+        const key = use.presenterIp ? `ip:${use.presenterIp}` : `client:${use.caller ?? 'unknown'}`;
+        const burst = patterns.invalidToken(key, at).map((s) => ({ ...s, details: { ...s.details, caller: clean(use.caller) } }));
+        await assess({ ip: fisher, possible: [] }, burst); // not the caller's score (see above)
+        return { active: false };
+      }
+      const c = use.claims;
+      const user = c.kind === 'AccessToken' || (typeof c.sub === 'string' && c.sub !== c.client_id) ? String(c.sub) : undefined;
+      const ip = use.presenterIp;
+      const signals = ip ? [...(user ? travel.observe({ subject: user, ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
+      if (!user) {
+        await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals);
+        return { active: true };
+      }
+      const username = signals.length ? (await deps.usernameOf(user)) ?? user : undefined;
+      const sid = typeof c.sid === 'string' ? c.sid : undefined;
+      const decision = await assess({ username, userId: user, clientId: String(c.client_id), ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
+      if (decision === 'revoke_session' || decision === 'lockout') return { active: false };
+      const unmet = await stepUps.unmet(user, c);
+      return unmet ? { active: false, stepUp: { acr_values: unmet.acr } } : { active: true };
+    },
+    /** oidc-provider detected a refresh token used twice (it revoked the grant already). */
+    async refreshReused(userId: string | undefined, clientId: string, ip: string, sid?: string): Promise<Decision> {
+      const username = userId ? (await deps.usernameOf(userId)) ?? userId : undefined;
+      return assess({ username, userId, clientId, ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, [{ name: 'refresh_reuse', details: {} }]);
+    },
+    /** A DPoP proof was replayed (at /token or in a presented proof at /introspect). */
+    async dpopReplayed(clientId: string | undefined, ip: string | undefined): Promise<Decision> {
+      const id = clean(clientId);
+      return assess({ clientId: id, ip, possible: id ? ['lockout'] : [] }, [{ name: 'dpop_replay', details: {} }]);
+    },
+    /** Ends a user's lockout (admin) and records an override, so false positives can be counted. */
+    async unlockUser(username: string, by = 'admin'): Promise<boolean> {
+      const name = username.trim().toLowerCase();
+      const ended = await lockouts.unlock(userKey(name));
+      if (ended) await events.record({ kind: 'override', name: 'unlock', at: new Date(now()), subject: name, details: { by } });
+      return ended;
+    },
+    /** Re-reads changed IP list files now (also done every RISK_LIST_RELOAD). */
+    reloadLists: () => flagged.reload(),
+    close(): void {
+      if (timer) clearInterval(timer);
+    },
+  };
+}
+export type RiskService = Awaited<ReturnType<typeof createRiskService>>;

@@ -1,0 +1,46 @@
+/**
+ * Step-up requirements (RFC 9470): once required for a user, their tokens introspect
+ * active only when issued for a sign-in at the required level (`acr`, or higher) that
+ * happened after the requirement (`auth_time` >= since). A new sign-in with the second factor
+ * therefore satisfies it without clearing anything. Cached per process for a second.
+ */
+import type { Database } from '../storage/index.js';
+import { ACR_VALUES } from '../users/index.js';
+
+const CACHE_MS = 1000;
+
+export interface StepUpRequirement { acr: string; since: number }
+
+/** Creates the store. */
+export function createStepUps(db: Database, opts: { now: () => number; keepSec: number }) {
+  const cache = new Map<string, { req?: StepUpRequirement; at: number }>();
+  async function read(userId: string): Promise<StepUpRequirement | undefined> {
+    const now = opts.now();
+    const hit = cache.get(userId);
+    if (hit && now - hit.at < CACHE_MS && hit.at <= now) return hit.req;
+    const row = await db.prisma.riskStepUp.findUnique({ where: { subject: userId } });
+    const req = row && row.expiresAt.getTime() > now ? { acr: row.acr, since: Math.floor(row.since.getTime() / 1000) } : undefined;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(userId, { req, at: now });
+    return req;
+  }
+  return {
+    /** Requires `acr` for sign-ins from now on. */
+    async require(userId: string, acr: string): Promise<void> {
+      const now = opts.now();
+      const since = new Date(Math.floor(now / 1000) * 1000);
+      const expiresAt = new Date(now + opts.keepSec * 1000);
+      await db.prisma.riskStepUp.upsert({ where: { subject: userId }, create: { subject: userId, acr, since, expiresAt }, update: { acr, since, expiresAt } });
+      cache.delete(userId);
+    },
+    /** The unmet requirement for a token's claims, or undefined when it is satisfied. */
+    async unmet(userId: string, claims: { acr?: unknown; auth_time?: unknown }): Promise<StepUpRequirement | undefined> {
+      const req = await read(userId);
+      if (!req) return undefined;
+      const authTime = typeof claims.auth_time === 'number' ? claims.auth_time : 0;
+      const level = ACR_VALUES.indexOf(String(claims.acr));
+      return level >= ACR_VALUES.indexOf(req.acr) && authTime >= req.since ? undefined : req;
+    },
+  };
+}
+export type StepUps = ReturnType<typeof createStepUps>;

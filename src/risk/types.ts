@@ -1,0 +1,45 @@
+import type { RiskSignalName } from '../config/index.js';
+
+export type { RiskSignalName };
+
+/** One thing a signal module noticed. */
+export interface Signal { name: RiskSignalName; details: Record<string, unknown> }
+
+/** Responses in increasing strength (docs/risk.md "Policy"). */
+export type Decision = 'allow' | 'allow_and_record' | 'step_up' | 'lockout' | 'revoke_session';
+
+/** What issue 6 (fingerprinting) reports for each fingerprint comparison. */
+export interface FingerprintObservation {
+  /** the user id (token `sub`) or username */
+  subject: string;
+  session?: string;
+  clientId?: string;
+  outcome: 'match' | 'drift' | 'mismatch';
+  /** similarity score of the comparison (0..1) */
+  score: number;
+  ip?: string;
+  /** epoch milliseconds */
+  at: number;
+}
+
+/** A user notification queued for delivery (webhook and email). */
+export interface RiskNotification {
+  id: string;
+  type: 'new_device' | 'locked_out' | 'session_revoked';
+  /** username (emailed when it is an address) */
+  username: string;
+  /** ISO time */
+  at: string;
+  details: Record<string, unknown>;
+}
+
+/** A security-team alert (a signed SET to RISK_ALERT_URL). */
+export interface RiskAlert {
+  id: string;
+  decision: Decision;
+  subject?: string;
+  clientId?: string;
+  score: number;
+  signals: string[];
+  at: string;
+}

@@ -1,0 +1,67 @@
+/**
+ * Issue 7 wiring: the risk service with its dependencies (event-log pepper, username
+ * lookup, session revocation, metrics, delivery through the job queue), and the
+ * oidc-provider hooks that feed it (introspection answers, refresh-token reuse and
+ * DPoP proof replay at /token).
+ */
+import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from 'pino';
+import type Provider from 'oidc-provider';
+import type { Config } from '../config/index.js';
+import type { TokenService } from '../access-tokens/index.js';
+import { createTtlCache, riskOutcome, type Metrics, type RequestState } from '../http/index.js';
+import type { JobQueue } from '../jobs/index.js';
+import { deploymentSecret } from '../keys/index.js';
+import { longestTokenTtl } from '../registry/index.js';
+import { compileIpList, createRiskService, loadIpListFile, type RiskService } from '../risk/index.js';
+import type { Database } from '../storage/index.js';
+import { ACR_MFA, ACR_PASSWORD, type UserService } from '../users/index.js';
+
+export interface RiskWiring {
+  config: Config; db: Database; kek: Uint8Array; log: Logger; metrics: Metrics; users: UserService; tokens: TokenService; queue: JobQueue;
+  now?: () => number;
+}
+
+/** Validates the IP lists (settings and files); throws IpListError naming the file and line. */
+export async function checkIpLists(risk: Config['risk']): Promise<void> {
+  compileIpList(risk.denyIps, risk.ipListMax, (i) => `RISK_DENY_IPS entry ${i + 1}`);
+  compileIpList(risk.watchIps, risk.ipListMax, (i) => `RISK_WATCH_IPS entry ${i + 1}`);
+  for (const file of [risk.denyIpsFile, risk.watchIpsFile]) if (file) await loadIpListFile(file, risk.ipListMax);
+}
+
+/** Builds the risk service (throws IpListError naming the file and line of a bad IP list). */
+export async function startRisk(w: RiskWiring): Promise<RiskService> {
+  const usernames = createTtlCache(async (id: string) => (await w.users.findActive(id))?.username, 5000);
+  return createRiskService({
+    config: w.config.risk, db: w.db, log: w.log, now: w.now,
+    pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
+    usernameOf: (id) => usernames(id),
+    requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
+    revokeSession: (sid) => w.tokens.revokeSession(sid),
+    metrics: { signal: (signal) => w.metrics.riskSignals.inc({ signal }), decision: (decision) => w.metrics.riskDecisions.inc({ decision }) },
+    stepUpKeepSec: Math.max(86_400, await longestTokenTtl(w.db, w.config.accessTokenTtl)),
+    deliver: {
+      notify: (n) => w.queue.add('risk.notify', [{ payload: n, jobId: `notify-${n.id}` }]),
+      alert: (a) => w.queue.add('risk.alert', [{ payload: a, jobId: `alert-${a.id}` }]),
+    },
+  });
+}
+
+type GrantErrorContext = { oidc?: { client?: { clientId?: string }; entities?: { RefreshToken?: { accountId?: string; sessionUid?: string } } } };
+
+/** Installs the risk hooks on a freshly built provider. */
+export function watchProvider(provider: Provider, risk: RiskService, requests: AsyncLocalStorage<RequestState>, log: Logger): void {
+  provider.use(riskOutcome(risk, requests) as never);
+  const failed = (err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded');
+  provider.on('grant.error', (ctx: GrantErrorContext, err: { error?: string; error_description?: string; error_detail?: string }) => {
+    const ip = requests.getStore()?.risk?.ip ?? 'unknown';
+    const client = ctx.oidc?.client?.clientId;
+    // oidc-provider keeps the specific reason in error_detail (not sent to the client)
+    const why = `${err.error_description ?? ''} ${err.error_detail ?? ''}`;
+    if (err.error === 'invalid_grant' && why.includes('refresh token already used') && client) {
+      const rt = ctx.oidc?.entities?.RefreshToken;
+      risk.refreshReused(rt?.accountId, client, ip).catch(failed);
+    }
+    if (err.error === 'invalid_dpop_proof' && /replay/i.test(why)) risk.dpopReplayed(client, ip).catch(failed);
+  });
+}
