@@ -44,7 +44,7 @@ export interface Config {
   // throttling (issue 9)
   throttle: ThrottleConfig;
   // device fingerprints (issue 6)
-  fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number };
+  fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
   // risk signals and responses (issue 7)
   risk: RiskConfig;
 }
@@ -133,5 +133,5 @@ function bindingSettings(v: Record<string, unknown>): Pick<Config, 'dpopNonce' |
 function fingerprintSettings(v: Record<string, unknown>): Config['fingerprint'] {
   const [match, drift] = [v.FINGERPRINT_MATCH as number, v.FINGERPRINT_DRIFT as number];
   if (drift > match) throw new ConfigError('FINGERPRINT_DRIFT', 'must not be greater than FINGERPRINT_MATCH');
-  return { components: v.FINGERPRINT_COMPONENTS as string[] | 'all', highEntropy: v.FINGERPRINT_HIGH_ENTROPY as boolean, match, drift, retention: v.FINGERPRINT_RETENTION as number };
+  return { components: v.FINGERPRINT_COMPONENTS as string[] | 'all', highEntropy: v.FINGERPRINT_HIGH_ENTROPY as boolean, match, drift, retention: v.FINGERPRINT_RETENTION as number, mismatch: v.FINGERPRINT_MISMATCH as 'inactive' | 'step_up' };
 }

@@ -130,6 +130,7 @@ export const settings = [
   { env: 'FINGERPRINT_MATCH', default: '0.95', description: 'Similarity (0-1) at or above which a presented fingerprint matches the stored profile.', schema: fraction },
   { env: 'FINGERPRINT_DRIFT', default: '0.85', description: 'Similarity at or above which (and below FINGERPRINT_MATCH) a fingerprint is an accepted drift: the token stays active, the profile learns the change and it is recorded. Below: mismatch, the token is reported inactive.', schema: fraction },
   { env: 'FINGERPRINT_RETENTION', default: '30d', description: 'How long fingerprint profiles are kept after their last use, and change records after they were written; the purge job deletes older ones.', schema: seconds },
+  { env: 'FINGERPRINT_MISMATCH', default: 'inactive', description: 'What a fingerprint mismatch at /introspect does: `inactive` (that token is reported inactive) or `step_up` (also, with RISK_ENABLED, every earlier token of the user stops being active until they sign in again at the highest level they have; the answer carries the RFC 9470 step-up hint, docs/risk.md).', schema: z.enum(['inactive', 'step_up']) },
   // ---- Risk signals and responses (issue 7; docs/risk.md) ----
   { env: 'RISK_ENABLED', default: 'true', description: 'Risk signals, decisions (step-up, lockout, session revocation), notifications and alerts.', schema: bool },
   { env: 'RISK_SCORES', default: DEFAULT_RISK_SCORES, description: 'Score of each signal (0-1000); unlisted signals keep their default.', schema: scores },

@@ -17,7 +17,12 @@ export interface FingerprintDeps {
   service: FingerprintService;
   /** the policy of a client (cached registry lookup) */
   policy(clientId: string): Promise<FingerprintPolicy>;
+  /** FINGERPRINT_MISMATCH: `step_up` marks a mismatching request for the risk outcome (risk-gate.ts) */
+  mismatch?: 'inactive' | 'step_up';
 }
+
+/** Request state a mismatch leaves when FINGERPRINT_MISMATCH is `step_up`: the user id. */
+export interface FingerprintMismatchState { fingerprintMismatch?: string }
 
 type Ctx = KoaContextWithOIDC;
 type Entities = Record<string, { sessionUid?: string; accountId?: string } | undefined>;
@@ -64,9 +69,12 @@ export function withFingerprintCheck<C, T extends TokenLike & object>(policy: (c
     const presented = typeof body?.fingerprint === 'string' && body.fingerprint !== '' ? body.fingerprint : undefined;
     const fpp = fingerprintProfileOf(token);
     if (!fpp || !token.accountId) return presented === undefined || (deps.service.check(presented), true);
-    return deps.service.verify({
+    const ok = await deps.service.verify({
       claims: { sub: token.accountId, fpp, fpd: token.extra?.fpd },
       presented, policy: await deps.policy(String(token.clientId)), clientId: token.clientId,
     });
+    // presented and refused: a mismatch (a missing fingerprint under `required` is not one)
+    if (!ok && presented !== undefined && deps.mismatch === 'step_up') (ctx as unknown as { state: FingerprintMismatchState }).state.fingerprintMismatch = token.accountId;
+    return ok;
   };
 }

@@ -6,7 +6,8 @@
  *    address the resource server saw the token come from) is validated;
  *  - `riskOutcome` (oidc-provider middleware, and Koa middleware around the fast path):
  *    feeds the introspection answer to the risk service, and replaces an active answer
- *    by `{active: false, step_up: {...}}` when the user must step up (docs/risk.md).
+ *    by `{active: false, step_up: {...}}` when the user must step up, and gives a
+ *    fingerprint mismatch the same answer under FINGERPRINT_MISMATCH=step_up (docs/risk.md).
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { isIP, type BlockList } from 'node:net';
@@ -54,7 +55,7 @@ function claimedClient(authorization: string, formClient: unknown): string | und
   return typeof formClient === 'string' && formClient !== '' ? formClient : undefined;
 }
 
-interface AnswerContext { path: string; status: number; body?: unknown; oidc?: { client?: { clientId?: string } } }
+interface AnswerContext { path: string; status: number; body?: unknown; oidc?: { client?: { clientId?: string } }; state?: { fingerprintMismatch?: string } }
 
 /**
  * After an introspection answer: signals, then the step-up verdict. Runs once per
@@ -74,6 +75,12 @@ export function riskOutcome(risk: RiskService, requests: AsyncLocalStorage<State
     if (body.active === true && !verdict.active) {
       ctx.body = verdict.stepUp ? { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: verdict.stepUp.acr_values } } : { active: false };
       state.tokenResult = 'inactive';
+    }
+    // FINGERPRINT_MISMATCH=step_up: the bound token was presented from another device
+    const mismatchOf = ctx.state?.fingerprintMismatch;
+    if (body.active !== true && mismatchOf) {
+      const acr = await risk.fingerprintMismatch(mismatchOf, r.presenterIp ?? r.ip, ctx.oidc?.client?.clientId ?? r.client);
+      if (acr) ctx.body = { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: acr } };
     }
   };
 }

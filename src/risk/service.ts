@@ -205,6 +205,22 @@ export async function createRiskService(deps: RiskDeps) {
       const unmet = await stepUps.unmet(user, c);
       return unmet ? { active: false, stepUp: { acr_values: unmet.acr } } : { active: true };
     },
+    /**
+     * FINGERPRINT_MISMATCH=step_up: a bound token was presented with another device's
+     * fingerprint. Recorded as a signal and a step_up decision; every earlier token of
+     * the user needs a new sign-in at the returned level (RFC 9470 `acr_values`).
+     */
+    async fingerprintMismatch(userId: string, ip: string | undefined, clientId: string | undefined): Promise<string | undefined> {
+      if (!config.enabled || !clean(userId)) return undefined;
+      const at = new Date(now());
+      const username = (await deps.usernameOf(userId)) ?? userId;
+      deps.metrics?.signal('fingerprint_mismatch');
+      await events.record({ kind: 'signal', name: 'fingerprint_mismatch', at, subject: username, clientId: clean(clientId), ip, score: 0, details: {} });
+      deps.metrics?.decision('step_up');
+      const id = await events.record({ kind: 'decision', name: 'step_up', at, subject: username, clientId: clean(clientId), ip, score: 0, decision: 'step_up', details: { signals: ['fingerprint_mismatch'] } });
+      await apply({ username, userId, clientId: clean(clientId), ip, possible: ['step_up'] }, 'step_up', id, 0, ['fingerprint_mismatch'], at);
+      return acrFor(userId);
+    },
     /** oidc-provider detected a refresh token used twice (it revoked the grant already). */
     async refreshReused(userId: string | undefined, clientId: string, ip: string, sid?: string): Promise<Decision> {
       const username = userId ? (await deps.usernameOf(userId)) ?? userId : undefined;

@@ -97,7 +97,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       store: createProfileStore(db), key: await deploymentSecret(db, kek, 'fingerprint'), active, onOutcome: fingerprintToRisk(risk, log, metrics, onFingerprintOutcome),
       thresholds: { match: config.fingerprint.match, drift: config.fingerprint.drift }, retentionSec: config.fingerprint.retention,
     });
-    const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord(id)) };
+    const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord(id)), mismatch: config.fingerprint.mismatch };
     const privacy = { db, handlePepper };
     const fingerprintRoute = fingerprintRoutes({
       ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance,
@@ -173,8 +173,8 @@ function startThrottle(config: Config, log: Logger, metrics: Metrics): Promise<T
 
 /**
  * Issue 6 -> issue 7: every fingerprint comparison that was not an exact match (drift,
- * mismatch) is a risk observation, and every one is counted in /metrics (velocity, new device, step-up); `also` is a caller's
- * own listener (tests). A failing risk call is logged and never breaks verification.
+ * mismatch) is a risk observation (velocity, new device, step-up); every one is counted
+ * in /metrics. `also` is a caller's own listener (tests). A failing risk call is logged and never breaks verification.
  */
 function fingerprintToRisk(risk: RiskService, log: Logger, metrics: Metrics, also?: OnOutcome): OnOutcome {
   return (o) => {

@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 describe('fingerprint settings', () => {
   it('has documented defaults', () => {
-    expect(loadConfig({}).fingerprint).toEqual({ components: 'all', highEntropy: true, match: 0.95, drift: 0.85, retention: 30 * 86_400 });
+    expect(loadConfig({}).fingerprint).toEqual({ components: 'all', highEntropy: true, match: 0.95, drift: 0.85, retention: 30 * 86_400, mismatch: 'inactive' });
   });
 
   it('accepts a component list and switches high entropy off', () => {
@@ -15,6 +15,7 @@ describe('fingerprint settings', () => {
     ['FINGERPRINT_MATCH', { FINGERPRINT_MATCH: '1.5' }, /FINGERPRINT_MATCH/],
     ['FINGERPRINT_DRIFT', { FINGERPRINT_DRIFT: '0.97' }, /must not be greater than FINGERPRINT_MATCH/],
     ['FINGERPRINT_RETENTION', { FINGERPRINT_RETENTION: 'forever' }, /duration/],
+    ['FINGERPRINT_MISMATCH', { FINGERPRINT_MISMATCH: 'ignore' }, /FINGERPRINT_MISMATCH/],
   ])('refuses a bad %s', (name, env, message) => {
     let caught: unknown;
     try { loadConfig(env); } catch (err) { caught = err; }
