@@ -65,9 +65,9 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       longestTtl: () => longestTokenTtl(db, config.accessTokenTtl),
     });
     // --- issue 8: jobs and security events ---
-    const { onFingerprintOutcome, ...jobExtensions } = extensions;
+    const { onFingerprintOutcome, evaluators, purgeTasks } = extensions; // only these: a stray field must not override a job dependency
     jobs = await startIssuerJobs({
-      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, ...jobExtensions,
+      config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, evaluators, purgeTasks,
       onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
     });
     const { events } = jobs;

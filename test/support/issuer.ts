@@ -68,7 +68,8 @@ export async function startTestIssuer(env: Record<string, string> = {}, seams: I
     DATA_DIR: join(root, 'data'), KEYS_DIR: join(root, 'keys'), LOG_LEVEL: 'info', ...env,
   });
   const logs: LogRecord[] = [];
-  const issuer = await startIssuer(config, captureLogs(logs), seams, { now: seams.now });
+  const { now, ...extensions } = seams; // the risk clock is an option, not a job extension
+  const issuer = await startIssuer(config, captureLogs(logs), extensions, { now });
   const kek = resolveKek(config);
   const clientPepper = await deploymentSecret(issuer.db, kek, 'client-secret');
   return {
