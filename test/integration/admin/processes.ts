@@ -182,3 +182,10 @@ export async function listeningTcpPorts(pid: number): Promise<number[]> {
   }
   return [...ports].sort((a, b) => a - b);
 }
+
+/** Runs an admin command that must succeed; resolves to its stdout. */
+export async function adminOk(args: string[], env: Record<string, string>, stdin?: string): Promise<string> {
+  const r = await runAdmin(args, env, stdin);
+  if (r.code !== 0) throw new Error(`admin ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return r.stdout;
+}

@@ -10,6 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import * as client from 'openid-client';
 import { CHROMIUM_FLAGS, collect, contextOptions, deviceScript, makeDevices } from '../../../scripts/eval-fingerprint/devices.js';
 import { API, REDIRECT } from '../users/setup.js';
+import { watchPage } from '../../support/page-watch.js';
 import { introspect, PASSWORD, startFingerprintWorld, type FingerprintWorld } from './world.js';
 
 let w: FingerprintWorld;
@@ -31,15 +32,7 @@ async function signInWithChromium() {
   const context = await browser.newContext(contextOptions());
   await context.addInitScript(deviceScript(laptop));
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  const callback = new Promise<URL>((resolve) => {
-    void context.route(`${REDIRECT}**`, async (route) => {
-      resolve(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><title>done</title><p>done</p></html>' });
-    });
-  });
+  const { errors, callback } = watchPage(context, page, REDIRECT);
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(w.web, { redirect_uri: REDIRECT, scope: 'openid offline_access read', resource: API, state, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });

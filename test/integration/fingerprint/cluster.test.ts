@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import pg from 'pg';
 import { generateKek } from '../../../src/keys/index.js';
-import { assertBuilt, freePort, runAdmin, startIssuerProcess, stopAllIssuers, type IssuerProcess } from '../admin/processes.js';
+import { adminOk, assertBuilt, freePort, startIssuerProcess, stopAllIssuers, type IssuerProcess } from '../admin/processes.js';
 import { tokensFor } from '../users/browser.js';
 import { fp, LAPTOP, OTHER_DEVICE, UPDATED } from './world.js';
 
@@ -24,11 +24,7 @@ let b: IssuerProcess;
 let secret: string;
 let sql: pg.Client;
 
-async function admin(args: string[], stdin?: string): Promise<string> {
-  const r = await runAdmin(args, env, stdin);
-  if (r.code !== 0) throw new Error(`admin ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
+const admin = (args: string[], stdin?: string): Promise<string> => adminOk(args, env, stdin);
 
 beforeAll(async () => {
   assertBuilt();

@@ -8,6 +8,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import * as client from 'openid-client';
 import { API, REDIRECT, startUsersWorld, type UsersWorld } from './setup.js';
+import { watchPage } from '../../support/page-watch.js';
 
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 const PASSWORD = 'correct horse battery';
@@ -28,15 +29,7 @@ afterAll(async () => {
 async function openLogin(): Promise<{ page: Page; errors: string[]; callback: Promise<URL>; verifier: string; state: string }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  page.on('pageerror', (e) => errors.push(e.message));
-  const callback = new Promise<URL>((resolve) => {
-    void context.route(`${REDIRECT}**`, async (route) => {
-      resolve(new URL(route.request().url()));
-      await route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><title>done</title><p>done</p></html>' });
-    });
-  });
+  const { errors, callback } = watchPage(context, page, REDIRECT);
   const verifier = client.randomPKCECodeVerifier();
   const state = client.randomState();
   const url = client.buildAuthorizationUrl(w.spa, {

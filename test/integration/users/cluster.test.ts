@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
 import pg from 'pg';
 import { generateKek } from '../../../src/keys/index.js';
-import { assertBuilt, freePort, runAdmin, startIssuerProcess, stopAllIssuers, type IssuerProcess } from '../admin/processes.js';
+import { adminOk, assertBuilt, freePort, startIssuerProcess, stopAllIssuers, type IssuerProcess } from '../admin/processes.js';
+import { configVia } from '../../support/via.js';
 import { Browser, signIn, tokensFor } from './browser.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -16,7 +17,6 @@ const SCHEMA = `t_users_${randomBytes(4).toString('hex')}`;
 const API = 'https://api.cluster-users.test';
 const REDIRECT = 'https://app.cluster-users.test/cb';
 const PASSWORD = 'cluster password 1';
-const ENDPOINTS = ['authorization_endpoint', 'token_endpoint', 'introspection_endpoint', 'revocation_endpoint', 'end_session_endpoint', 'jwks_uri'];
 
 let env: Record<string, string>;
 let a: IssuerProcess;
@@ -24,19 +24,9 @@ let b: IssuerProcess;
 let viaA: client.Configuration;
 let viaB: client.Configuration;
 
-async function admin(args: string[], stdin?: string): Promise<string> {
-  const r = await runAdmin(args, env, stdin);
-  if (r.code !== 0) throw new Error(`admin ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
+const admin = (args: string[], stdin?: string): Promise<string> => adminOk(args, env, stdin);
 
-function via(config: client.Configuration, base: string): client.Configuration {
-  const metadata: Record<string, unknown> = { ...config.serverMetadata() };
-  for (const name of ENDPOINTS) metadata[name] = String(metadata[name]).replace(env.ISSUER, base);
-  const c = new client.Configuration(metadata as unknown as client.ServerMetadata, 'web', {}, client.None());
-  client.allowInsecureRequests(c);
-  return c;
-}
+const via = (config: client.Configuration, base: string): client.Configuration => configVia(config, env.ISSUER, base);
 
 beforeAll(async () => {
   assertBuilt();
