@@ -25,6 +25,8 @@ export interface RiskConfig {
   fingerprintWindow: number;
   maxSpeedKmh: number;
   travelMinKm: number;
+  /** a MaxMind DB file (GeoIP2/GeoLite2 City) used instead of geoip-lite's data */
+  geoipDb?: string;
   denyIps: string[];
   watchIps: string[];
   denyIpsFile?: string;
@@ -86,6 +88,7 @@ export function riskConfig(v: Record<string, unknown>): RiskConfig {
     fingerprintWindow: n('RISK_FINGERPRINT_WINDOW'),
     maxSpeedKmh: n('RISK_MAX_SPEED_KMH'),
     travelMinKm: n('RISK_TRAVEL_MIN_KM'),
+    geoipDb: s('RISK_GEOIP_DB'),
     denyIps: (v.RISK_DENY_IPS as string[] | undefined) ?? [],
     watchIps: (v.RISK_WATCH_IPS as string[] | undefined) ?? [],
     denyIpsFile: s('RISK_DENY_IPS_FILE'),

@@ -140,6 +140,7 @@ export const settings = [
   { env: 'RISK_FINGERPRINT_WINDOW', default: '1h', description: 'Window of RISK_FINGERPRINT_CHANGES.', schema: seconds },
   { env: 'RISK_MAX_SPEED_KMH', default: '900', description: 'Impossible travel: speed (km/h) between two consecutive uses of one subject above which the second use is a signal.', schema: positiveInt },
   { env: 'RISK_TRAVEL_MIN_KM', default: '300', description: 'Distances below this are never impossible travel (GeoIP is coarse).', schema: z.coerce.number().int().min(0) },
+  { env: 'RISK_GEOIP_DB', description: 'A MaxMind DB file (GeoIP2 or GeoLite2 City, `.mmdb`) to locate addresses with instead of the GeoLite data shipped in geoip-lite; read at start-up (a file that is missing or not a MaxMind DB stops the process).', schema: z.string().min(1).optional() },
   { env: 'RISK_DENY_IPS', description: 'Comma-separated IPs/CIDRs refused at login, /token and /introspect.', schema: cidrs },
   { env: 'RISK_WATCH_IPS', description: 'Comma-separated IPs/CIDRs whose requests are a `flagged_ip` signal.', schema: cidrs },
   { env: 'RISK_DENY_IPS_FILE', description: 'File of deny-listed IPs/CIDRs, one per line (`#` comments); re-read when its mtime changes.', schema: z.string().min(1).optional() },

@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Database } from '../storage/index.js';
-import { locate } from './geo.js';
+import { locate as geoipLite, type Locate } from './geo.js';
 
 export type RiskEventKind = 'signal' | 'decision' | 'override';
 
@@ -32,7 +32,7 @@ export function coarseIp(ip: string): string | undefined {
 }
 
 /** Creates the log; `pepper` keys the address hash. */
-export function createEventLog(db: Database, pepper: Uint8Array) {
+export function createEventLog(db: Database, pepper: Uint8Array, locate: Locate = geoipLite) {
   const hash = (ip: string) => createHmac('sha256', pepper).update(ip).digest('base64url').slice(0, 22);
   return {
     async record(e: RiskEventInput): Promise<string> {

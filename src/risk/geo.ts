@@ -1,13 +1,17 @@
 /**
- * Where an address is: geoip-lite's GeoLite data (shipped inside the npm package, so it
- * works offline). Private, loopback, link-local and unknown addresses have no place.
- * The data (tens of MB) loads on the first lookup, not at start-up.
- * A MaxMind .mmdb file is not offered: reading one needs a reader package we do not carry.
+ * Where an address is. By default geoip-lite's GeoLite data (shipped inside the npm
+ * package, so it works offline; tens of MB, loaded on the first lookup). With
+ * RISK_GEOIP_DB, a MaxMind DB file (GeoIP2 / GeoLite2 City) read at start-up with
+ * mmdb-lib. Private, loopback, link-local and unknown addresses have no place.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BlockList, isIP } from 'node:net';
+import { Reader, type CityResponse } from 'mmdb-lib';
+import { ConfigError } from '../config/index.js';
 
 export interface Place { country: string; lat: number; lon: number }
+export type Locate = (ip: string | undefined) => Place | undefined;
 type GeoIp = { lookup(ip: string): { country: string; ll: [number, number] } | null };
 
 const NOT_PUBLIC = new BlockList();
@@ -22,13 +26,32 @@ export function isPublic(ip: string): boolean {
   return family !== 0 && !NOT_PUBLIC.check(ip, family === 6 ? 'ipv6' : 'ipv4');
 }
 
-/** The address's approximate place, or undefined (private, loopback, not in the data). */
-export function locate(ip: string | undefined): Place | undefined {
+/** The address's approximate place from geoip-lite's data, or undefined. */
+export const locate: Locate = (ip) => {
   if (!ip || !isPublic(ip)) return undefined;
   geoip ??= createRequire(import.meta.url)('geoip-lite') as GeoIp;
   const hit = geoip.lookup(ip);
   if (!hit || !Array.isArray(hit.ll) || (hit.ll[0] === 0 && hit.ll[1] === 0)) return undefined;
   return { country: hit.country, lat: hit.ll[0], lon: hit.ll[1] };
+};
+
+/** The locator for RISK_GEOIP_DB (a MaxMind DB file), or geoip-lite's without one. Throws ConfigError on a bad file. */
+export function createLocator(mmdbPath?: string): Locate {
+  if (!mmdbPath) return locate;
+  let reader: Reader<CityResponse>;
+  try {
+    reader = new Reader<CityResponse>(readFileSync(mmdbPath));
+  } catch (err) {
+    throw new ConfigError('RISK_GEOIP_DB', `cannot read ${mmdbPath} as a MaxMind DB: ${(err as Error).message}`);
+  }
+  return (ip) => {
+    if (!ip || !isPublic(ip)) return undefined;
+    let hit: CityResponse | null;
+    try { hit = reader.get(ip); } catch { return undefined; } // e.g. an IPv6 address in an IPv4-only file
+    const { latitude, longitude } = hit?.location ?? {};
+    if (typeof latitude !== 'number' || typeof longitude !== 'number') return undefined;
+    return { country: hit?.country?.iso_code ?? hit?.registered_country?.iso_code ?? '', lat: latitude, lon: longitude };
+  };
 }
 
 /** Great-circle distance in km (haversine). */

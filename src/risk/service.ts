@@ -11,6 +11,7 @@ import type { RiskConfig } from '../config/index.js';
 import type { Database } from '../storage/index.js';
 import { ACR_MFA } from '../users/index.js';
 import { createEventLog } from './event-log.js';
+import { createLocator } from './geo.js';
 import { createLockouts } from './lockouts.js';
 import { decide } from './policy.js';
 import { createFingerprintVelocity } from './signals/fingerprint-velocity.js';
@@ -69,11 +70,12 @@ function clean(id: string | undefined): string | undefined {
 export async function createRiskService(deps: RiskDeps) {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
-  const events = createEventLog(deps.db, deps.pepper);
+  const locate = createLocator(config.geoipDb);
+  const events = createEventLog(deps.db, deps.pepper, locate);
   const lockouts = createLockouts(deps.db, { first: config.lockoutFirst, max: config.lockoutMax, now });
   const stepUps = createStepUps(deps.db, { now, keepSec: deps.stepUpKeepSec ?? 86_400 });
   const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow });
-  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm });
+  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm, locate });
   const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow });
   const flagged = await createFlaggedIps({
     deny: config.denyIps, watch: config.watchIps, denyFile: config.denyIpsFile, watchFile: config.watchIpsFile, max: config.ipListMax,
