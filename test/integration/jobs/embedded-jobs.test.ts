@@ -18,7 +18,8 @@ const SECRET = 'ledger-sync-secret-0123456789-abcdefghijkl';
 let t: TestIssuer;
 
 beforeAll(async () => {
-  t = await startTestIssuer({ JOB_ROTATION_CHECK: '1s', SIGNING_KEY_ROTATION: '1s', JOB_PURGE_INTERVAL: '1s' });
+  // budgets above what three loops can ask for in 4.5 s on a fast machine (throttling is tested in test/integration/throttle)
+  t = await startTestIssuer({ JOB_ROTATION_CHECK: '1s', SIGNING_KEY_ROTATION: '1s', JOB_PURGE_INTERVAL: '1s', THROTTLE_TOKEN: 'ip=100000/1m,client=100000/1m', THROTTLE_INTROSPECT: 'ip=100000/1m,client=100000/1m' });
   await t.addResource({ audience: AUDIENCE, scopes: [SCOPE] });
   await t.addClient({ id: CLIENT, secret: SECRET, scopes: [SCOPE], audiences: [AUDIENCE] });
 });
