@@ -3,7 +3,8 @@
  *   GET    /fingerprint.js                      the collector (login page only loads it)
  *   GET    /.well-known/fingerprint-disclosure  what is collected, why, how long, opt-out (JSON)
  *   GET    /privacy                             the same for people (linked from the login page)
- *   GET    /me/data                             the caller's data export (a user access token)
+ *   GET    /me/data                             the caller's data export (a user access token
+ *                                                for the account audience `<issuer>/me` only)
  *   DELETE /me/data                             erases the caller and everything about them
  * and the early check of the `fingerprint` parameter of POST /introspect (both the
  * fast path and oidc-provider's path then see only well-formed input).
@@ -26,6 +27,11 @@ export interface FingerprintRouteDeps {
   exportUser(userId: string): Promise<Record<string, unknown> | undefined>;
   eraseUser(userId: string): Promise<unknown>;
   clockTolerance: number;
+  /**
+   * The only audience /me/data accepts (`<issuer>/me`, registered like any resource
+   * server): a token issued for a resource server cannot be replayed here by it.
+   */
+  accountAudience: string;
 }
 
 /** Header a client app (or a user calling /me/data) sends its fingerprint in. */
@@ -72,6 +78,7 @@ async function caller(ctx: Context, deps: FingerprintRouteDeps, replay: ReturnTy
   const opened = await deps.tokens.open(token);
   const claims = opened?.claims as Record<string, unknown> | undefined;
   if (!claims || claims.kind !== 'AccessToken') throw new InvalidToken('not an active user access token');
+  if (claims.aud !== deps.accountAudience) throw new InvalidToken(`audience ${String(claims.aud)} is not the account audience`);
   const jkt = (claims.cnf as { jkt?: string } | undefined)?.jkt;
   if (jkt) {
     // RFC 9449 §7.1: a DPoP-bound token comes with the DPoP scheme and a proof for this request

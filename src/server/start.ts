@@ -100,7 +100,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord(id)), mismatch: config.fingerprint.mismatch };
     const privacy = { db, handlePepper };
     const fingerprintRoute = fingerprintRoutes({
-      ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance,
+      ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
       disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention),
       exportUser: (id) => exportUser(privacy, id),
       eraseUser: async (id) => {

@@ -79,16 +79,33 @@ it('user erase removes the user and everything about them; no orphans; tokens st
 });
 
 describe('/me/data', () => {
+  /** A token for the account audience `<issuer>/me`, from a client registered for it. */
+  async function accountToken(username: string): Promise<string> {
+    const audience = `${w.t.url}/me`;
+    await w.t.addResource({ audience, scopes: ['read'] }).catch(() => undefined); // once per world
+    const secret = await w.t.addClient({ id: `account-${username}`, scopes: ['read'], audiences: [audience], grants: ['authorization_code', 'refresh_token'], redirectUris: [REDIRECT] });
+    const config = await client.discovery(new URL(w.t.url), `account-${username}`, {}, client.ClientSecretBasic(secret), { execute: [client.allowInsecureRequests] });
+    return (await tokensFor({ ...as(username), config, params: { resource: audience } })).tokens.access_token;
+  }
+
   it('GET exports the caller, DELETE erases them; other users are untouched', async () => {
-    const { id, tokens } = await userWithData('gina');
+    const { id, tokens: apiTokens } = await userWithData('gina');
     const { id: otherId } = await userWithData('hugo');
-    const me = (method: string, token = tokens.access_token, extra: Record<string, string> = {}) => fetch(`${w.t.url}/me/data`, { method, headers: { authorization: `Bearer ${token}`, ...extra } });
-    const got = await me('GET', tokens.access_token, { 'portcullis-fingerprint': fp(LAPTOP) });
+    const token = await accountToken('gina');
+    const me = (method: string, bearer = token, extra: Record<string, string> = {}) => fetch(`${w.t.url}/me/data`, { method, headers: { authorization: `Bearer ${bearer}`, ...extra } });
+    // a token issued for a resource server cannot be replayed here (by that resource server or a thief)
+    for (const method of ['GET', 'DELETE']) {
+      const replayed = await me(method, apiTokens.access_token, { 'portcullis-fingerprint': fp(LAPTOP) });
+      expect(replayed.status).toBe(401);
+      expect(((await replayed.json()) as { error: string }).error).toBe('invalid_token');
+    }
+    expect((await rowsNaming(id, 'gina')).profiles).toBeGreaterThan(0); // nothing erased by the refused DELETE
+    const got = await me('GET', token, { 'portcullis-fingerprint': fp(LAPTOP) });
     expect(got.status).toBe(200);
     expect(got.headers.get('cache-control')).toBe('no-store');
     expect(((await got.json()) as { user: { id: string } }).user.id).toBe(id);
     // a stolen token used from another device is refused
-    expect((await me('GET', tokens.access_token, { 'portcullis-fingerprint': fp(OTHER_DEVICE) })).status).toBe(401);
+    expect((await me('GET', token, { 'portcullis-fingerprint': fp(OTHER_DEVICE) })).status).toBe(401);
     expect((await me('GET', 'not-a-token')).status).toBe(401);
     expect((await fetch(`${w.t.url}/me/data`)).status).toBe(401);
     expect((await me('DELETE')).status).toBe(204);
