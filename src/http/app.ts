@@ -43,32 +43,74 @@ export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: bool
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/** Builds the HTTP app. */
+/**
+ * Builds the HTTP app. POSTs to the token endpoints take a chain of their own (risk and
+ * throttle gates, then what that endpoint needs, then oidc-provider); everything else
+ * goes through our own routes, the interaction pages and the extra routes first.
+ * Each middleware layer costs a promise under AsyncLocalStorage, so the hot endpoints
+ * pass only the layers that act on them.
+ */
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
+  const provider = handToProvider(deps.holder);
+  const gates: Middleware[] = [
+    ...(deps.risk ? [riskGate({ risk: deps.risk, trustedProxies: deps.trustedProxies, requests: deps.requests })] : []), // issue 7: deny list, client lockouts
+    throttleGate(deps), // issue 9: budgets before any crypto or database work
+    throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware, // answers of the fast path count too
+  ];
+  const shield = tokenShield(['/introspect', '/revoke']);
+  const endpoints = new Map<string, Middleware>(Object.entries({
+    '/token': chain([...gates, provider]),
+    '/introspect': chain([
+      ...gates, shield,
+      ...(deps.fingerprints ? [deps.fingerprints.introspectionCheck] : []), // issue 6
+      ...(deps.risk ? [riskOutcome(deps.risk, deps.requests) as unknown as Middleware] : []), // issue 7: answers of the fast path too
+      ...(deps.fastIntrospection ? [deps.fastIntrospection] : []),
+      provider,
+    ]),
+    '/revoke': chain([...gates, shield, provider]),
+  }));
+  const everythingElse = chain([
+    routes(deps),
+    interactionRoutes({
+      provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log,
+      throttle: deps.throttle, clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies),
+      fingerprints: deps.fingerprints?.interactions,
+      risk: deps.risk,
+    }),
+    ...(deps.extraRoutes ?? []),
+    provider,
+  ]);
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
-  app.use(routes(deps));
-  if (deps.risk) app.use(riskGate({ risk: deps.risk, trustedProxies: deps.trustedProxies, requests: deps.requests })); // issue 7: deny list, client lockouts
-  app.use(throttleGate(deps)); // issue 9: budgets before any crypto or database work
-  app.use(throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware); // answers of the fast path count too
-  app.use(interactionRoutes({
-    provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log,
-    throttle: deps.throttle, clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies),
-    fingerprints: deps.fingerprints?.interactions,
-    risk: deps.risk,
-  }));
-  for (const route of deps.extraRoutes ?? []) app.use(route);
-  app.use(tokenShield(['/introspect', '/revoke']));
-  if (deps.fingerprints) app.use(deps.fingerprints.introspectionCheck);
-  if (deps.risk) app.use(riskOutcome(deps.risk, deps.requests) as unknown as Middleware); // issue 7: answers of the fast path too
-  if (deps.fastIntrospection) app.use(deps.fastIntrospection);
-  app.use(async (ctx) => {
+  app.use((ctx, next) => ((ctx.method === 'POST' && endpoints.get(ctx.path)) || everythingElse)(ctx, next));
+  return app;
+}
+
+/** The live oidc-provider answers (RFC 8414 §3 metadata under its OpenID name too). */
+function handToProvider(holder: ProviderHolder): Middleware {
+  return async (ctx) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3
     ctx.respond = false;
-    await deps.holder.callback()(ctx.req, ctx.res);
-  });
-  return app;
+    await holder.callback()(ctx.req, ctx.res);
+  };
+}
+
+/** Runs middleware in order, each calling the next: koa-compose's contract (one call of next per layer). */
+function chain(layers: Middleware[]): Middleware {
+  return (ctx, next) => {
+    let last = -1;
+    const step = (i: number): Promise<void> => {
+      if (i <= last) return Promise.reject(new Error('next() called multiple times'));
+      last = i;
+      try {
+        return Promise.resolve(i < layers.length ? layers[i](ctx, () => step(i + 1)) : next());
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    };
+    return step(0);
+  };
 }
 
 function requestLog({ log, metrics, requests }: AppDeps) {

@@ -39,7 +39,8 @@ export const sessionKey = (sid: string): string => `session:${sid}`;
 export function createRevocationService(opts: { db: Database; subjectCacheTtlSec: number; now?: () => number }): RevocationService {
   const { db } = opts;
   const now = opts.now ?? Date.now;
-  const cache = new Map<string, { generation: number; until: number }>();
+  // pending lookups are cached too, so concurrent issuances for one subject share a query
+  const cache = new Map<string, { generation: Promise<number>; until: number }>();
   const mirror = createRevocationMirror({ db, now });
 
   return {
@@ -59,13 +60,14 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       cache.delete(handle);
       return row.generation;
     },
-    async generationForIssuance(handle) {
+    generationForIssuance(handle) {
       const hit = cache.get(handle);
       if (hit && hit.until > now()) return hit.generation;
-      const row = await db.prisma.subjectKey.findUnique({ where: { handle } });
-      const generation = row?.generation ?? 0;
+      const generation = db.prisma.subjectKey.findUnique({ where: { handle } }).then((row) => row?.generation ?? 0);
       if (cache.size > 100_000) cache.clear();
-      cache.set(handle, { generation, until: now() + opts.subjectCacheTtlSec * 1000 });
+      const entry = { generation, until: now() + opts.subjectCacheTtlSec * 1000 };
+      cache.set(handle, entry);
+      generation.catch(() => { if (cache.get(handle) === entry) cache.delete(handle); });
       return generation;
     },
     async state(jti, handle, generation, bound = {}) {

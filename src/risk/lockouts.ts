@@ -1,6 +1,7 @@
 /**
  * Lockouts of users (`user:<username>`) and clients (`client:<id>`), in the database so
- * every process enforces them; each process caches a lookup for a second. Each new
+ * every process enforces them; each process caches a lookup (the pending query, so
+ * concurrent requests share it) for a second. Each new
  * lockout of the same key lasts twice as long (RISK_LOCKOUT_FIRST up to RISK_LOCKOUT_MAX);
  * the level is forgotten once a lockout has been over for RISK_LOCKOUT_MAX.
  */
@@ -13,15 +14,17 @@ export interface LockoutState { until: Date; level: number }
 
 /** Creates the store. */
 export function createLockouts(db: Database, opts: { first: number; max: number; now: () => number }) {
-  const cache = new Map<string, { state?: LockoutState; at: number }>();
-  async function read(key: string): Promise<LockoutState | undefined> {
+  // the lookup itself is cached, so requests arriving together share one query
+  const cache = new Map<string, { state: Promise<LockoutState | undefined>; at: number }>();
+  function read(key: string): Promise<LockoutState | undefined> {
     const hit = cache.get(key);
     const now = opts.now();
     if (hit && now - hit.at < CACHE_MS && hit.at <= now) return hit.state;
-    const row = await db.prisma.riskLockout.findUnique({ where: { key } });
-    const state = row ? { until: row.until, level: row.level } : undefined;
+    const state = db.prisma.riskLockout.findUnique({ where: { key } }).then((row) => (row ? { until: row.until, level: row.level } : undefined));
     if (cache.size > 10_000) cache.clear();
-    cache.set(key, { state, at: now });
+    const entry = { state, at: now };
+    cache.set(key, entry);
+    state.catch(() => { if (cache.get(key) === entry) cache.delete(key); });
     return state;
   }
   return {

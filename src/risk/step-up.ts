@@ -13,15 +13,18 @@ export interface StepUpRequirement { acr: string; since: number }
 
 /** Creates the store. */
 export function createStepUps(db: Database, opts: { now: () => number; keepSec: number }) {
-  const cache = new Map<string, { req?: StepUpRequirement; at: number }>();
-  async function read(userId: string): Promise<StepUpRequirement | undefined> {
+  // the pending query is cached, so concurrent introspections of one user share it
+  const cache = new Map<string, { req: Promise<StepUpRequirement | undefined>; at: number }>();
+  function read(userId: string): Promise<StepUpRequirement | undefined> {
     const now = opts.now();
     const hit = cache.get(userId);
     if (hit && now - hit.at < CACHE_MS && hit.at <= now) return hit.req;
-    const row = await db.prisma.riskStepUp.findUnique({ where: { subject: userId } });
-    const req = row && row.expiresAt.getTime() > now ? { acr: row.acr, since: Math.floor(row.since.getTime() / 1000) } : undefined;
+    const req = db.prisma.riskStepUp.findUnique({ where: { subject: userId } })
+      .then((row) => (row && row.expiresAt.getTime() > now ? { acr: row.acr, since: Math.floor(row.since.getTime() / 1000) } : undefined));
     if (cache.size > 10_000) cache.clear();
-    cache.set(userId, { req, at: now });
+    const entry = { req, at: now };
+    cache.set(userId, entry);
+    req.catch(() => { if (cache.get(userId) === entry) cache.delete(userId); });
     return req;
   }
   return {

@@ -17,9 +17,25 @@ export interface FlaggedIpOptions {
 
 interface Source { fixed: BlockList; file?: string; fromFile?: BlockList; mtimeMs?: number }
 
+// Verdicts per list and address: BlockList.check builds a SocketAddress on every call,
+// and every token request asks. Lists are never changed once compiled (a reload makes a
+// new BlockList, with no verdicts yet); null marks an empty list.
+const verdicts = new WeakMap<BlockList, Map<string, boolean> | null>();
+const VERDICTS = 10_000;
+
 function has(list: BlockList | undefined, ip: string): boolean {
-  const family = isIP(ip);
-  return family !== 0 && list !== undefined && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+  if (list === undefined) return false;
+  let known = verdicts.get(list);
+  if (known === undefined) verdicts.set(list, known = list.rules.length === 0 ? null : new Map());
+  if (known === null) return false;
+  let verdict = known.get(ip);
+  if (verdict === undefined) {
+    const family = isIP(ip);
+    verdict = family !== 0 && list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+    if (known.size >= VERDICTS) known.clear();
+    known.set(ip, verdict);
+  }
+  return verdict;
 }
 
 /** Loads the lists (throws IpListError on a bad list) and returns the signal. */
