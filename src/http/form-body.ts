@@ -20,15 +20,35 @@ export async function readForm(ctx: Context): Promise<ParsedUrlQuery | undefined
   return ctx.state.form as ParsedUrlQuery;
 }
 
-async function readLimited(ctx: Context): Promise<string> {
+// Event listeners rather than `for await`: an async iterator per request costs more
+// than the rest of the read. Over the limit the stream is destroyed, as before.
+function readLimited(ctx: Context): Promise<string> {
   const declared = Number(ctx.get('content-length') || 0);
-  if (declared > LIMIT) throw new InvalidRequest('request body too large');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of ctx.req) {
-    size += (chunk as Buffer).length;
-    if (size > LIMIT) throw new InvalidRequest('request body too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (declared > LIMIT) return Promise.reject(new InvalidRequest('request body too large'));
+  const req = ctx.req;
+  if (req.readableEnded) return Promise.resolve('');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= LIMIT) return void chunks.push(chunk);
+      done();
+      req.destroy();
+      reject(new InvalidRequest('request body too large'));
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    };
+    const onFail = (err?: Error) => {
+      done();
+      reject(err ?? new Error('request closed before its body was read'));
+    };
+    const onClose = () => onFail();
+    function done(): void {
+      req.off('data', onData).off('end', onEnd).off('error', onFail).off('close', onClose);
+    }
+    req.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onClose);
+  });
 }

@@ -165,23 +165,24 @@ function openShielded(tokens: TokenService, value: string): Promise<OpenedToken 
 export function toClaims(issuer: string, kind: string, payload: Payload): AccessTokenClaims {
   const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
   if (typeof aud !== 'string') throw new TypeError('access token has no audience');
-  const cnf: Record<string, string> = {};
-  if (payload.jkt) cnf.jkt = payload.jkt as string;
-  if (payload['x5t#S256']) cnf['x5t#S256'] = payload['x5t#S256'] as string;
-  return {
-    ...(payload.extra as object | undefined),
-    iss: issuer,
-    sub: (payload.accountId as string | undefined) ?? payload.clientId,
-    aud,
-    exp: payload.exp,
-    iat: payload.iat,
-    jti: payload.jti,
-    client_id: payload.clientId,
-    ...(payload.scope ? { scope: payload.scope as string } : {}),
-    ...(Object.keys(cnf).length ? { cnf } : {}),
-    ...(Array.isArray(payload.rar) && payload.rar.length ? { authorization_details: payload.rar } : {}), // RFC 9396 §9
-    ...(kind === 'AccessToken' ? { kind, gid: payload.grantId, sid: payload.sid } : {}),
-  } as AccessTokenClaims;
+  const claims: Record<string, unknown> = { ...(payload.extra as object | undefined) };
+  claims.iss = issuer;
+  claims.sub = (payload.accountId as string | undefined) ?? payload.clientId;
+  claims.aud = aud;
+  claims.exp = payload.exp;
+  claims.iat = payload.iat;
+  claims.jti = payload.jti;
+  claims.client_id = payload.clientId;
+  if (payload.scope) claims.scope = payload.scope;
+  if (payload.jkt || payload['x5t#S256']) {
+    const cnf: Record<string, string> = {};
+    if (payload.jkt) cnf.jkt = payload.jkt as string;
+    if (payload['x5t#S256']) cnf['x5t#S256'] = payload['x5t#S256'] as string;
+    claims.cnf = cnf;
+  }
+  if (Array.isArray(payload.rar) && payload.rar.length) claims.authorization_details = payload.rar; // RFC 9396 §9
+  if (kind === 'AccessToken') Object.assign(claims, { kind, gid: payload.grantId, sid: payload.sid });
+  return claims as unknown as AccessTokenClaims;
 }
 
 /** oidc-provider model properties from opened claims. */

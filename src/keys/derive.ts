@@ -89,11 +89,15 @@ export function utcDay(epochSeconds: number): string {
   if (typeof epochSeconds !== 'number' || !Number.isFinite(epochSeconds)) {
     throw new TypeError('epochSeconds must be a finite number');
   }
-  const date = new Date(Math.floor(epochSeconds) * 1000);
+  const second = Math.floor(epochSeconds);
+  if (second === lastDay.second) return lastDay.day; // every token sealed in the same second
+  const date = new Date(second * 1000);
   const day = Number.isNaN(date.getTime()) ? '' : date.toISOString().slice(0, 10);
   if (!DAY.test(day)) throw new TypeError('epochSeconds out of range');
+  lastDay = { second, day };
   return day;
 }
+let lastDay = { second: Number.NaN, day: '' };
 
 /**
  * Checks a {@link ContentKeyContext}; afterwards no field but `aud` can contain `|`.
