@@ -1,7 +1,11 @@
 import type { Rates } from './rates.js';
 
-/** The places Portcullis throttles: three token endpoints and two forms. */
-export type ThrottleKind = 'token' | 'introspect' | 'revoke' | 'login' | 'totp';
+/**
+ * The places Portcullis throttles: three token endpoints, two forms, the event endpoints
+ * (/events/poll, /ssf/stream: client authentication like the token endpoints) and the
+ * account endpoint /me/data (bearer tokens).
+ */
+export type ThrottleKind = 'token' | 'introspect' | 'revoke' | 'login' | 'totp' | 'events' | 'account';
 
 export interface ThrottleLimits { requests: Rates; failures: Rates }
 
@@ -22,7 +26,7 @@ export interface ThrottleConfig {
   lockout: LockoutPolicy;
 }
 
-const ENV: Record<ThrottleKind, string> = { token: 'TOKEN', introspect: 'INTROSPECT', revoke: 'REVOKE', login: 'LOGIN', totp: 'TOTP' };
+const ENV: Record<ThrottleKind, string> = { token: 'TOKEN', introspect: 'INTROSPECT', revoke: 'REVOKE', login: 'LOGIN', totp: 'TOTP', events: 'EVENTS', account: 'ACCOUNT' };
 
 /** Groups the parsed THROTTLE_* values (see settings.ts). */
 export function throttleConfig(v: Record<string, unknown>): ThrottleConfig {

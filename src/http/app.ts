@@ -16,7 +16,7 @@ import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
 // throttling (issue 9)
 import type { BlockList } from 'node:net';
-import type { Throttle } from '../throttle/index.js';
+import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { throttleGate, throttleOutcome, type ThrottledRequest } from './throttle-gate.js';
 import { clientAddress } from './client-address.js';
 // risk signals and responses (issue 7)
@@ -32,6 +32,8 @@ export interface AppDeps {
   csrfKey: Uint8Array;
   /** routes other areas serve before oidc-provider (issue 8: the RFC 8936 poll endpoint, /ssf/stream) */
   extraRoutes?: Middleware[];
+  /** paths among those that authenticate callers themselves, with their throttle place (event endpoints, /me/data) */
+  guardedRoutes?: { path: string; kind: ThrottleKind }[];
   throttle: Throttle; trustedProxies: BlockList; // issue 9
   /** when set, /metrics answers only `Authorization: Bearer <metricsToken>` */
   metricsToken?: string;
@@ -53,22 +55,24 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   const provider = handToProvider(deps.holder);
-  const gates: Middleware[] = [
-    ...(deps.risk ? [riskGate({ risk: deps.risk, trustedProxies: deps.trustedProxies, requests: deps.requests })] : []), // issue 7: deny list, client lockouts
-    throttleGate(deps), // issue 9: budgets before any crypto or database work
-    throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware, // answers of the fast path count too
+  const risk = deps.risk ? riskGate({ risk: deps.risk, trustedProxies: deps.trustedProxies, requests: deps.requests }) : undefined;
+  const outcome = throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware;
+  const gates = (kind: ThrottleKind): Middleware[] => [
+    ...(risk ? [risk] : []), // issue 7: deny list, client lockouts
+    throttleGate(deps, kind), // issue 9: budgets before any crypto or database work
+    outcome, // answers of the fast path and of our own endpoints count too
   ];
   const shield = tokenShield(['/introspect', '/revoke']);
   const endpoints = new Map<string, Middleware>(Object.entries({
-    '/token': chain([...gates, provider]),
+    '/token': chain([...gates('token'), provider]),
     '/introspect': chain([
-      ...gates, shield,
+      ...gates('introspect'), shield,
       ...(deps.fingerprints ? [deps.fingerprints.introspectionCheck] : []), // issue 6
       ...(deps.risk ? [riskOutcome(deps.risk, deps.requests) as unknown as Middleware] : []), // issue 7: answers of the fast path too
       ...(deps.fastIntrospection ? [deps.fastIntrospection] : []),
       provider,
     ]),
-    '/revoke': chain([...gates, shield, provider]),
+    '/revoke': chain([...gates('revoke'), shield, provider]),
   }));
   const everythingElse = chain([
     routes(deps),
@@ -83,7 +87,11 @@ export function createApp(deps: AppDeps): Koa {
   ]);
   app.use(requestLog(deps));
   app.use(renderErrors(deps.log));
-  app.use((ctx, next) => ((ctx.method === 'POST' && endpoints.get(ctx.path)) || everythingElse)(ctx, next));
+  // places that authenticate a caller outside oidc-provider, throttled whatever the method
+  const guarded = new Map<string, Middleware>([
+    ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, chain([...gates(kind), everythingElse])] as const),
+  ]);
+  app.use((ctx, next) => ((ctx.method === 'POST' && endpoints.get(ctx.path)) || guarded.get(ctx.path) || everythingElse)(ctx, next));
   return app;
 }
 

@@ -34,6 +34,9 @@ export interface FingerprintRouteDeps {
   accountAudience: string;
 }
 
+/** The account endpoint: a user's export (GET) and erasure (DELETE). */
+export const ACCOUNT_PATH = '/me/data';
+
 /** Header a client app (or a user calling /me/data) sends its fingerprint in. */
 export const FINGERPRINT_HEADER = 'portcullis-fingerprint';
 
@@ -45,7 +48,7 @@ export function fingerprintRoutes(deps: FingerprintRouteDeps) {
     if (read && ctx.path === '/fingerprint.js') return send(ctx, 'application/javascript; charset=utf-8', deps.script, 'public, max-age=3600');
     if (read && ctx.path === '/.well-known/fingerprint-disclosure') return send(ctx, 'application/json', deps.disclosure, 'public, max-age=3600');
     if (read && ctx.path === '/privacy') return send(ctx, 'text/html; charset=utf-8', deps.privacyPage, 'public, max-age=3600');
-    if (ctx.path === '/me/data' && (read || ctx.method === 'DELETE')) return myData(ctx, deps, replay);
+    if (ctx.path === ACCOUNT_PATH && (read || ctx.method === 'DELETE')) return myData(ctx, deps, replay);
     return next();
   };
 }

@@ -19,7 +19,7 @@ export type { ThrottledRequest } from './throttle-gate.js';
 // device fingerprints (issue 6)
 export { fingerprintClaims, bindFingerprintSessions, withFingerprintCheck } from './fingerprint-features.js';
 export type { FingerprintDeps } from './fingerprint-features.js';
-export { fingerprintRoutes, introspectionFingerprintCheck, FINGERPRINT_HEADER } from './fingerprint-routes.js';
+export { fingerprintRoutes, introspectionFingerprintCheck, FINGERPRINT_HEADER, ACCOUNT_PATH } from './fingerprint-routes.js';
 export type { FingerprintRouteDeps } from './fingerprint-routes.js';
 // risk (issue 7)
 export { riskGate, riskOutcome } from './risk-gate.js';

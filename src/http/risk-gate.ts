@@ -1,6 +1,7 @@
 /**
  * Risk checks at the token endpoints (issue 7), in two halves like the throttle:
- *  - `riskGate` (Koa, first among the endpoint middleware): the client address
+ *  - `riskGate` (Koa, first among the endpoint middleware, also at the event endpoints
+ *    and /me/data): the client address
  *    (trusted proxies only, client-address.ts), a deny-listed address or a locked-out
  *    client is refused; at /introspect the optional `presenter_ip` form parameter (the
  *    address the resource server saw the token come from) is validated;
@@ -21,16 +22,17 @@ import { readForm } from './form-body.js';
 export interface RiskRequest { ip: string; client?: string; presenterIp?: string }
 interface State { risk?: RiskRequest; tokenResult?: 'active' | 'inactive' }
 
-const PATHS = new Set(['/token', '/introspect', '/revoke']);
-
-/** Koa middleware: refuses deny-listed addresses and locked-out clients. */
+/**
+ * Koa middleware: refuses deny-listed addresses and locked-out clients. The app puts it
+ * on the token endpoints, the event endpoints and /me/data (app.ts).
+ */
 export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; requests: AsyncLocalStorage<State> }) {
   return async function checkRisk(ctx: Context, next: Next): Promise<void> {
-    if (ctx.method !== 'POST' || !PATHS.has(ctx.path) || !deps.risk.enabled) return next();
+    if (!deps.risk.enabled) return next();
     const ip = clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies);
     const form = await readForm(ctx);
     const client = claimedClient(ctx.get('authorization'), form?.client_id);
-    const presenter = ctx.path === '/introspect' ? form?.presenter_ip : undefined;
+    const presenter = ctx.method === 'POST' && ctx.path === '/introspect' ? form?.presenter_ip : undefined;
     if (presenter !== undefined && (typeof presenter !== 'string' || isIP(presenter) === 0)) throw new InvalidRequest('presenter_ip must be one IPv4 or IPv6 address');
     const refusal = await deps.risk.checkClient(client, ip);
     if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed ${ip}`);

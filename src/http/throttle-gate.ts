@@ -11,7 +11,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { BlockList } from 'node:net';
 import type { Context, Next } from 'koa';
-import { TooManyRequests } from '../errors/index.js';
+import { OAuthError, TooManyRequests } from '../errors/index.js';
 import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
 import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
@@ -21,15 +21,16 @@ export interface ThrottledRequest { kind: ThrottleKind; keys: ThrottleKeys; reco
 
 interface State { throttled?: ThrottledRequest; tokenResult?: 'active' | 'inactive' }
 
-const KINDS: Record<string, ThrottleKind> = { '/token': 'token', '/introspect': 'introspect', '/revoke': 'revoke' };
-
 export interface GateDeps { throttle: Throttle; trustedProxies: BlockList; requests: AsyncLocalStorage<State> }
 
-/** Koa middleware: refuses over-budget requests to /token, /introspect and /revoke. */
-export function throttleGate({ throttle, trustedProxies, requests }: GateDeps) {
+/**
+ * Koa middleware: refuses over-budget requests to one throttled place. The app puts it
+ * only on the routes of that place (app.ts: POST /token, /introspect, /revoke; the event
+ * endpoints; /me/data).
+ */
+export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, kind: ThrottleKind) {
   return async function gate(ctx: Context, next: Next): Promise<void> {
-    const kind = ctx.method === 'POST' ? KINDS[ctx.path] : undefined;
-    if (!kind || !throttle.enabled) return next();
+    if (!throttle.enabled) return next();
     const keys: ThrottleKeys = { ip: clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies) };
     const claimed = claimedClient(ctx);
     const client = typeof claimed === 'object' ? await claimed : claimed; // no await (and no promise) for Basic
@@ -74,7 +75,17 @@ interface ProviderContext { status: number; body?: unknown }
  */
 export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<State>) {
   return async function recordOutcome(ctx: ProviderContext, next: () => Promise<void>): Promise<void> {
-    await next();
+    try {
+      await next();
+    } catch (err) {
+      // our own endpoints (event endpoints, /me/data) throw their OAuth errors
+      if (err instanceof OAuthError) await record({ status: err.status, body: { error: err.error } });
+      throw err;
+    }
+    await record(ctx);
+  };
+
+  async function record(ctx: ProviderContext): Promise<void> {
     const store = requests.getStore();
     const throttled = store?.throttled;
     if (!store || !throttled) return;
@@ -88,5 +99,5 @@ export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<
     const inactive = (ctx.body as { active?: unknown } | undefined)?.active === false || requests.getStore()?.tokenResult === 'inactive';
     if (kind === 'introspect' && inactive) await throttle.fail(kind, keys, { lockout: false });
     if (recorded) await throttle.succeed(kind, keys); // nothing on record: nothing to clear
-  };
+  }
 }

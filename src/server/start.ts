@@ -14,12 +14,12 @@ import { createRevocationService } from '../revocation/index.js';
 import { createUserService } from '../users/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createBindingDeps, createListener } from './binding.js';
-import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index.js';
+import { pollEndpoint, streamEndpoint, POLL_PATH, STREAM_PATH, type EventEmitter } from '../events/index.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { withSubjectEvents } from './subject-events.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
-import { bindFingerprintSessions, fingerprintRoutes, introspectionFingerprintCheck, type FingerprintDeps } from '../http/index.js';
+import { bindFingerprintSessions, fingerprintRoutes, introspectionFingerprintCheck, ACCOUNT_PATH, type FingerprintDeps } from '../http/index.js';
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
 import { eraseUser, exportUser } from '../privacy/index.js';
 import { checkIpLists, startRisk, watchProvider } from './risk.js';
@@ -128,7 +128,9 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer }), fingerprintRoute]; // issue 8, issue 6
     const app = createApp({
-      log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken, throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies),
+      log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken,
+      guardedRoutes: [{ path: POLL_PATH, kind: 'events' }, { path: STREAM_PATH, kind: 'events' }, { path: ACCOUNT_PATH, kind: 'account' }], // issue 9 for issues 8 and 6
+      throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies),
       fingerprints: { interactions: fingerprintDeps, introspectionCheck: introspectionFingerprintCheck() }, risk, // issue 6, issue 7
     });
     const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set

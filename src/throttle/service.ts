@@ -1,5 +1,5 @@
 /**
- * The throttle: per kind (token, introspect, revoke, login, totp) and per key type
+ * The throttle: per kind (token, introspect, revoke, login, totp, events, account) and per key type
  * (ip, client, subject) a budget for all requests and one for failures, plus
  * brute-force lockouts on the key that names who is authenticating (the client at the
  * token endpoints, the username at the forms). README "Throttling" documents the
@@ -28,9 +28,12 @@ interface Table { requests: Map<RateKey, Counter>; failures: Map<RateKey, Counte
 interface Ctx { opts: ThrottleOptions; store: Store }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
-const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp'];
-/** Who is guessing a secret: the client at the token endpoints, the username at the forms. */
-const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject' };
+const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account'];
+/**
+ * Who is guessing a secret: the client at the token and event endpoints, the username at
+ * the forms. /me/data has no such key (its callers present tokens, nobody is locked).
+ */
+const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject' };
 
 /** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
 export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {

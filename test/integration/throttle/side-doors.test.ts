@@ -1,0 +1,94 @@
+/**
+ * The endpoints that authenticate callers outside oidc-provider are throttled like the
+ * token endpoints: the event endpoints (/events/poll, /ssf/stream: HTTP Basic with the
+ * clients' secrets) count failed authentications towards a lockout of the client, so
+ * they are no side door for guessing a secret, and /me/data (bearer tokens) has
+ * per-address budgets for requests and refused tokens.
+ */
+import { basic, get, post, type RawResponse } from '../../support/clients.js';
+import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
+
+const API = 'https://api.doors.test';
+const ENV = {
+  THROTTLE_EVENTS: 'ip=1000/1m,client=6/1m', THROTTLE_EVENTS_FAILURES: 'off', THROTTLE_LOCKOUT_AFTER: '3', THROTTLE_LOCKOUT_FIRST: '1m',
+  THROTTLE_ACCOUNT: 'ip=6/1m', THROTTLE_ACCOUNT_FAILURES: 'ip=3/1m',
+};
+const seen: RawResponse[] = [];
+let t: TestIssuer;
+const secrets: Record<string, string> = {};
+const wrong = 'w'.repeat(43);
+
+async function poll(id: string, secret: string): Promise<RawResponse> {
+  const res = await post(`${t.url}/events/poll`, JSON.stringify({ returnImmediately: true }), { ...basic(id, secret), 'content-type': 'application/json' });
+  seen.push(res);
+  return res;
+}
+async function track(res: Promise<RawResponse>): Promise<RawResponse> {
+  const r = await res;
+  seen.push(r);
+  return r;
+}
+
+beforeAll(async () => {
+  t = await startTestIssuer(ENV);
+  await t.addResource({ audience: API, scopes: ['read'] });
+  for (const id of ['guessed', 'other', 'streamer']) secrets[id] = await t.addClient({ id, scopes: ['read'], audiences: [API] });
+});
+
+describe('event endpoints', () => {
+  it('wrong secrets at /events/poll lock the client there: then even its right secret gets 429', async () => {
+    // with the right secret and no lockout, authentication passes (403: no poll receiver registered)
+    expect((await poll('other', secrets.other)).status).toBe(403);
+    for (let i = 0; i < 3; i++) {
+      const res = await poll('guessed', wrong);
+      expect(res.status).toBe(401);
+      expect(res.json?.error).toBe('invalid_client');
+    }
+    const locked = await poll('guessed', secrets.guessed);
+    expect(locked.status).toBe(429);
+    expect(locked.json).toEqual({ error: 'invalid_request', error_description: expect.stringMatching(/^too many requests, retry after \d+ seconds$/) });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // another client is not affected
+    expect((await poll('other', secrets.other)).status).toBe(403);
+  });
+
+  it('/ssf/stream answers carry RateLimit fields and refuse over the client budget', async () => {
+    const first = await track(get(`${t.url}/ssf/stream`, basic('streamer', secrets.streamer)));
+    expect(first.status).toBeLessThan(500);
+    expect(first.status).not.toBe(401);
+    expect(first.headers.get('ratelimit-policy')).toBe('"events-ip";q=1000;w=60, "events-client";q=6;w=60');
+    for (let i = 0; i < 5; i++) await track(get(`${t.url}/ssf/stream`, basic('streamer', secrets.streamer)));
+    const over = await track(get(`${t.url}/ssf/stream`, basic('streamer', secrets.streamer)));
+    expect(over.status).toBe(429);
+    expect(over.json?.error).toBe('invalid_request');
+  });
+});
+
+describe('/me/data', () => {
+  it('refused tokens count per address: after the failure budget the next request gets 429', async () => {
+    for (let i = 0; i < 3; i++) {
+      const res = await track(get(`${t.url}/me/data`, { authorization: `Bearer not.a.token${i}` }));
+      expect(res.status).toBe(401);
+      expect(res.json?.error).toBe('invalid_token');
+      expect(res.headers.get('ratelimit-policy')).toBe('"account-ip";q=6;w=60');
+    }
+    const over = await track(get(`${t.url}/me/data`, { authorization: 'Bearer not.a.token' }));
+    expect(over.status).toBe(429);
+    expect(over.json?.error).toBe('invalid_request');
+    const erase = await track(fetch(`${t.url}/me/data`, { method: 'DELETE', headers: { authorization: 'Bearer x.y.z' } }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() })));
+    expect(erase.status).toBe(429);
+  });
+});
+
+afterAll(async () => {
+  try {
+    expect(seen.length).toBeGreaterThan(0);
+    for (const res of seen) {
+      expect(res.status).toBeLessThan(500);
+      expect(leaksInternals(res.text)).toBe(false);
+    }
+    expect(serverErrors(t.logs)).toEqual([]);
+  } finally {
+    await t?.close();
+  }
+});
