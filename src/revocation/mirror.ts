@@ -9,6 +9,7 @@
  * and, when it moved, one statement that reads every row stamped since the last sync. A revocation committed
  * before a check began is therefore always seen, on every process, with no per-token
  * query. Concurrent checks share one sync, so under load one round trip serves many.
+ * The embedded owner skips even that read while nothing ran in PGlite since the last one.
  */
 import type { Database } from '../storage/index.js';
 
@@ -58,9 +59,14 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
 
   // Usually nothing changed: one primary-key read of the epoch. Only when it moved, one
   // statement (one snapshot) reads the new epoch and every row stamped since ours.
+  // Embedded mode: when nothing at all ran in PGlite since our last epoch read ran, the
+  // epoch cannot have moved, and the read is skipped (QuietReads in storage).
+  const quiet = opts.db.quiet;
+  const epochSql = quiet ? quiet.tag(EPOCH_SQL) : EPOCH_SQL;
   async function sync(): Promise<void> {
     if (epoch >= 0n) {
-      const { rows } = await opts.db.pool.query<{ value: string }>(EPOCH_SQL);
+      if (quiet?.unchanged()) return sweep();
+      const { rows } = await opts.db.pool.query<{ value: string }>(epochSql);
       if (BigInt(rows[0].value) === epoch) return sweep();
     }
     const { rows } = await opts.db.pool.query<Row>(SYNC_SQL, [epoch < 0n ? '-1' : epoch.toString()]);

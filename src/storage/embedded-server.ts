@@ -6,7 +6,42 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 /** An in-process PGlite served over the PostgreSQL wire protocol on a Unix socket. */
 export interface EmbeddedServer {
   port: number;
+  quiet: QuietReads;
   stop(): Promise<void>;
+}
+
+/**
+ * Whether anything ran in the database since a tagged read last ran. Every statement,
+ * from the issuer or from the admin CLI, reaches the one PGlite backend through
+ * `execProtocolRawSync`, one protocol message at a time, so counting those messages
+ * tells exactly whether the data could have changed. The revocation mirror uses it to
+ * skip its epoch read when nothing at all happened (docs/architecture.md).
+ */
+export interface QuietReads {
+  /** `sql` (a simple query without parameters) marked as the tagged read */
+  tag(sql: string): string;
+  /** true when no message other than tagged reads has run since the last tagged read ran */
+  unchanged(): boolean;
+}
+
+const TAG = '/* portcullis:quiet-read */';
+const TAG_BYTES = Buffer.from(TAG);
+const QUERY = 0x51; // 'Q', a simple query message
+
+function watchActivity(db: PGlite): QuietReads {
+  let activity = 0;
+  let lastTagged = -1;
+  const run = db.execProtocolRawSync.bind(db);
+  db.execProtocolRawSync = (message: Uint8Array): Uint8Array => {
+    if (isTagged(message)) lastTagged = activity;
+    else activity += 1;
+    return run(message);
+  };
+  return { tag: (sql) => `${sql} ${TAG}`, unchanged: () => lastTagged === activity };
+}
+
+function isTagged(message: Uint8Array): boolean {
+  return message[0] === QUERY && message.length < 512 && Buffer.from(message.buffer, message.byteOffset, message.byteLength).includes(TAG_BYTES);
 }
 
 /** The socket's nominal port: libpq clients find `<dir>/.s.PGSQL.<port>`. */
@@ -45,6 +80,7 @@ export async function startEmbeddedServer(
   const started = Date.now();
   const db = await PGlite.create(join(dataDir, 'pglite'));
   log('storage.embedded.opened', { dataDir, ms: Date.now() - started });
+  const quiet = watchActivity(db);
   const server = new PGLiteSocketServer({ db, path, maxConnections: MAX_CONNECTIONS });
   try {
     await server.start();
@@ -52,7 +88,7 @@ export async function startEmbeddedServer(
     await db.close();
     throw error;
   }
-  return { port: SOCKET_PORT, stop: () => stopServer(server, db) };
+  return { port: SOCKET_PORT, quiet, stop: () => stopServer(server, db) };
 }
 
 async function stopServer(server: PGLiteSocketServer, db: PGlite): Promise<void> {
