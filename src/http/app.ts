@@ -66,10 +66,11 @@ export function createApp(deps: AppDeps): Koa {
   const endpoints = new Map<string, Middleware>(Object.entries({
     '/token': chain([...gates('token'), provider]),
     '/introspect': chain([
-      ...gates('introspect'), shield,
+      ...gates('introspect'),
       ...(deps.fingerprints ? [deps.fingerprints.introspectionCheck] : []), // issue 6
       ...(deps.risk ? [riskOutcome(deps.risk, deps.requests) as unknown as Middleware] : []), // issue 7: answers of the fast path too
       ...(deps.fastIntrospection ? [deps.fastIntrospection] : []),
+      shield, // only oidc-provider needs the shielded body
       provider,
     ]),
     '/revoke': chain([...gates('revoke'), shield, provider]),

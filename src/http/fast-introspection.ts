@@ -14,11 +14,12 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { ParsedUrlQuery } from 'node:querystring';
 import type { Context, Next } from 'koa';
 import type { TokenService } from '../access-tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
 import type { RequestState } from './app.js';
-import { formOf } from './token-shield.js';
+import { readForm } from './form-body.js';
 
 export interface FastIntrospectionDeps {
   issuer: string;
@@ -34,7 +35,7 @@ const INACTIVE = Object.freeze({ active: false });
 // Claims the response lists under their own names, or that are Portcullis bookkeeping.
 const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind', 'fpp']);
 
-/** Middleware, placed after the token shield (which has read and parsed the form). */
+/** Middleware, placed before the token shield: it reads the form as sent (form-body.ts caches it per request). */
 export function fastIntrospection(deps: FastIntrospectionDeps) {
   // Authorization headers already verified against one client record (the record
   // object is replaced on every registry reload, which drops its entries).
@@ -52,7 +53,7 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
 type Verified = WeakMap<object, Buffer[]>;
 
 async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
-  const token = plainRequest(ctx);
+  const token = plainRequest(ctx, await readForm(ctx));
   if (token === undefined) return undefined;
   const caller = await authenticatedCaller(ctx.get('authorization'), deps, verified);
   if (!caller) return undefined;
@@ -65,8 +66,7 @@ async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps, verified: Ve
 }
 
 /** The (JWT-shaped) token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
-function plainRequest(ctx: Context): string | undefined {
-  const form = formOf(ctx);
+function plainRequest(ctx: Context, form: ParsedUrlQuery | undefined): string | undefined {
   if (!form || ctx.get('dpop') || ctx.get('oauth-client-attestation') || ctx.get('oauth-client-attestation-pop')) return undefined;
   if (/jwt/i.test(ctx.get('accept'))) return undefined;
   // `fingerprint` (issue 6) was validated by the early check; client_credentials tokens are never fingerprint-bound

@@ -14,7 +14,7 @@ import type { TokenService } from '../access-tokens/index.js';
 import { BindingError, createReplayCache, verifyDpopProof } from '../binding/index.js';
 import { InvalidRequest, InvalidToken } from '../errors/index.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
-import { formOf } from './token-shield.js';
+import { readForm } from './form-body.js';
 
 export interface FingerprintRouteDeps {
   issuer: string;
@@ -64,7 +64,7 @@ function send(ctx: Context, type: string, body: unknown, cache: string): void {
 export function introspectionFingerprintCheck() {
   return async function checkFingerprintParam(ctx: Context, next: Next): Promise<void> {
     if (ctx.method === 'POST' && ctx.path === '/introspect') {
-      const value = formOf(ctx)?.fingerprint;
+      const value = (await readForm(ctx))?.fingerprint;
       if (Array.isArray(value)) throw new InvalidRequest('the fingerprint parameter is malformed', 'repeated');
       if (typeof value === 'string' && value !== '') parseFingerprint(value);
     }

@@ -3,10 +3,11 @@
  * form-body.ts, shared with the throttle gate), and prefixes a JWT-shaped `token` with
  * SHIELD so oidc-provider's structured-token guard lets it through to the bridged
  * `find` (see oidc-bridge.ts). oidc-provider then parses the already-read body (its
- * documented fallback for upstream parsers). The parsed form stays on the context for
- * the introspection fast path (formOf).
+ * documented fallback for upstream parsers). The parsed form (token not shielded) stays
+ * cached on the context (form-body.ts) for the fingerprint check and the fast path,
+ * which run before the shield.
  */
-import { stringify, type ParsedUrlQuery } from 'node:querystring';
+import { stringify } from 'node:querystring';
 import type { Context, Next } from 'koa';
 import { readForm } from './form-body.js';
 import { SHIELD } from './oidc-bridge.js';
@@ -29,9 +30,4 @@ export function tokenShield(paths: string[]) {
     }
     return next();
   };
-}
-
-/** The form read before oidc-provider (token not shielded), if one was read for this request. */
-export function formOf(ctx: Context): ParsedUrlQuery | undefined {
-  return ctx.state.form as ParsedUrlQuery | undefined;
 }
