@@ -84,7 +84,7 @@ export function createProvider(deps: ProviderDeps): Provider {
     claims: { openid: ['sub', 'acr', 'amr', 'auth_time'], sid: null },
     responseTypes: ['code'],
     clientDefaults: { grant_types: ['client_credentials'], response_types: [], token_endpoint_auth_method: 'client_secret_basic', id_token_signed_response_alg: deps.signingJwk.alg as never, introspection_signed_response_alg: deps.signingJwk.alg as never },
-    extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes', 'portcullis_fingerprint'] },
+    extraClientMetadata: { properties: ['portcullis_audiences', 'portcullis_scopes', 'portcullis_fingerprint', 'portcullis_dpop_bound'] },
     // issue 6: where the fingerprint disclosure is (RFC 8414 §2 allows extra metadata)
     discovery: { portcullis_fingerprint_disclosure: `${config.issuer}/.well-known/fingerprint-disclosure`, portcullis_fingerprint_policies: ['required', 'optional', 'off'] },
     enabledJWA: {

@@ -55,6 +55,8 @@ export function bindingMetadata(b: ClientBinding | undefined): Record<string, un
     ...(b.tlsSanDns ? { tls_client_auth_san_dns: b.tlsSanDns } : {}),
     ...(b.certificates?.length ? { jwks: { keys: b.certificates.map(jwkOf) } } : {}),
     ...(b.certificateBound ? { tls_client_certificate_bound_access_tokens: true } : {}),
-    ...(b.dpopBound ? { dpop_bound_access_tokens: true } : {}),
+    // portcullis_dpop_bound remembers that the admin asked for DPoP (--bind dpop), apart
+    // from the DPoP a fingerprint policy of `off` imposes (clients.ts setClientFingerprint)
+    ...(b.dpopBound ? { dpop_bound_access_tokens: true, portcullis_dpop_bound: true } : {}),
   };
 }

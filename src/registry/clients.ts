@@ -88,7 +88,10 @@ export async function setClientFingerprint(db: Database, id: string, policy: Fin
   const row = await db.prisma.client.findUnique({ where: { id } });
   if (!row) return false;
   const { portcullis_fingerprint: _old, ...rest } = row.metadata as Record<string, unknown>;
-  const keepsDpop = policy === 'off' || (rest.dpop_bound_access_tokens === true && _old !== 'off');
+  // DPoP stays required when the admin asked for it (--bind dpop), whatever the policy;
+  // clients registered before that flag existed keep it unless it came with `off`
+  const asked = rest.portcullis_dpop_bound === true || (rest.dpop_bound_access_tokens === true && _old !== 'off');
+  const keepsDpop = policy === 'off' || asked;
   const metadata = { ...rest, ...fingerprintMetadata(policy), ...(keepsDpop ? { dpop_bound_access_tokens: true } : {}) };
   if (!keepsDpop) delete (metadata as Record<string, unknown>).dpop_bound_access_tokens;
   await db.prisma.client.update({ where: { id }, data: { metadata } });

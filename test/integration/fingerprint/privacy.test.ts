@@ -11,6 +11,7 @@ import type { AdminContext } from '../../../scripts/admin/context.js';
 import { addRole, assignRole } from '../../../src/authz/index.js';
 import { builtinPurgeTasks } from '../../../src/jobs/index.js';
 import { deploymentSecret } from '../../../src/keys/index.js';
+import { addClient } from '../../../src/registry/index.js';
 import { tokensFor, type SignIn } from '../users/browser.js';
 import { API, REDIRECT } from '../users/setup.js';
 import { fp, introspect, LAPTOP, OTHER_DEVICE, PASSWORD, startFingerprintWorld, type FingerprintWorld } from './world.js';
@@ -135,6 +136,14 @@ it('client update --fingerprint sets the policy; off requires DPoP, and leaving 
   await run('client update', ['--id', 'app', '--fingerprint', 'required']);
   expect(await metadata()).toMatchObject({ portcullis_fingerprint: 'required' });
   expect(await metadata()).not.toHaveProperty('dpop_bound_access_tokens');
+  // a client the admin bound with --bind dpop stays DPoP-bound when it leaves `off`
+  await addClient(w.t.issuer.db, await deploymentSecret(w.t.issuer.db, w.t.kek, 'client-secret'), {
+    id: 'bound', grants: ['client_credentials'], scopes: ['read'], audiences: [API], binding: { dpopBound: true },
+  });
+  const boundMetadata = async () => (await w.t.issuer.db.prisma.client.findUniqueOrThrow({ where: { id: 'bound' } })).metadata as Record<string, unknown>;
+  await run('client update', ['--id', 'bound', '--fingerprint', 'off']);
+  await run('client update', ['--id', 'bound', '--fingerprint', 'optional']);
+  expect(await boundMetadata()).toMatchObject({ portcullis_fingerprint: 'optional', dpop_bound_access_tokens: true });
   await expect(run('client update', ['--id', 'app', '--fingerprint', 'sometimes'])).rejects.toThrow(/--fingerprint must be one of required, optional, off/);
   await expect(run('client update', ['--id', 'nobody', '--fingerprint', 'off'])).rejects.toThrow(/no client nobody/);
   const key = (await run('fingerprint key', [])).trim().split('\n').at(-1)!;
