@@ -22,5 +22,5 @@ export type { FingerprintDeps } from './fingerprint-features.js';
 export { fingerprintRoutes, introspectionFingerprintCheck, FINGERPRINT_HEADER, ACCOUNT_PATH } from './fingerprint-routes.js';
 export type { FingerprintRouteDeps } from './fingerprint-routes.js';
 // risk (issue 7)
-export { riskGate, riskOutcome } from './risk-gate.js';
+export { riskGate, riskOutcome, riskBeforeSigning } from './risk-gate.js';
 export type { RiskRequest } from './risk-gate.js';

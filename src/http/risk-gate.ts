@@ -61,28 +61,52 @@ interface AnswerContext { path: string; status: number; body?: unknown; oidc?: {
 
 /**
  * After an introspection answer: signals, then the step-up verdict. Runs once per
- * request (inside oidc-provider, or around the fast path, whichever answered).
+ * request (inside oidc-provider, or around the fast path, whichever answered). A JWT
+ * answer (RFC 9701) is assessed before it is signed instead (riskBeforeSigning).
  */
 export function riskOutcome(risk: RiskService, requests: AsyncLocalStorage<State>) {
   return async function assessIntrospection(ctx: AnswerContext, next: () => Promise<void>): Promise<void> {
     await next();
-    const state = requests.getStore();
-    const r = state?.risk;
-    if (!r || ctx.path !== '/introspect' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
-    state.risk = undefined;
-    const body = ctx.body as Record<string, unknown>;
-    const verdict = await risk.introspected({
-      claims: body, caller: ctx.oidc?.client?.clientId ?? r.client, callerIp: r.ip, presenterIp: r.presenterIp, active: body.active === true,
-    });
-    if (body.active === true && !verdict.active) {
-      ctx.body = verdict.stepUp ? { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: verdict.stepUp.acr_values } } : { active: false };
-      state.tokenResult = 'inactive';
-    }
-    // FINGERPRINT_MISMATCH=step_up: the bound token was presented from another device
-    const mismatchOf = ctx.state?.fingerprintMismatch;
-    if (body.active !== true && mismatchOf) {
-      const acr = await risk.fingerprintMismatch(mismatchOf, r.presenterIp ?? r.ip, ctx.oidc?.client?.clientId ?? r.client);
-      if (acr) ctx.body = { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: acr } };
-    }
+    if (ctx.path !== '/introspect' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+    ctx.body = await assessed(risk, requests.getStore(), ctx.body as Record<string, unknown>, ctx);
   };
+}
+
+/**
+ * RFC 9701: oidc-provider signs the introspection answer into a JWT (an IdToken issued
+ * for use `introspection`) before any outer middleware sees it, so the same assessment
+ * runs on the answer just before it is signed: a user who must step up, or whose
+ * session a risk decision ended, is `active: false` in the JWT too.
+ */
+export function riskBeforeSigning(provider: { IdToken: { prototype: Record<string, unknown> } }, risk: RiskService, requests: AsyncLocalStorage<State>, current: () => AnswerContext | undefined): void {
+  const proto = provider.IdToken.prototype;
+  const issue = proto.issue as (this: unknown, opts?: { use?: string }) => Promise<string>;
+  proto.issue = async function (this: { extra?: { token_introspection?: Record<string, unknown> } }, opts?: { use?: string }) {
+    const answer = this.extra?.token_introspection;
+    const ctx = current();
+    if (opts?.use === 'introspection' && answer && ctx) {
+      this.extra = { ...this.extra, token_introspection: await assessed(risk, requests.getStore(), answer, ctx) };
+    }
+    return issue.call(this, opts);
+  };
+}
+
+/** The answer after the risk checks (once per request: the request's risk state is consumed). */
+async function assessed(risk: RiskService, state: State | undefined, body: Record<string, unknown>, ctx: AnswerContext): Promise<Record<string, unknown>> {
+  const r = state?.risk;
+  if (!state || !r) return body;
+  state.risk = undefined;
+  const caller = ctx.oidc?.client?.clientId ?? r.client;
+  const verdict = await risk.introspected({ claims: body, caller, callerIp: r.ip, presenterIp: r.presenterIp, active: body.active === true });
+  if (body.active === true && !verdict.active) {
+    state.tokenResult = 'inactive';
+    return verdict.stepUp ? { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: verdict.stepUp.acr_values } } : { active: false };
+  }
+  // FINGERPRINT_MISMATCH=step_up: the bound token was presented from another device
+  const mismatchOf = ctx.state?.fingerprintMismatch;
+  if (body.active !== true && mismatchOf) {
+    const acr = await risk.fingerprintMismatch(mismatchOf, r.presenterIp ?? r.ip, caller);
+    if (acr) return { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: acr } };
+  }
+  return body;
 }

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { TokenService } from '../access-tokens/index.js';
-import { createTtlCache, riskOutcome, type Metrics, type RequestState } from '../http/index.js';
+import { createTtlCache, riskBeforeSigning, riskOutcome, type Metrics, type RequestState } from '../http/index.js';
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
@@ -52,6 +52,7 @@ type GrantErrorContext = { oidc?: { client?: { clientId?: string }; entities?: {
 /** Installs the risk hooks on a freshly built provider. */
 export function watchProvider(provider: Provider, risk: RiskService, requests: AsyncLocalStorage<RequestState>, log: Logger): void {
   provider.use(riskOutcome(risk, requests) as never);
+  riskBeforeSigning(provider as never, risk, requests, () => (provider.constructor as unknown as { ctx?: never }).ctx); // RFC 9701 answers (Provider.ctx: the request's context)
   const failed = (err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded');
   provider.on('grant.error', (ctx: GrantErrorContext, err: { error?: string; error_description?: string; error_detail?: string }) => {
     const ip = requests.getStore()?.risk?.ip ?? 'unknown';

@@ -66,6 +66,15 @@ describe('impossible travel triggers step-up', () => {
     expect(refused.status).toBe(200);
     expect(refused.body).toEqual({ active: false, step_up: { error: 'insufficient_user_authentication', acr_values: ACR_MFA } });
     expect((await introspect(token)).body).toEqual(refused.body); // without an address too: the requirement holds
+    // a JWT introspection response (RFC 9701) says the same, signed
+    const asJwt = await fetch(`${w.t.url}/introspect`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`web:${encodeURIComponent(w.secret)}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/token-introspection+jwt' },
+      body: new URLSearchParams({ token }).toString(),
+    });
+    expect(asJwt.status).toBe(200);
+    const { payload: signed } = await jwtVerify(await asJwt.text(), createRemoteJWKSet(new URL(`${w.t.url}/jwks`)), { issuer: w.t.url, typ: 'token-introspection+jwt' });
+    expect(signed.token_introspection).toEqual(refused.body);
 
     // the resource server's SDK turns it into the RFC 9470 challenge
     const verifier = createIntrospectionVerifier({ issuer: w.t.url, audience: API, clientId: 'web', clientSecret: w.secret });
