@@ -19,8 +19,8 @@ export interface TokenService {
   revoke(jti: string, exp: number): Promise<void>;
   /** Revokes every access token of a grant (they are not stored, so this is recorded until they would expire). */
   revokeGrant(grantId: string): Promise<void>;
-  /** Revokes every access token minted in a session (sid claim). */
-  revokeSession(sid: string): Promise<void>;
+  /** Revokes every access token minted in a session (sid claim); `by` says who ended it (for the security event). */
+  revokeSession(sid: string, by?: 'user' | 'policy' | 'admin' | 'system'): Promise<void>;
   /** Bumps the subject's generation: all its tokens stop opening. */
   revokeSubject(sub: string): Promise<number>;
   /** The pseudonymous handle of a subject. */

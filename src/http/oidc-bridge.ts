@@ -148,7 +148,7 @@ function revokeWithGrants(p: Record<string, Model>, tokens: TokenService): void 
   const destroy = p.Session.prototype.destroy as (this: unknown) => Promise<void>;
   p.Session.prototype.destroy = async function (this: { authorizations?: Authorizations }) {
     for (const { grantId, sid } of Object.values(this.authorizations ?? {})) {
-      if (sid) await tokens.revokeSession(sid);
+      if (sid) await tokens.revokeSession(sid, 'user');
       if (!grantId) continue;
       await tokens.revokeGrant(grantId);
       await Promise.all([grantRows.revokeByGrantId(grantId), grants.destroy(grantId)]);

@@ -37,7 +37,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
     usernameOf: (id) => usernames(id),
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
-    revokeSession: (sid) => w.tokens.revokeSession(sid),
+    revokeSession: (sid) => w.tokens.revokeSession(sid, 'policy'),
     metrics: { signal: (signal) => w.metrics.riskSignals.inc({ signal }), decision: (decision) => w.metrics.riskDecisions.inc({ decision }) },
     stepUpKeepSec: Math.max(86_400, await longestTokenTtl(w.db, w.config.accessTokenTtl)),
     deliver: {

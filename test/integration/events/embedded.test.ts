@@ -1,6 +1,6 @@
 /**
- * Security events end to end in embedded mode (the in-process job runner): /revoke
- * and subject revocation reach a pushed SDK receiver, whose revocation view then
+ * Security events end to end in embedded mode (the in-process job runner): /revoke,
+ * subject revocation and an ended session reach a pushed SDK receiver, whose revocation view then
  * refuses the token; a receiver answering 400 is not retried; poll delivery with
  * acknowledgements, authenticated as the receiver's client.
  */
@@ -66,6 +66,20 @@ describe('push delivery to the SDK receiver (embedded)', () => {
     const after = await revokable(await oauth.token(AUDIENCE, SCOPE));
     expect(after.gen).toBe(generation);
     expect(rs.receiver.view.isRevoked(after)).toBe(false);
+  });
+
+  it('an ended session (logout, a risk decision): tokens minted in it are refused, others are not', async () => {
+    const info = await revokable(await oauth.token(AUDIENCE, SCOPE));
+    const inSession = { ...info, sid: 'session-ended-1' };
+    const elsewhere = { ...info, sid: 'session-alive-1' };
+    expect(rs.receiver.view.isRevoked(inSession)).toBe(false);
+    await t.issuer.tokens.revokeSession('session-ended-1', 'policy');
+    await eventually('the receiver to refuse the session\'s tokens', 5000, () => rs.receiver.view.isRevoked(inSession));
+    expect(rs.receiver.view.isRevoked(elsewhere)).toBe(false);
+    expect(rs.receiver.view.isRevoked(info)).toBe(false);
+    const row = await t.issuer.db.prisma.securityEvent.findFirst({ where: { eventKey: 'session.revoked:session-ended-1' } });
+    expect(row).toMatchObject({ status: 'delivered' });
+    expect(JSON.stringify(row?.payload)).toContain('"initiating_entity":"policy"');
   });
 
   it('a receiver answering 400 gets the event once and the failure is recorded', async () => {
