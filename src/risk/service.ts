@@ -11,7 +11,7 @@ import type { RiskConfig } from '../config/index.js';
 import type { Database } from '../storage/index.js';
 import { ACR_MFA } from '../users/index.js';
 import { createEventLog } from './event-log.js';
-import { createLocator } from './geo.js';
+import { createLocator, type Locate } from './geo.js';
 import { createLockouts } from './lockouts.js';
 import { decide } from './policy.js';
 import { createFingerprintVelocity } from './signals/fingerprint-velocity.js';
@@ -40,6 +40,8 @@ export interface RiskDeps {
   metrics?: { signal(name: string): void; decision(name: string): void };
   /** how long a step-up requirement is kept (longest access token life) */
   stepUpKeepSec?: number;
+  /** the address locator, when the caller opened it already (default: createLocator(config.geoipDb)) */
+  locate?: Locate;
 }
 
 /** Who a set of signals is about, and what may be done where they were observed. */
@@ -70,7 +72,7 @@ function clean(id: string | undefined): string | undefined {
 export async function createRiskService(deps: RiskDeps) {
   const { config, log } = deps;
   const now = deps.now ?? Date.now;
-  const locate = createLocator(config.geoipDb);
+  const locate = deps.locate ?? createLocator(config.geoipDb);
   const events = createEventLog(deps.db, deps.pepper, locate);
   const lockouts = createLockouts(deps.db, { first: config.lockoutFirst, max: config.lockoutMax, now });
   const stepUps = createStepUps(deps.db, { now, keepSec: deps.stepUpKeepSec ?? 86_400 });

@@ -13,27 +13,33 @@ import { createTtlCache, riskBeforeSigning, riskOutcome, type Metrics, type Requ
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
-import { compileIpList, createRiskService, loadIpListFile, type RiskService } from '../risk/index.js';
+import { compileIpList, createLocator, createRiskService, loadIpListFile, type Locate, type RiskService } from '../risk/index.js';
 import type { Database } from '../storage/index.js';
 import { ACR_MFA, ACR_PASSWORD, type UserService } from '../users/index.js';
 
 export interface RiskWiring {
   config: Config; db: Database; kek: Uint8Array; log: Logger; metrics: Metrics; users: UserService; tokens: TokenService; queue: JobQueue;
   now?: () => number;
+  locate?: Locate;
 }
 
-/** Validates the IP lists (settings and files); throws IpListError naming the file and line. */
-export async function checkIpLists(risk: Config['risk']): Promise<void> {
+/**
+ * Validates the risk files before any database work: the IP lists (settings and files;
+ * IpListError naming the file and line) and RISK_GEOIP_DB (ConfigError naming it).
+ * Returns the opened locator for startRisk.
+ */
+export async function checkRiskFiles(risk: Config['risk']): Promise<Locate> {
   compileIpList(risk.denyIps, risk.ipListMax, (i) => `RISK_DENY_IPS entry ${i + 1}`);
   compileIpList(risk.watchIps, risk.ipListMax, (i) => `RISK_WATCH_IPS entry ${i + 1}`);
   for (const file of [risk.denyIpsFile, risk.watchIpsFile]) if (file) await loadIpListFile(file, risk.ipListMax);
+  return createLocator(risk.geoipDb);
 }
 
 /** Builds the risk service (throws IpListError naming the file and line of a bad IP list). */
 export async function startRisk(w: RiskWiring): Promise<RiskService> {
   const usernames = createTtlCache(async (id: string) => (await w.users.findActive(id))?.username, 5000);
   return createRiskService({
-    config: w.config.risk, db: w.db, log: w.log, now: w.now,
+    config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
     usernameOf: (id) => usernames(id),
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),

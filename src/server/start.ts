@@ -22,7 +22,7 @@ import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.j
 import { bindFingerprintSessions, fingerprintRoutes, introspectionFingerprintCheck, ACCOUNT_PATH, type FingerprintDeps } from '../http/index.js';
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
 import { eraseUser, exportUser } from '../privacy/index.js';
-import { checkIpLists, startRisk, watchProvider } from './risk.js';
+import { checkRiskFiles, startRisk, watchProvider } from './risk.js';
 import type { RiskService } from '../risk/index.js';
 
 export interface Issuer {
@@ -45,7 +45,7 @@ export interface IssuerOptions { now?: () => number }
 
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: IssuerExtensions = {}, options: IssuerOptions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
-  await checkIpLists(config.risk); // issue 7: a bad list stops start-up before any database work
+  const locate = await checkRiskFiles(config.risk); // issue 7: a bad IP list or RISK_GEOIP_DB stops start-up before any database work
   let throttle: Throttle | undefined; // issue 9
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   let jobs: Jobs | undefined; // issue 8: stopped too if start-up fails later
@@ -87,7 +87,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
-    const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now }); // issue 7
+    const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now, locate }); // issue 7
     riskService = risk;
     binding.onDpopReplay = (client) => void risk.dpopReplayed(client, requests.getStore()?.risk?.ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
     // --- issue 6: device fingerprints ---

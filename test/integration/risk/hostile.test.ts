@@ -7,11 +7,14 @@
  * proofs lock the client; fingerprint observations (issue 6's entry
  * point) are scored and notify the user of a new device.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig } from '../../../src/config/index.js';
 import { IpListError, listRiskEvents, unlockClient } from '../../../src/risk/index.js';
+import { startIssuer } from '../../../src/server/index.js';
 import { builtinPurgeTasks } from '../../../src/jobs/index.js';
 import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
@@ -77,6 +80,15 @@ describe('client address and deny list', () => {
     const huge = join(dir, 'huge.txt');
     await writeFile(huge, '10.0.0.1\n'.repeat(5000));
     await expect(startTestIssuer({ RISK_DENY_IPS_FILE: huge, RISK_IP_LIST_MAX: '100' })).rejects.toThrow(/huge.txt: .*too large/);
+  });
+
+  it('refuses to start with a RISK_GEOIP_DB that is not a MaxMind DB, naming it, before opening the database', async () => {
+    const notDb = join(dir, 'city.mmdb');
+    await writeFile(notDb, 'not a MaxMind database');
+    const dataDir = join(dir, 'geo-data');
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, KEYS_DIR: join(dir, 'geo-keys'), LOG_LEVEL: 'silent', RISK_GEOIP_DB: notDb });
+    await expect(startIssuer(config, pino({ level: 'silent' }))).rejects.toThrow(/RISK_GEOIP_DB/);
+    await expect(stat(dataDir)).rejects.toMatchObject({ code: 'ENOENT' }); // no database was created
   });
 });
 
