@@ -9,7 +9,8 @@
  * and, when it moved, one statement that reads every row stamped since the last sync. A revocation committed
  * before a check began is therefore always seen, on every process, with no per-token
  * query. Concurrent checks share one sync, so under load one round trip serves many.
- * The embedded owner skips even that read while nothing ran in PGlite since the last one.
+ * The embedded owner skips even that read (and the wait for the next loop turn) while
+ * nothing ran in PGlite since the last one.
  */
 import type { Database } from '../storage/index.js';
 
@@ -83,8 +84,15 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
     return run;
   }
 
+  const done = Promise.resolve();
   return {
     fresh() {
+      // Embedded, with no sync running (so the last one's rows are applied): when nothing
+      // ran in PGlite since its epoch read ran, the mirror is already exact for this call.
+      if (!inflight && epoch >= 0n && quiet?.unchanged()) {
+        sweep();
+        return done;
+      }
       if (!inflight) return start();
       // The running sync may have read before this call: wait for one that starts later.
       waiting ??= inflight.catch(() => undefined).then(() => {
