@@ -18,30 +18,46 @@ export interface EmbeddedServer {
  * skip its epoch read when nothing at all happened (docs/architecture.md).
  */
 export interface QuietReads {
-  /** `sql` (a simple query without parameters) marked as the tagged read */
+  /** `sql` (a read sent as a simple query, without parameters) marked as a tagged read; only that exact message counts as one */
   tag(sql: string): string;
   /** true when no message other than tagged reads has run since the last tagged read ran */
   unchanged(): boolean;
 }
 
 const TAG = '/* portcullis:quiet-read */';
-const TAG_BYTES = Buffer.from(TAG);
-const QUERY = 0x51; // 'Q', a simple query message
 
 function watchActivity(db: PGlite): QuietReads {
   let activity = 0;
   let lastTagged = -1;
+  const tagged: Buffer[] = []; // the exact wire messages of the tagged reads
   const run = db.execProtocolRawSync.bind(db);
   db.execProtocolRawSync = (message: Uint8Array): Uint8Array => {
-    if (isTagged(message)) lastTagged = activity;
+    if (isOneOf(message, tagged)) lastTagged = activity;
     else activity += 1;
     return run(message);
   };
-  return { tag: (sql) => `${sql} ${TAG}`, unchanged: () => lastTagged === activity };
+  return {
+    tag(sql) {
+      const text = `${sql} ${TAG}`;
+      tagged.push(simpleQuery(text));
+      return text;
+    },
+    unchanged: () => lastTagged === activity,
+  };
 }
 
-function isTagged(message: Uint8Array): boolean {
-  return message[0] === QUERY && message.length < 512 && Buffer.from(message.buffer, message.byteOffset, message.byteLength).includes(TAG_BYTES);
+/** The PostgreSQL simple Query message ('Q', length, text, NUL) a client sends for `text`. */
+function simpleQuery(text: string): Buffer {
+  const body = Buffer.from(`${text}\0`, 'utf8');
+  const header = Buffer.alloc(5);
+  header.write('Q', 0, 'latin1');
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
+}
+
+function isOneOf(message: Uint8Array, known: Buffer[]): boolean {
+  for (const k of known) if (message.length === k.length && k.equals(message)) return true;
+  return false;
 }
 
 /** The socket's nominal port: libpq clients find `<dir>/.s.PGSQL.<port>`. */

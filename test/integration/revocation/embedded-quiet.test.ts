@@ -87,4 +87,13 @@ describe('embedded revocation mirror', () => {
     await mirror.fresh();
     expect(view.queries).toBe(quietAt + 1);
   });
+
+  it('only the exact tagged read counts as one: a write that carries the tag is still seen', async () => {
+    const mirror = createRevocationMirror({ db: owner });
+    await mirror.fresh();
+    await mirror.fresh();
+    await admin.pool.query(`INSERT INTO "Revocation" (jti, "expiresAt") VALUES ('jti-disguised', now() + interval '1 minute'); SELECT value::text AS value FROM "RevocationEpoch" WHERE id = 1 /* portcullis:quiet-read */`);
+    await mirror.fresh();
+    expect(mirror.isRevoked('jti-disguised')).toBe(true);
+  });
 });
