@@ -20,6 +20,7 @@ import { createImpossibleTravel } from './signals/impossible-travel.js';
 import { createPatterns } from './signals/patterns.js';
 import { createStepUps } from './step-up.js';
 import type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
+import type { Observation } from './bus.js';
 
 export interface RiskDeps {
   config: RiskConfig;
@@ -42,6 +43,8 @@ export interface RiskDeps {
   stepUpKeepSec?: number;
   /** the address locator, when the caller opened it already (default: createLocator(config.geoipDb)) */
   locate?: Locate;
+  /** cluster mode: publishes what this process observed to the others (bus.ts) */
+  share?: (o: Observation) => void;
 }
 
 /** Who a set of signals is about, and what may be done where they were observed. */
@@ -76,12 +79,13 @@ export async function createRiskService(deps: RiskDeps) {
   const events = createEventLog(deps.db, deps.pepper, locate);
   const lockouts = createLockouts(deps.db, { first: config.lockoutFirst, max: config.lockoutMax, now });
   const stepUps = createStepUps(deps.db, { now, keepSec: deps.stepUpKeepSec ?? 86_400 });
-  const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow });
-  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm, locate });
-  const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow });
+  const { share } = deps;
+  const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow, share });
+  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm, locate, share });
+  const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow, share });
   const flagged = await createFlaggedIps({
     deny: config.denyIps, watch: config.watchIps, denyFile: config.denyIpsFile, watchFile: config.watchIpsFile, max: config.ipListMax,
-    recentFailures: config.recentFailures, failureWindowSec: config.failureWindow, log,
+    recentFailures: config.recentFailures, failureWindowSec: config.failureWindow, log, share,
   });
   const timer = config.denyIpsFile || config.watchIpsFile ? setInterval(() => void flagged.reload(), config.listReload * 1000) : undefined;
   timer?.unref();
@@ -244,6 +248,15 @@ export async function createRiskService(deps: RiskDeps) {
     },
     /** Re-reads changed IP list files now (also done every RISK_LIST_RELOAD). */
     reloadLists: () => flagged.reload(),
+    /** Records another process's observation (cluster mode, bus.ts) without signalling. */
+    record(o: Observation): void {
+      switch (o.kind) {
+        case 'place': return travel.record(o);
+        case 'presented': case 'invalid': return patterns.record(o);
+        case 'failure': return flagged.record(o);
+        case 'fingerprint': return fingerprints.record(o);
+      }
+    },
     close(): void {
       if (timer) clearInterval(timer);
     },

@@ -13,7 +13,7 @@ import { createTtlCache, riskBeforeSigning, riskOutcome, type Metrics, type Requ
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
-import { compileIpList, createLocator, createRiskService, loadIpListFile, type Locate, type RiskService } from '../risk/index.js';
+import { compileIpList, createLocator, createObservationBus, createRiskService, loadIpListFile, type Locate, type Observation, type RiskService } from '../risk/index.js';
 import type { Database } from '../storage/index.js';
 import { ACR_MFA, ACR_PASSWORD, type UserService } from '../users/index.js';
 
@@ -38,8 +38,12 @@ export async function checkRiskFiles(risk: Config['risk']): Promise<Locate> {
 /** Builds the risk service (throws IpListError naming the file and line of a bad IP list). */
 export async function startRisk(w: RiskWiring): Promise<RiskService> {
   const usernames = createTtlCache(async (id: string) => (await w.users.findActive(id))?.username, 5000);
-  return createRiskService({
-    config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate,
+  // cluster mode: the processes share what they observe (last places, presenters, bursts)
+  const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;
+  let record: (o: Observation) => void = () => undefined;
+  const bus = redisUrl ? createObservationBus({ redisUrl, channel: `portcullis:risk:${w.config.databaseSchema}`, apply: (o) => record(o), log: w.log }) : undefined;
+  const risk = await createRiskService({
+    config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, share: bus ? (o) => bus.publish(o) : undefined,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
     usernameOf: (id) => usernames(id),
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
@@ -50,7 +54,10 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
       notify: (n) => w.queue.add('risk.notify', [{ payload: n, jobId: `notify-${n.id}` }]),
       alert: (a) => w.queue.add('risk.alert', [{ payload: a, jobId: `alert-${a.id}` }]),
     },
-  });
+  }).catch(async (err: unknown) => { await bus?.close(); throw err; });
+  record = (o) => risk.record(o);
+  const close = risk.close;
+  return Object.assign(risk, { close: () => { close(); void bus?.close(); } });
 }
 
 type GrantErrorContext = { oidc?: { client?: { clientId?: string }; entities?: { RefreshToken?: { accountId?: string; sessionUid?: string } } } };

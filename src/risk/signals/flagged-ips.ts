@@ -7,11 +7,14 @@ import { isIP, type BlockList } from 'node:net';
 import { stat } from 'node:fs/promises';
 import { compileIpList, loadIpListFile } from '../ip-list.js';
 import type { Signal } from '../types.js';
+import type { Observation } from '../bus.js';
 import { createWindows } from '../window.js';
 
 export interface FlaggedIpOptions {
   deny: string[]; watch: string[]; denyFile?: string; watchFile?: string; max: number;
   recentFailures: number; failureWindowSec: number;
+  /** cluster mode: tells the other processes (bus.ts) */
+  share?: (o: Observation) => void;
   log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -75,7 +78,13 @@ export async function createFlaggedIps(opts: FlaggedIpOptions) {
       return signals;
     },
     failed(ip: string | undefined, at: number): void {
-      if (ip) failures.add(ip, '', at, failureMs);
+      if (!ip) return;
+      failures.add(ip, '', at, failureMs);
+      opts.share?.({ kind: 'failure', ip, at });
+    },
+    /** Another process's failure (cluster mode). */
+    record(o: Extract<Observation, { kind: 'failure' }>): void {
+      failures.add(o.ip, '', o.at, failureMs);
     },
     /** Re-reads changed list files (called every RISK_LIST_RELOAD). */
     reload: () => Promise.all([reload(deny), reload(watch)]).then(() => undefined),

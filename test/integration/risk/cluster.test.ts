@@ -1,7 +1,9 @@
 /**
- * Cluster mode: two issuer processes on one PostgreSQL schema share risk lockouts.
- * Wrong passwords on A lock the user on B too; `user unlock` (the real admin CLI) ends it
- * for both and is listed by `events list` as an override.
+ * Cluster mode: two issuer processes on one PostgreSQL schema and one Redis share risk
+ * lockouts and what they observe. Wrong passwords on A lock the user on B too; `user
+ * unlock` (the real admin CLI) ends it for both and is listed by `events list` as an
+ * override. A token presented in London through A and in Tokyo through B is impossible
+ * travel (the last place travels over the risk observation bus).
  */
 import { randomBytes } from 'node:crypto';
 import * as client from 'openid-client';
@@ -10,13 +12,18 @@ import { generateKek } from '../../../src/keys/index.js';
 import { adminOk, assertBuilt, freePort, startIssuerProcess, stopAllIssuers, type IssuerProcess } from '../admin/processes.js';
 import { configVia } from '../../support/via.js';
 import { eventually } from '../../support/receivers.js';
-import { signIn } from '../users/browser.js';
+import { signIn, tokensFor } from '../users/browser.js';
+import { basic, post } from '../../support/clients.js';
 
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const SCHEMA = `t_risk_${randomBytes(4).toString('hex')}`;
 const API = 'https://api.cluster-risk.test';
 const REDIRECT = 'https://app.cluster-risk.test/cb';
 const PASSWORD = 'cluster password 1';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RS_SECRET = 'cluster-rs-secret-0123456789-abcdefghijkl';
+const LONDON = '81.2.69.142';
+const TOKYO = '1.0.16.1';
 
 let env: Record<string, string>;
 let b: IssuerProcess;
@@ -30,10 +37,11 @@ const via = (config: client.Configuration, base: string): client.Configuration =
 beforeAll(async () => {
   assertBuilt();
   const [portA, portB] = [await freePort(), await freePort()];
-  env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek(), ISSUER: `http://127.0.0.1:${portA}`, LOG_LEVEL: 'warn', RISK_SCORES: 'login_failure=25' };
+  env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, REDIS_URL, PORTCULLIS_KEK: generateKek(), ISSUER: `http://127.0.0.1:${portA}`, LOG_LEVEL: 'warn', RISK_SCORES: 'login_failure=25' };
   await startIssuerProcess(portA, env);
   b = await startIssuerProcess(portB, env);
-  await admin(['resource', 'add', '--audience', API, '--scopes', 'read']);
+  await admin(['resource', 'add', '--audience', API, '--scopes', 'read', '--introspector', 'rs']);
+  await admin(['client', 'add', '--id', 'rs', '--secret-stdin', '--grants', 'client_credentials', '--scopes', 'read', '--audience', API], RS_SECRET);
   await admin(['client', 'add', '--id', 'web', '--public', '--grants', 'authorization_code,refresh_token', '--redirect-uri', REDIRECT, '--scopes', 'read', '--audience', API]);
   await admin(['user', 'add', '--username', 'alice', '--password-stdin'], PASSWORD);
   viaA = await client.discovery(new URL(env.ISSUER), 'web', {}, client.None(), { execute: [client.allowInsecureRequests] });
@@ -61,3 +69,15 @@ it('a lockout started on one process holds on the other, and `user unlock` ends 
   expect(listed).toMatch(/decision\tlockout/);
   expect(listed).not.toContain('127.0.0.1'); // addresses only hashed or coarse
 });
+
+it('impossible travel is judged over both processes: London through A, then Tokyo through B, asks for step-up', async () => {
+  await admin(['user', 'add', '--username', 'bob', '--password-stdin'], PASSWORD);
+  const { tokens } = await tokensFor({ config: viaA, redirectUri: REDIRECT, username: 'bob', password: PASSWORD, params: { resource: API } });
+  const introspect = async (base: string, presenter: string) => (await post(`${base}/introspect`, new URLSearchParams({ token: tokens.access_token, presenter_ip: presenter }), basic('rs', RS_SECRET))).json;
+  expect(await introspect(env.ISSUER, LONDON)).toMatchObject({ active: true, sub: expect.any(String) });
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the observation crosses Redis pub/sub
+  expect(await introspect(b.url, TOKYO)).toEqual({ active: false, step_up: { error: 'insufficient_user_authentication', acr_values: expect.any(String) } });
+  const listed = await admin(['events', 'list', '--subject', 'bob', '--since', '1h']);
+  expect(listed).toMatch(/signal\timpossible_travel/);
+});
+
