@@ -7,6 +7,7 @@
  */
 import type { Database } from '../storage/index.js';
 import { lockoutSeconds } from './policy.js';
+import { rememberLookups } from './remembered.js';
 
 const CACHE_MS = 1000;
 
@@ -14,19 +15,9 @@ export interface LockoutState { until: Date; level: number }
 
 /** Creates the store. */
 export function createLockouts(db: Database, opts: { first: number; max: number; now: () => number }) {
-  // the lookup itself is cached, so requests arriving together share one query
-  const cache = new Map<string, { state: Promise<LockoutState | undefined>; at: number }>();
-  function read(key: string): Promise<LockoutState | undefined> {
-    const hit = cache.get(key);
-    const now = opts.now();
-    if (hit && now - hit.at < CACHE_MS && hit.at <= now) return hit.state;
-    const state = db.prisma.riskLockout.findUnique({ where: { key } }).then((row) => (row ? { until: row.until, level: row.level } : undefined));
-    if (cache.size > 10_000) cache.clear();
-    const entry = { state, at: now };
-    cache.set(key, entry);
-    state.catch(() => { if (cache.get(key) === entry) cache.delete(key); });
-    return state;
-  }
+  const cache = rememberLookups((key) => db.prisma.riskLockout.findUnique({ where: { key } })
+    .then((row): LockoutState | undefined => (row ? { until: row.until, level: row.level } : undefined)), { ms: CACHE_MS, now: opts.now });
+  const read = (key: string) => cache.get(key);
   return {
     /** Seconds left of a lockout of `key` (0 when not locked). */
     async lockedFor(key: string): Promise<number> {
@@ -43,14 +34,14 @@ export function createLockouts(db: Database, opts: { first: number; max: number;
       const seconds = lockoutSeconds(level, opts.first, opts.max);
       const until = new Date(now + seconds * 1000);
       await db.prisma.riskLockout.upsert({ where: { key }, create: { key, level, until, reason, updatedAt: new Date(now) }, update: { level, until, reason, updatedAt: new Date(now) } });
-      cache.delete(key);
+      cache.forget(key);
       return { seconds, level, until };
     },
     /** Ends a lockout now (admin unlock); keeps the level so a relapse still grows. */
     async unlock(key: string): Promise<boolean> {
       const now = new Date(opts.now());
       const { count } = await db.prisma.riskLockout.updateMany({ where: { key, until: { gt: now } }, data: { until: now, updatedAt: now } });
-      cache.delete(key);
+      cache.forget(key);
       return count > 0;
     },
   };

@@ -6,6 +6,7 @@
  */
 import type { Database } from '../storage/index.js';
 import { ACR_VALUES } from '../users/index.js';
+import { rememberLookups } from './remembered.js';
 
 const CACHE_MS = 1000;
 
@@ -13,20 +14,9 @@ export interface StepUpRequirement { acr: string; since: number }
 
 /** Creates the store. */
 export function createStepUps(db: Database, opts: { now: () => number; keepSec: number }) {
-  // the pending query is cached, so concurrent introspections of one user share it
-  const cache = new Map<string, { req: Promise<StepUpRequirement | undefined>; at: number }>();
-  function read(userId: string): Promise<StepUpRequirement | undefined> {
-    const now = opts.now();
-    const hit = cache.get(userId);
-    if (hit && now - hit.at < CACHE_MS && hit.at <= now) return hit.req;
-    const req = db.prisma.riskStepUp.findUnique({ where: { subject: userId } })
-      .then((row) => (row && row.expiresAt.getTime() > now ? { acr: row.acr, since: Math.floor(row.since.getTime() / 1000) } : undefined));
-    if (cache.size > 10_000) cache.clear();
-    const entry = { req, at: now };
-    cache.set(userId, entry);
-    req.catch(() => { if (cache.get(userId) === entry) cache.delete(userId); });
-    return req;
-  }
+  const cache = rememberLookups((userId, now) => db.prisma.riskStepUp.findUnique({ where: { subject: userId } })
+    .then((row): StepUpRequirement | undefined => (row && row.expiresAt.getTime() > now ? { acr: row.acr, since: Math.floor(row.since.getTime() / 1000) } : undefined)), { ms: CACHE_MS, now: opts.now });
+  const read = (userId: string) => cache.get(userId);
   return {
     /** Requires `acr` for sign-ins from now on. */
     async require(userId: string, acr: string): Promise<void> {
@@ -34,7 +24,7 @@ export function createStepUps(db: Database, opts: { now: () => number; keepSec: 
       const since = new Date(Math.floor(now / 1000) * 1000);
       const expiresAt = new Date(now + opts.keepSec * 1000);
       await db.prisma.riskStepUp.upsert({ where: { subject: userId }, create: { subject: userId, acr, since, expiresAt }, update: { acr, since, expiresAt } });
-      cache.delete(userId);
+      cache.forget(userId);
     },
     /** The unmet requirement for a token's claims, or undefined when it is satisfied. */
     async unmet(userId: string, claims: { acr?: unknown; auth_time?: unknown }): Promise<StepUpRequirement | undefined> {
