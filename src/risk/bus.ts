@@ -42,7 +42,11 @@ export function createObservationBus(opts: { redisUrl: string; channel: string; 
   sub.subscribe(opts.channel).catch((err: unknown) => warn(err, 'risk bus: subscribe failed'));
   sub.on('message', (_channel: string, message: string) => {
     const o = parse(message, origin);
-    if (o) opts.apply(o);
+    try {
+      if (o) opts.apply(o);
+    } catch (err) {
+      warn(err, 'risk bus: observation not recorded'); // never an uncaught error from the subscriber
+    }
   });
   return {
     publish(o) {
