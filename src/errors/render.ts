@@ -1,7 +1,8 @@
-import type { Context, Next } from 'koa';
 import { OAuthError, ServerError, errorBody } from './oauth-error.js';
 
 interface Logger { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
+/** What the renderer needs of a request context (a Koa context has it). */
+interface Answerable { state: { requestId?: string }; status: number; body: unknown; set(name: string, value: string): void }
 
 /**
  * The one place errors become responses: OAuthError renders as an RFC 6749 error body
@@ -9,7 +10,7 @@ interface Logger { warn(obj: object, msg: string): void; error(obj: object, msg:
  * without details or stack traces.
  */
 export function renderErrors(log: Logger) {
-  return async function renderError(ctx: Context, next: Next): Promise<void> {
+  return async function renderError(ctx: Answerable, next: () => Promise<void>): Promise<void> {
     try {
       await next();
     } catch (caught) {

@@ -1,9 +1,11 @@
 /**
- * The Koa app: request ids and logs, health, readiness, metrics and JWKS, then
- * everything else handed to the live oidc-provider instance.
+ * The HTTP app: request ids and logs, health, readiness, metrics and JWKS, then
+ * everything else handed to the live oidc-provider instance. POSTs to the token
+ * endpoints take the lane (lane.ts), everything else Koa; both run the same chains.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa, { type Context, type Middleware, type Next } from 'koa';
 import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
@@ -14,6 +16,9 @@ import type { UserService } from '../users/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
+import type { Exchange, Step } from './exchange.js';
+import { createLane } from './lane.js';
+import { chain } from './chain.js';
 // throttling (issue 9)
 import type { BlockList } from 'node:net';
 import type { Throttle, ThrottleKind } from '../throttle/index.js';
@@ -26,7 +31,7 @@ import { riskGate, riskOutcome, type RiskRequest } from './risk-gate.js';
 export interface AppDeps {
   log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
   /** answers the common introspection without oidc-provider (fast-introspection.ts) */
-  fastIntrospection?: Middleware;
+  fastIntrospection?: Step;
   users: UserService;
   /** key of the interaction pages' CSRF tokens */
   csrfKey: Uint8Array;
@@ -38,7 +43,7 @@ export interface AppDeps {
   /** when set, /metrics answers only `Authorization: Bearer <metricsToken>` */
   metricsToken?: string;
   /** issue 6: device fingerprints at sign-in, and the early check of /introspect's `fingerprint` */
-  fingerprints?: { interactions: InteractionDeps['fingerprints']; introspectionCheck: Middleware };
+  fingerprints?: { interactions: InteractionDeps['fingerprints']; introspectionCheck: Step };
   risk?: RiskService; // issue 7
 }
 export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest; risk?: RiskRequest }
@@ -46,36 +51,37 @@ export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: bool
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
- * Builds the HTTP app. POSTs to the token endpoints take a chain of their own (risk and
- * throttle gates, then what that endpoint needs, then oidc-provider); everything else
- * goes through our own routes, the interaction pages and the extra routes first.
+ * Builds the HTTP request listener. POSTs to the token endpoints take a chain of their
+ * own (risk and throttle gates, then what that endpoint needs, then oidc-provider),
+ * served by the lane without a Koa context; everything else goes through Koa: our own
+ * routes, the interaction pages and the extra routes, then oidc-provider.
  * Each middleware layer costs a promise under AsyncLocalStorage, so the hot endpoints
  * pass only the layers that act on them.
  */
-export function createApp(deps: AppDeps): Koa {
+export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResponse) => void {
   const app = new Koa();
   const provider = handToProvider(deps.holder);
   const risk = deps.risk ? riskGate({ risk: deps.risk, trustedProxies: deps.trustedProxies, requests: deps.requests }) : undefined;
-  const outcome = throttleOutcome(deps.throttle, deps.requests) as unknown as Middleware;
-  const gates = (kind: ThrottleKind): Middleware[] => [
+  const outcome = throttleOutcome(deps.throttle, deps.requests) as unknown as Step;
+  const gates = (kind: ThrottleKind): Step[] => [
     ...(risk ? [risk] : []), // issue 7: deny list, client lockouts
     throttleGate(deps, kind), // issue 9: budgets before any crypto or database work
     outcome, // answers of the fast path and of our own endpoints count too
   ];
   const shield = tokenShield(['/introspect', '/revoke']);
-  const endpoints = new Map<string, Middleware>(Object.entries({
+  const endpoints = new Map<string, Step>(Object.entries({
     '/token': chain([...gates('token'), provider]),
     '/introspect': chain([
       ...gates('introspect'),
       ...(deps.fingerprints ? [deps.fingerprints.introspectionCheck] : []), // issue 6
-      ...(deps.risk ? [riskOutcome(deps.risk, deps.requests) as unknown as Middleware] : []), // issue 7: answers of the fast path too
+      ...(deps.risk ? [riskOutcome(deps.risk, deps.requests) as unknown as Step] : []), // issue 7: answers of the fast path too
       ...(deps.fastIntrospection ? [deps.fastIntrospection] : []),
       shield, // only oidc-provider needs the shielded body
       provider,
     ]),
     '/revoke': chain([...gates('revoke'), shield, provider]),
   }));
-  const everythingElse = chain([
+  const everythingElse = chain<Context>([
     routes(deps),
     interactionRoutes({
       provider: () => deps.holder.provider(), users: deps.users, csrfKey: deps.csrfKey, log: deps.log,
@@ -86,44 +92,32 @@ export function createApp(deps: AppDeps): Koa {
     ...(deps.extraRoutes ?? []),
     provider,
   ]);
-  app.use(requestLog(deps));
-  app.use(renderErrors(deps.log));
+  const outer: Step[] = [requestLog(deps), renderErrors(deps.log)];
+  for (const layer of outer) app.use(layer as Middleware);
   // places that authenticate a caller outside oidc-provider, throttled whatever the method
   const guarded = new Map<string, Middleware>([
-    ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, chain([...gates(kind), everythingElse])] as const),
+    ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, chain<Context>([...gates(kind), everythingElse])] as const),
   ]);
+  // the lane takes these POSTs as sent; a path only Koa's URL parsing finds (an absolute-form target) still reaches the chain here
   app.use((ctx, next) => ((ctx.method === 'POST' && endpoints.get(ctx.path)) || guarded.get(ctx.path) || everythingElse)(ctx, next));
-  return app;
+  const lane = createLane(outer, endpoints);
+  const koa = app.callback();
+  return (req, res) => {
+    if (!lane(req, res)) void koa(req, res);
+  };
 }
 
 /** The live oidc-provider answers (RFC 8414 §3 metadata under its OpenID name too). */
-function handToProvider(holder: ProviderHolder): Middleware {
-  return async (ctx) => {
+function handToProvider(holder: ProviderHolder): Step {
+  return async (ctx: Exchange) => {
     if (ctx.path === '/.well-known/oauth-authorization-server') ctx.req.url = '/.well-known/openid-configuration'; // RFC 8414 §3
     ctx.respond = false;
     await holder.callback()(ctx.req, ctx.res);
   };
 }
 
-/** Runs middleware in order, each calling the next: koa-compose's contract (one call of next per layer). */
-function chain(layers: Middleware[]): Middleware {
-  return (ctx, next) => {
-    let last = -1;
-    const step = (i: number): Promise<void> => {
-      if (i <= last) return Promise.reject(new Error('next() called multiple times'));
-      last = i;
-      try {
-        return Promise.resolve(i < layers.length ? layers[i](ctx, () => step(i + 1)) : next());
-      } catch (err) {
-        return Promise.reject(err);
-      }
-    };
-    return step(0);
-  };
-}
-
 function requestLog({ log, metrics, requests }: AppDeps) {
-  return async function logRequest(ctx: Context, next: Next): Promise<void> {
+  return async function logRequest(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;

@@ -15,7 +15,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ParsedUrlQuery } from 'node:querystring';
-import type { Context, Next } from 'koa';
+import type { Exchange } from './exchange.js';
 import type { TokenService } from '../access-tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
 import type { RequestState } from './app.js';
@@ -40,7 +40,7 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
   // Authorization headers already verified against one client record (the record
   // object is replaced on every registry reload, which drops its entries).
   const verified = new WeakMap<object, Buffer[]>();
-  return async function introspectFast(ctx: Context, next: Next): Promise<void> {
+  return async function introspectFast(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified) : undefined;
     if (!answer) return next();
     const state = deps.requests.getStore();
@@ -52,7 +52,7 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
 
 type Verified = WeakMap<object, Buffer[]>;
 
-async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
+async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
   const token = plainRequest(ctx, await readForm(ctx));
   if (token === undefined) return undefined;
   const caller = await authenticatedCaller(ctx.get('authorization'), deps, verified);
@@ -66,7 +66,7 @@ async function tryAnswer(ctx: Context, deps: FastIntrospectionDeps, verified: Ve
 }
 
 /** The (JWT-shaped) token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
-function plainRequest(ctx: Context, form: ParsedUrlQuery | undefined): string | undefined {
+function plainRequest(ctx: Exchange, form: ParsedUrlQuery | undefined): string | undefined {
   if (!form || ctx.get('dpop') || ctx.get('oauth-client-attestation') || ctx.get('oauth-client-attestation-pop')) return undefined;
   if (/jwt/i.test(ctx.get('accept'))) return undefined;
   // `fingerprint` (issue 6) was validated by the early check; client_credentials tokens are never fingerprint-bound

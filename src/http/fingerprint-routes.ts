@@ -10,6 +10,7 @@
  * fast path and oidc-provider's path then see only well-formed input).
  */
 import type { Context, Next } from 'koa';
+import type { Exchange } from './exchange.js';
 import type { TokenService } from '../access-tokens/index.js';
 import { BindingError, createReplayCache, verifyDpopProof } from '../binding/index.js';
 import { InvalidRequest, InvalidToken } from '../errors/index.js';
@@ -62,7 +63,7 @@ function send(ctx: Context, type: string, body: unknown, cache: string): void {
 
 /** POST /introspect: a malformed `fingerprint` is invalid_request before any token work. */
 export function introspectionFingerprintCheck() {
-  return async function checkFingerprintParam(ctx: Context, next: Next): Promise<void> {
+  return async function checkFingerprintParam(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     if (ctx.method === 'POST' && ctx.path === '/introspect') {
       const value = (await readForm(ctx))?.fingerprint;
       if (Array.isArray(value)) throw new InvalidRequest('the fingerprint parameter is malformed', 'repeated');

@@ -12,7 +12,7 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { isIP, type BlockList } from 'node:net';
-import type { Context, Next } from 'koa';
+import type { Exchange } from './exchange.js';
 import { InvalidRequest, OAuthError } from '../errors/index.js';
 import type { RiskService } from '../risk/index.js';
 import { clientAddress } from './client-address.js';
@@ -27,7 +27,7 @@ interface State { risk?: RiskRequest; tokenResult?: 'active' | 'inactive' }
  * on the token endpoints, the event endpoints and /me/data (app.ts).
  */
 export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; requests: AsyncLocalStorage<State> }) {
-  return async function checkRisk(ctx: Context, next: Next): Promise<void> {
+  return async function checkRisk(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     if (!deps.risk.enabled) return next();
     const ip = clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies);
     const form = await readForm(ctx);

@@ -10,7 +10,7 @@
  */
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { BlockList } from 'node:net';
-import type { Context, Next } from 'koa';
+import type { Exchange } from './exchange.js';
 import { OAuthError, TooManyRequests } from '../errors/index.js';
 import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
 import { clientAddress } from './client-address.js';
@@ -29,13 +29,14 @@ export interface GateDeps { throttle: Throttle; trustedProxies: BlockList; reque
  * endpoints; /me/data).
  */
 export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, kind: ThrottleKind) {
-  return async function gate(ctx: Context, next: Next): Promise<void> {
+  return async function gate(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     if (!throttle.enabled) return next();
     const keys: ThrottleKeys = { ip: clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies) };
     const claimed = claimedClient(ctx);
     const client = typeof claimed === 'object' ? await claimed : claimed; // no await (and no promise) for Basic
     if (client) keys.client = client;
-    const verdict = await throttle.check(kind, keys);
+    const checked = throttle.check(kind, keys);
+    const verdict = checked instanceof Promise ? await checked : checked; // embedded mode answers without a promise
     ctx.set(verdict.headers);
     if (!verdict.allowed) throw new TooManyRequests(verdict.retryAfter, verdict.headers, `${verdict.reason} limit on ${verdict.key}`);
     const state = requests.getStore();
@@ -48,7 +49,7 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, k
  * The client id a request claims, unverified: RFC 6749 §2.3.1 Basic credentials
  * (form-urlencoded id before base64), else the client_id form parameter.
  */
-function claimedClient(ctx: Context): string | undefined | Promise<string | undefined> {
+function claimedClient(ctx: Exchange): string | undefined | Promise<string | undefined> {
   const basic = /^basic +([A-Za-z0-9+/=._~-]+)$/i.exec(ctx.get('authorization'));
   if (basic) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');

@@ -133,7 +133,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies),
       fingerprints: { interactions: fingerprintDeps, introspectionCheck: introspectionFingerprintCheck() }, risk, // issue 6, issue 7
     });
-    const server = createListener(config, app.callback()); // issue 5: HTTPS when TLS_CERT_FILE is set
+    const server = createListener(config, app); // issue 5: HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;

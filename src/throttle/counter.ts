@@ -1,25 +1,23 @@
 /**
- * One fixed-window counter (rate-limiter-flexible), Redis-backed with a local twin
- * when the store has Redis, memory-only otherwise. Operations never reject: a refusal
- * is data (`Count`), and store failures are absorbed by the store's fallback.
+ * One fixed-window counter: in Redis (rate-limiter-flexible) with a local twin in
+ * memory (memory-window.ts) when the store has Redis, the memory window alone
+ * otherwise. Operations never reject: a refusal is data (`Count`), and store failures
+ * are absorbed by the store's fallback.
  */
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Rate } from '../config/index.js';
+import { createMemoryWindow, type MemoryWindow, type WindowCount } from './memory-window.js';
 import type { Store } from './store.js';
 
 /** A counter's state after an operation. */
-export interface Count {
-  consumed: number;
-  /** ms until the window (or block) ends */
-  resetMs: number;
-}
+export type Count = WindowCount;
 
 export interface Counter {
   readonly rate: Rate;
   /** the key under which the store keeps `key`'s count */
   storeKey(key: string): string;
-  /** peek() on the local twin only (the fallback of `peekCounts`) */
-  peekLocal(key: string): Promise<Count>;
+  /** the memory window (the whole counter without Redis, the twin with it): synchronous */
+  readonly local: MemoryWindow;
   /** Adds one and returns the new state. */
   hit(key: string): Promise<Count>;
   /** Reads the state without counting (consumed 0 when unknown). */
@@ -32,19 +30,18 @@ export interface Counter {
 
 /** Creates a counter named `name` (part of its Redis key prefix). */
 export function createCounter(store: Store, prefix: string, name: string, rate: Rate): Counter {
-  const opts = { keyPrefix: `${prefix}:${name}`, points: rate.points, duration: rate.duration };
-  const local = new RateLimiterMemory(opts);
-  const remote = store.redis ? new RateLimiterRedis({ ...opts, storeClient: store.redis, rejectIfRedisNotReady: true }) : undefined;
-  const both = <T>(op: (l: RateLimiterAbstract) => Promise<T>) => store.run(remote && (() => op(remote)), () => op(local));
-  const peekLocal = (key: string) => local.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 }));
+  const keyPrefix = `${prefix}:${name}`;
+  const local = createMemoryWindow(rate.points, rate.duration);
+  const remote = store.redis ? new RateLimiterRedis({ keyPrefix, points: rate.points, duration: rate.duration, storeClient: store.redis, rejectIfRedisNotReady: true }) : undefined;
+  const both = <T>(op: ((r: RateLimiterRedis) => Promise<T>) | undefined, mem: () => T) => store.run(op && remote && (() => op(remote)), () => Promise.resolve(mem()));
   return {
     rate,
-    storeKey: (key) => local.getKey(key),
-    peekLocal,
-    hit: (key) => both((l) => l.consume(key).then(toCount, refusedCount)),
-    peek: (key) => both((l) => l.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 }))),
-    block: (key, seconds) => both((l) => l.block(key, seconds).then(() => undefined)),
-    reset: (key) => both((l) => l.delete(key).then(() => undefined)),
+    storeKey: (key) => `${keyPrefix}:${key}`, // rate-limiter-flexible's key in Redis
+    local,
+    hit: (key) => both(remote && ((r) => r.consume(key).then(toCount, refusedCount)), () => local.hit(key)),
+    peek: (key) => both(remote && ((r) => r.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 }))), () => local.peek(key)),
+    block: (key, seconds) => both(remote && ((r) => r.block(key, seconds).then(() => undefined)), () => local.block(key, seconds)),
+    reset: (key) => both(remote && ((r) => r.delete(key).then(() => undefined)), () => local.reset(key)),
   };
 }
 
@@ -73,5 +70,10 @@ export function peekCounts(store: Store, items: { counter: Counter; key: string 
     const values = await redis.mget(items.map((i) => i.counter.storeKey(i.key)));
     return values.map((v) => (v === null ? 0 : Number(v)));
   });
-  return store.run(remote, () => Promise.all(items.map((i) => i.counter.peekLocal(i.key))).then((counts) => counts.map((c) => c.consumed)));
+  return store.run(remote, () => Promise.resolve(peekLocalCounts(items)));
+}
+
+/** The consumed counts from the memory windows, without a promise (embedded mode's hot path). */
+export function peekLocalCounts(items: { counter: Counter; key: string }[]): number[] {
+  return items.map((i) => i.counter.local.peek(i.key).consumed);
 }

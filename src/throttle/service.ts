@@ -8,7 +8,7 @@
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
-import { createCounter, peekCounts, type Count, type Counter } from './counter.js';
+import { createCounter, peekCounts, peekLocalCounts, type Count, type Counter } from './counter.js';
 import { rateLimitHeaders, type PolicyState } from './headers.js';
 import { createLockout, type Lockout } from './lockout.js';
 import { createStore, type Store } from './store.js';
@@ -101,9 +101,10 @@ const LOCK_PROBES = 3;
 /**
  * Counts the request under each key and reads every failure budget and lockout in one
  * store round trip (peekCounts); only a key found over its limit costs one more read,
- * for its reset time.
+ * for its reset time. Without Redis the common case (nothing over) needs no promise at
+ * all: the memory windows answer synchronously.
  */
-async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
+function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Verdict | Promise<Verdict> {
   const failing = present(t, t.failures, keys);
   const lockouts = present(t, t.lockouts, keys);
   const probes = [
@@ -111,17 +112,26 @@ async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys)
     ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
   ];
   const counted = present(t, t.requests, keys);
-  const [hitCounts, counts] = await Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)]);
+  if (!ctx.store.redis) return decide(ctx, kind, { failing, lockouts, counted }, counted.map(([, c, k]) => c.local.hit(k)), peekLocalCounts(probes));
+  return Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)])
+    .then(([hitCounts, counts]) => decide(ctx, kind, { failing, lockouts, counted }, hitCounts, counts));
+}
+
+interface Probed { failing: Present<Counter>; lockouts: Present<Lockout>; counted: Present<Counter> }
+
+/** The verdict from the request counts and the failure and lockout counts read. */
+function decide(ctx: Ctx, kind: ThrottleKind, { failing, lockouts, counted }: Probed, hitCounts: Count[], counts: number[]): Verdict | Promise<Verdict> {
   const hits: Hit[] = counted.map(([key, c], i) => ({ key, rate: c.rate, count: hitCounts[i] }));
   const lockCounts = counts.slice(failing.length);
   const states = hits.map((h) => policyState(`${kind}-${h.key}`, h.rate, h.count));
   const over = [...overRequests(hits, states), ...overFailures(kind, failing, counts), ...overLocks(ctx, kind, lockouts, lockCounts)];
   const recorded = lockCounts.some((count, i) => i % LOCK_PROBES !== 0 && count > 0);
-  // the common case, nothing over: no further await (each promise costs more under AsyncLocalStorage)
   if (over.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
-  const refused = (await Promise.all(over)).filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
-  if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
-  return { ...refuse(ctx.opts, kind, states, refused), recorded };
+  return Promise.all(over).then((all) => {
+    const refused = all.filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
+    if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
+    return { ...refuse(ctx.opts, kind, states, refused), recorded };
+  });
 }
 
 function overRequests(hits: Hit[], states: PolicyState[]): Promise<Refusal>[] {

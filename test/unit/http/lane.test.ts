@@ -1,0 +1,115 @@
+/**
+ * The lane (src/http/lane.ts) serves the token endpoints' POSTs without a Koa context,
+ * over a context with Koa's meaning for what the middleware uses. Driven over real
+ * HTTP on loopback, with raw sockets where a client library would tidy the request.
+ */
+import { createServer, type Server } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { createLane } from '../../../src/http/lane.js';
+import type { Exchange, Step } from '../../../src/http/exchange.js';
+
+let server: Server;
+let url: string;
+let fellThrough: string[] = [];
+const seen: Record<string, unknown> = {};
+
+const routes = new Map<string, Step>([
+  ['/json', (ctx) => { ctx.body = { ok: true, n: 1 }; }],
+  ['/created', (ctx) => { ctx.status = 201; ctx.body = { made: true }; }],
+  ['/nothing', () => undefined],
+  ['/own', (ctx) => { ctx.respond = false; ctx.res.writeHead(202, { 'content-type': 'text/plain' }); ctx.res.end('taken'); }],
+  ['/headers', (ctx) => {
+    ctx.set('X-One', '1');
+    ctx.set({ 'X-Two': '2', 'X-Three': ['a', 'b'] });
+    Object.assign(seen, { auth: ctx.get('Authorization'), missing: ctx.get('x-absent'), referrer: ctx.get('referrer'), method: ctx.method, path: ctx.path, form: ctx.is('application/x-www-form-urlencoded') });
+    ctx.body = { ok: true };
+  }],
+  ['/throws', () => { throw new Error('secret internals at /srv/app.js:12'); }],
+  ['/twice', async (_ctx, next) => { await next(); await next(); }],
+]);
+// an outer layer like the request log: it sees every request first and may set headers
+const outer: Step[] = [async (ctx: Exchange, next) => { ctx.set('X-Outer', 'yes'); await next(); }];
+
+beforeAll(async () => {
+  const lane = createLane(outer, routes);
+  server = createServer((req, res) => {
+    if (lane(req, res)) return;
+    fellThrough.push(`${req.method} ${req.url}`);
+    res.end('koa');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
+beforeEach(() => { fellThrough = []; for (const k of Object.keys(seen)) delete seen[k]; });
+
+/** Sends bytes as they are and returns the raw response (the server closes after it). */
+function raw(request: string): Promise<{ status: number; headers: string; body: string }> {
+  const { port } = server.address() as AddressInfo;
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(request)); // Connection: close ends it; a half-close would drop the request
+    let data = '';
+    socket.setEncoding('utf8').on('data', (chunk) => { data += chunk; }).on('error', reject).on('end', () => {
+      const [head, ...rest] = data.split('\r\n\r\n');
+      resolve({ status: Number(head.split(' ')[1]), headers: head.toLowerCase(), body: rest.join('\r\n\r\n') });
+    });
+  });
+}
+
+describe('the lane', () => {
+  it('answers an object body as Koa would: 200, JSON with its length, the outer layer first', async () => {
+    const res = await fetch(`${url}/json`, { method: 'POST', body: 'a=1' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('content-length')).toBe(String(Buffer.byteLength('{"ok":true,"n":1}')));
+    expect(res.headers.get('x-outer')).toBe('yes');
+    expect(await res.json()).toEqual({ ok: true, n: 1 });
+  });
+
+  it('keeps a status set before the body, and answers 404 when nothing set a body', async () => {
+    expect((await fetch(`${url}/created`, { method: 'POST' })).status).toBe(201);
+    const none = await fetch(`${url}/nothing`, { method: 'POST' });
+    expect(none.status).toBe(404);
+    expect(await none.text()).toBe('Not Found');
+  });
+
+  it('leaves the response alone when a layer took it (respond = false)', async () => {
+    const res = await fetch(`${url}/own`, { method: 'POST' });
+    expect(res.status).toBe(202);
+    expect(await res.text()).toBe('taken');
+  });
+
+  it('reads request headers case-insensitively ("" when absent) and writes single and object headers', async () => {
+    const res = await fetch(`${url}/headers?x=1`, { method: 'POST', headers: { authorization: 'Basic abc', referer: 'https://r.example/', 'content-type': 'Application/X-WWW-Form-Urlencoded; charset=UTF-8' }, body: 'a=1' });
+    expect(res.status).toBe(200);
+    expect(seen).toEqual({ auth: 'Basic abc', missing: '', referrer: 'https://r.example/', method: 'POST', path: '/headers', form: 'application/x-www-form-urlencoded' });
+    expect([res.headers.get('x-one'), res.headers.get('x-two'), res.headers.get('x-three')]).toEqual(['1', '2', 'a, b']);
+  });
+
+  it('says a JSON body is not a form, and a request without a body has none (null, as type-is says)', async () => {
+    await fetch(`${url}/headers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(seen.form).toBe(false);
+    const res = await raw('POST /headers HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nConnection: close\r\n\r\n');
+    expect(res.status).toBe(200);
+    expect(seen.form).toBeNull();
+  });
+
+  it('answers an error no layer rendered as a bare server_error: no message, no stack', async () => {
+    for (const path of ['/throws', '/twice']) {
+      const res = await fetch(`${url}${path}`, { method: 'POST' });
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toEqual({ error: 'server_error', error_description: 'internal server error' });
+      expect(text).not.toMatch(/secret|srv|at |next\(\)/);
+    }
+  });
+
+  it('takes only POSTs to its exact paths: other methods, paths and absolute-form targets fall through', async () => {
+    await fetch(`${url}/json`);
+    await fetch(`${url}/json/more`, { method: 'POST' });
+    await fetch(`${url}/other`, { method: 'POST' });
+    const { port } = server.address() as AddressInfo;
+    await raw(`POST http://127.0.0.1:${port}/json HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    expect(fellThrough).toEqual(['GET /json', 'POST /json/more', 'POST /other', `POST http://127.0.0.1:${port}/json`]);
+  });
+});
