@@ -3,7 +3,6 @@
  * everything else handed to the live oidc-provider instance. POSTs to the token
  * endpoints take the lane (lane.ts), everything else Koa; both run the same chains.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Koa, { type Context, type Middleware, type Next } from 'koa';
@@ -18,6 +17,7 @@ import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
 import type { Exchange, Step } from './exchange.js';
 import { createLane } from './lane.js';
+import type { RequestStates } from './request-state.js';
 import { chain } from './chain.js';
 // throttling (issue 9)
 import type { BlockList } from 'node:net';
@@ -29,7 +29,7 @@ import type { RiskService } from '../risk/index.js';
 import { riskGate, riskOutcome, type RiskRequest } from './risk-gate.js';
 
 export interface AppDeps {
-  log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: AsyncLocalStorage<RequestState>;
+  log: Logger; db: Database; keys: KeyStore; metrics: Metrics; holder: ProviderHolder; requests: RequestStates;
   /** answers the common introspection without oidc-provider (fast-introspection.ts) */
   fastIntrospection?: Step;
   users: UserService;
@@ -46,7 +46,6 @@ export interface AppDeps {
   fingerprints?: { interactions: InteractionDeps['fingerprints']; introspectionCheck: Step };
   risk?: RiskService; // issue 7
 }
-export interface RequestState { tokenResult?: 'active' | 'inactive'; fast?: boolean; throttled?: ThrottledRequest; risk?: RiskRequest }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -123,8 +122,8 @@ function requestLog({ log, metrics, requests }: AppDeps) {
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
-    const state: RequestState = {};
-    await requests.run(state, next);
+    const state = requests.start(ctx.req);
+    await next();
     const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult, path: state.fast ? 'fast' : 'provider' });

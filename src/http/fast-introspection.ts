@@ -13,12 +13,11 @@
  * times what a seen, cached token needs; revocation state is still checked every time.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { AsyncLocalStorage } from 'node:async_hooks';
 import type { ParsedUrlQuery } from 'node:querystring';
 import type { Exchange } from './exchange.js';
 import type { TokenService } from '../access-tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
-import type { RequestState } from './app.js';
+import type { RequestStates } from './request-state.js';
 import { readForm } from './form-body.js';
 
 export interface FastIntrospectionDeps {
@@ -27,7 +26,7 @@ export interface FastIntrospectionDeps {
   clientPepper: Uint8Array;
   client(id: string): Promise<Record<string, unknown> | undefined>;
   resource(audience: string): Promise<ResourceServerRecord | undefined>;
-  requests: AsyncLocalStorage<RequestState>;
+  requests: RequestStates;
 }
 
 type Answer = Record<string, unknown> | undefined;
@@ -43,7 +42,7 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
   return async function introspectFast(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified) : undefined;
     if (!answer) return next();
-    const state = deps.requests.getStore();
+    const state = deps.requests.of(ctx.req);
     if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
     ctx.set('Cache-Control', 'no-store');
     ctx.body = answer;

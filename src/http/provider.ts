@@ -4,6 +4,7 @@
  * A new provider is built whenever the current signing key changes (see
  * provider-holder.ts), because oidc-provider's keystore is fixed at construction.
  */
+import type { IncomingMessage } from 'node:http';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { Database } from '../storage/index.js';
@@ -151,4 +152,9 @@ export function createProvider(deps: ProviderDeps): Provider {
   const provider = new Provider(config.issuer, configuration);
   provider.proxy = false;
   return provider;
+}
+
+/** The request oidc-provider is handling in the current async context (its `Provider.ctx`), if any. */
+export function providerRequest(): IncomingMessage | undefined {
+  return (Provider as unknown as { ctx?: { req?: IncomingMessage } }).ctx?.req;
 }

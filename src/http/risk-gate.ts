@@ -10,13 +10,14 @@
  *    by `{active: false, step_up: {...}}` when the user must step up, and gives a
  *    fingerprint mismatch the same answer under FINGERPRINT_MISMATCH=step_up (docs/risk.md).
  */
-import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
 import { isIP, type BlockList } from 'node:net';
 import type { Exchange } from './exchange.js';
 import { InvalidRequest, OAuthError } from '../errors/index.js';
 import type { RiskService } from '../risk/index.js';
 import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
+import type { RequestStates } from './request-state.js';
 
 /** What the gate leaves for the outcome half. */
 export interface RiskRequest { ip: string; client?: string; presenterIp?: string }
@@ -26,7 +27,7 @@ interface State { risk?: RiskRequest; tokenResult?: 'active' | 'inactive' }
  * Koa middleware: refuses deny-listed addresses and locked-out clients. The app puts it
  * on the token endpoints, the event endpoints and /me/data (app.ts).
  */
-export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; requests: AsyncLocalStorage<State> }) {
+export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; requests: Pick<RequestStates<State>, 'of'> }) {
   return async function checkRisk(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     if (!deps.risk.enabled) return next();
     const ip = clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies);
@@ -37,7 +38,7 @@ export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; r
     const refusal = await deps.risk.checkClient(client, ip);
     if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed ${ip}`);
     if (refusal) throw new OAuthError('invalid_client', 401, 'the client is temporarily locked out', `risk lockout of ${client}`, { 'Retry-After': String(refusal.retryAfter) });
-    const state = deps.requests.getStore();
+    const state = deps.requests.of(ctx.req);
     if (state) state.risk = { ip, client, presenterIp: presenter as string | undefined };
     return next();
   };
@@ -57,18 +58,18 @@ function claimedClient(authorization: string, formClient: unknown): string | und
   return typeof formClient === 'string' && formClient !== '' ? formClient : undefined;
 }
 
-interface AnswerContext { path: string; status: number; body?: unknown; oidc?: { client?: { clientId?: string } }; state?: { fingerprintMismatch?: string } }
+interface AnswerContext { req?: IncomingMessage; path: string; status: number; body?: unknown; oidc?: { client?: { clientId?: string } }; state?: { fingerprintMismatch?: string } }
 
 /**
  * After an introspection answer: signals, then the step-up verdict. Runs once per
  * request (inside oidc-provider, or around the fast path, whichever answered). A JWT
  * answer (RFC 9701) is assessed before it is signed instead (riskBeforeSigning).
  */
-export function riskOutcome(risk: RiskService, requests: AsyncLocalStorage<State>) {
+export function riskOutcome(risk: RiskService, requests: Pick<RequestStates<State>, 'of'>) {
   return async function assessIntrospection(ctx: AnswerContext, next: () => Promise<void>): Promise<void> {
     await next();
     if (ctx.path !== '/introspect' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
-    ctx.body = await assessed(risk, requests.getStore(), ctx.body as Record<string, unknown>, ctx);
+    ctx.body = await assessed(risk, requests.of(ctx.req), ctx.body as Record<string, unknown>, ctx);
   };
 }
 
@@ -78,14 +79,14 @@ export function riskOutcome(risk: RiskService, requests: AsyncLocalStorage<State
  * runs on the answer just before it is signed: a user who must step up, or whose
  * session a risk decision ended, is `active: false` in the JWT too.
  */
-export function riskBeforeSigning(provider: { IdToken: { prototype: Record<string, unknown> } }, risk: RiskService, requests: AsyncLocalStorage<State>, current: () => AnswerContext | undefined): void {
+export function riskBeforeSigning(provider: { IdToken: { prototype: Record<string, unknown> } }, risk: RiskService, requests: Pick<RequestStates<State>, 'of'>, current: () => AnswerContext | undefined): void {
   const proto = provider.IdToken.prototype;
   const issue = proto.issue as (this: unknown, opts?: { use?: string }) => Promise<string>;
   proto.issue = async function (this: { extra?: { token_introspection?: Record<string, unknown> } }, opts?: { use?: string }) {
     const answer = this.extra?.token_introspection;
     const ctx = current();
     if (opts?.use === 'introspection' && answer && ctx) {
-      this.extra = { ...this.extra, token_introspection: await assessed(risk, requests.getStore(), answer, ctx) };
+      this.extra = { ...this.extra, token_introspection: await assessed(risk, requests.of(ctx.req), answer, ctx) };
     }
     return issue.call(this, opts);
   };

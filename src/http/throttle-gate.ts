@@ -8,20 +8,21 @@
  *    before the response is sent, records failures (invalid_client, invalid_grant, an
  *    inactive token at /introspect) and successes, so the very next request sees them.
  */
-import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
 import type { BlockList } from 'node:net';
 import type { Exchange } from './exchange.js';
 import { OAuthError, TooManyRequests } from '../errors/index.js';
 import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
 import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
+import type { RequestStates } from './request-state.js';
 
 /** What the gate leaves for the outcome half (on the request's RequestState). */
 export interface ThrottledRequest { kind: ThrottleKind; keys: ThrottleKeys; recorded: boolean }
 
 interface State { throttled?: ThrottledRequest; tokenResult?: 'active' | 'inactive' }
 
-export interface GateDeps { throttle: Throttle; trustedProxies: BlockList; requests: AsyncLocalStorage<State> }
+export interface GateDeps { throttle: Throttle; trustedProxies: BlockList; requests: Pick<RequestStates<State>, 'of'> }
 
 /**
  * Koa middleware: refuses over-budget requests to one throttled place. The app puts it
@@ -39,7 +40,7 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, k
     const verdict = checked instanceof Promise ? await checked : checked; // embedded mode answers without a promise
     ctx.set(verdict.headers);
     if (!verdict.allowed) throw new TooManyRequests(verdict.retryAfter, verdict.headers, `${verdict.reason} limit on ${verdict.key}`);
-    const state = requests.getStore();
+    const state = requests.of(ctx.req);
     if (state) state.throttled = { kind, keys, recorded: verdict.recorded !== false };
     return next();
   };
@@ -67,27 +68,27 @@ function formDecode(value: string): string {
   }
 }
 
-interface ProviderContext { status: number; body?: unknown }
+interface ProviderContext { req?: IncomingMessage; status: number; body?: unknown }
 
 /**
  * Feeds the answer back to the throttle: as an oidc-provider middleware (`provider.use`)
  * and as a Koa middleware around the introspection fast path, which answers without
  * oidc-provider. Whichever finishes first records; the other finds nothing to do.
  */
-export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<State>) {
+export function throttleOutcome(throttle: Throttle, requests: Pick<RequestStates<State>, 'of'>) {
   return async function recordOutcome(ctx: ProviderContext, next: () => Promise<void>): Promise<void> {
     try {
       await next();
     } catch (err) {
       // our own endpoints (event endpoints, /me/data) throw their OAuth errors
-      if (err instanceof OAuthError) await record({ status: err.status, body: { error: err.error } });
+      if (err instanceof OAuthError) await record({ req: ctx.req, status: err.status, body: { error: err.error } });
       throw err;
     }
     await record(ctx);
   };
 
   async function record(ctx: ProviderContext): Promise<void> {
-    const store = requests.getStore();
+    const store = requests.of(ctx.req);
     const throttled = store?.throttled;
     if (!store || !throttled) return;
     store.throttled = undefined; // recorded once: inside oidc-provider, or around the fast path (app.ts)
@@ -97,7 +98,7 @@ export function throttleOutcome(throttle: Throttle, requests: AsyncLocalStorage<
     if (error === 'invalid_grant') return throttle.fail(kind, keys, { lockout: false });
     if (ctx.status >= 400) return;
     // an inactive token presented is a failed guess (RFC 7662 §4); the JWT answer (RFC 9701) hides `active`
-    const inactive = (ctx.body as { active?: unknown } | undefined)?.active === false || requests.getStore()?.tokenResult === 'inactive';
+    const inactive = (ctx.body as { active?: unknown } | undefined)?.active === false || store.tokenResult === 'inactive';
     if (kind === 'introspect' && inactive) await throttle.fail(kind, keys, { lockout: false });
     if (recorded) await throttle.succeed(kind, keys); // nothing on record: nothing to clear
   }

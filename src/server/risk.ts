@@ -4,12 +4,12 @@
  * oidc-provider hooks that feed it (introspection answers, refresh-token reuse and
  * DPoP proof replay at /token).
  */
-import type { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type Provider from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { TokenService } from '../access-tokens/index.js';
-import { createTtlCache, riskBeforeSigning, riskOutcome, type Metrics, type RequestState } from '../http/index.js';
+import { createTtlCache, riskBeforeSigning, riskOutcome, type Metrics, type RequestStates } from '../http/index.js';
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
@@ -60,15 +60,15 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   return Object.assign(risk, { close: () => { close(); void bus?.close(); } });
 }
 
-type GrantErrorContext = { oidc?: { client?: { clientId?: string }; entities?: { RefreshToken?: { accountId?: string; sessionUid?: string } } } };
+type GrantErrorContext = { req?: IncomingMessage; oidc?: { client?: { clientId?: string }; entities?: { RefreshToken?: { accountId?: string; sessionUid?: string } } } };
 
 /** Installs the risk hooks on a freshly built provider. */
-export function watchProvider(provider: Provider, risk: RiskService, requests: AsyncLocalStorage<RequestState>, log: Logger): void {
+export function watchProvider(provider: Provider, risk: RiskService, requests: RequestStates, log: Logger): void {
   provider.use(riskOutcome(risk, requests) as never);
   riskBeforeSigning(provider as never, risk, requests, () => (provider.constructor as unknown as { ctx?: never }).ctx); // RFC 9701 answers (Provider.ctx: the request's context)
   const failed = (err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded');
   provider.on('grant.error', (ctx: GrantErrorContext, err: { error?: string; error_description?: string; error_detail?: string }) => {
-    const ip = requests.getStore()?.risk?.ip ?? 'unknown';
+    const ip = requests.of(ctx.req)?.risk?.ip ?? 'unknown';
     const client = ctx.oidc?.client?.clientId;
     // oidc-provider keeps the specific reason in error_detail (not sent to the client)
     const why = `${err.error_description ?? ''} ${err.error_detail ?? ''}`;

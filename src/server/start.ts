@@ -2,12 +2,11 @@
  * Starts one issuer process: database (embedded or cluster), migrations, keys,
  * services and the HTTP listener. main.ts calls this; so do tests and the benchmark.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createTokenService, type TokenService } from '../access-tokens/index.js';
-import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, type RequestState, type RevokedToken } from '../http/index.js';
+import { createApp, createMetrics, createProvider, createProviderHolder, createTtlCache, bridgeProvider, fastIntrospection, createRequestStates, providerRequest, type RevokedToken } from '../http/index.js';
 import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createRevocationService } from '../revocation/index.js';
@@ -74,11 +73,11 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const tokens = withSubjectEvents(baseTokens, events, log);
     // --- end issue 8 ---
     const metrics = createMetrics();
-    const requests = new AsyncLocalStorage<RequestState>();
+    const requests = createRequestStates();
     const limiter = throttle = await startThrottle(config, log, metrics); // issue 9
     const hooks = {
       issued: (kind: string) => metrics.tokensIssued.inc({ kind }),
-      opened: (result: 'active' | 'inactive') => { const s = requests.getStore(); if (s) s.tokenResult = result; },
+      opened: (result: 'active' | 'inactive') => { const s = requests.of(providerRequest()); if (s) s.tokenResult = result; },
       revoked: async (t: RevokedToken) => {
         metrics.revocations.inc();
         await events.emit({ type: 'token.revoked', jti: t.jti, aud: t.aud, sub: t.sub, initiator: 'user' })
@@ -89,7 +88,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const binding = await createBindingDeps(config, db, kek, log); // issue 5: DPoP, mTLS
     const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now, locate }); // issue 7
     riskService = risk;
-    binding.onDpopReplay = (client) => void risk.dpopReplayed(client, requests.getStore()?.risk?.ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
+    binding.onDpopReplay = (client) => void risk.dpopReplayed(client, requests.of(providerRequest())?.risk?.ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
     // --- issue 6: device fingerprints ---
     const clientRecord = createTtlCache((id: string) => findClient(db, id), 1000);
     const active = activeComponents(config.fingerprint.components, config.fingerprint.highEntropy);
