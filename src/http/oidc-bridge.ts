@@ -165,7 +165,9 @@ function openShielded(tokens: TokenService, value: string): Promise<OpenedToken 
 export function toClaims(issuer: string, kind: string, payload: Payload): AccessTokenClaims {
   const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
   if (typeof aud !== 'string') throw new TypeError('access token has no audience');
-  const claims: Record<string, unknown> = { ...(payload.extra as object | undefined) };
+  const claims: Record<string, unknown> = {};
+  const extra = payload.extra as Record<string, unknown> | undefined;
+  if (extra) for (const name of Object.keys(extra)) claims[name] = extra[name];
   claims.iss = issuer;
   claims.sub = (payload.accountId as string | undefined) ?? payload.clientId;
   claims.aud = aud;
