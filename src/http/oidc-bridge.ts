@@ -165,6 +165,7 @@ function openShielded(tokens: TokenService, value: string): Promise<OpenedToken 
 export function toClaims(issuer: string, kind: string, payload: Payload): AccessTokenClaims {
   const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
   if (typeof aud !== 'string') throw new TypeError('access token has no audience');
+  // a loop, not `{ ...extra }`: that spread cost about 20 µs per token in the issuer (profile), under 1 µs alone
   const claims: Record<string, unknown> = {};
   const extra = payload.extra as Record<string, unknown> | undefined;
   if (extra) for (const name of Object.keys(extra)) claims[name] = extra[name];

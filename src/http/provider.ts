@@ -135,9 +135,10 @@ export function createProvider(deps: ProviderDeps): Provider {
   const authz = createAuthzConfiguration({ db, directPermissions: async (subject) => subject.kind === 'user' ? (await deps.users.findActive(subject.id))?.permissions.split(' ').filter(Boolean) ?? [] : [] });
   const userClaims = configuration.extraTokenClaims as unknown as (ctx: unknown, token: unknown) => Promise<object | undefined>;
   const deviceClaims = deps.fingerprints ? fingerprintClaims(deps.fingerprints) : undefined; // issue 6: fpp, fpd
-  configuration.extraTokenClaims = (async (ctx: unknown, token: unknown) => ({
-    ...(await userClaims?.(ctx, token)), ...(await authz.extraTokenClaims(ctx, token as never)), ...(await deviceClaims?.(ctx as never, token as never)),
-  })) as never;
+  // Object.assign, not spread: see toClaims (oidc-bridge.ts)
+  configuration.extraTokenClaims = (async (ctx: unknown, token: unknown) => Object.assign(
+    {}, await userClaims?.(ctx, token), await authz.extraTokenClaims(ctx, token as never), await deviceClaims?.(ctx as never, token as never),
+  )) as never;
   configuration.features!.richAuthorizationRequests = authz.richAuthorizationRequests as never;
   (configuration.clientDefaults as Record<string, unknown>).authorization_details_types = authz.authorizationDetailsTypes;
   // --- end claims-based authorization ---
