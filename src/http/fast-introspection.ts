@@ -19,6 +19,7 @@ import type { TokenService } from '../access-tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
 import type { RequestStates } from './request-state.js';
 import { readForm } from './form-body.js';
+import { basicCredentials } from './basic-credentials.js';
 
 export interface FastIntrospectionDeps {
   issuer: string;
@@ -56,7 +57,7 @@ type Verified = WeakMap<object, Buffer[]>;
 async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
   const token = plainRequest(ctx, await readForm(ctx));
   if (token === undefined) return undefined;
-  const caller = await authenticatedCaller(ctx.get('authorization'), deps, verified);
+  const caller = await authenticatedCaller(ctx, deps, verified);
   if (!caller) return undefined;
   const opened = await deps.tokens.open(token);
   if (!opened) return INACTIVE;
@@ -78,20 +79,12 @@ function plainRequest(ctx: Exchange, form: ParsedUrlQuery | undefined): string |
 }
 
 /** RFC 6749 §2.3.1 Basic credentials of a client registered for client_secret_basic, verified. */
-async function authenticatedCaller(header: string, deps: FastIntrospectionDeps, verified: Verified): Promise<string | undefined> {
-  const match = /^Basic ([A-Za-z0-9+/]+={0,2})$/.exec(header);
-  if (!match) return undefined;
-  const basic = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = basic.indexOf(':');
-  if (colon < 1) return undefined;
-  let id: string;
-  let secret: string;
-  try {
-    id = decodeURIComponent(basic.slice(0, colon).replace(/\+/g, '%20'));
-    secret = decodeURIComponent(basic.slice(colon + 1).replace(/\+/g, '%20'));
-  } catch {
-    return undefined;
-  }
+async function authenticatedCaller(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Promise<string | undefined> {
+  const basic = basicCredentials(ctx);
+  // the header as oidc-provider accepts it, and both parts decodable (else it answers, not us)
+  if (!basic?.canonical || basic.id === undefined || basic.secret === undefined) return undefined;
+  const { id, secret } = basic;
+  const header = ctx.get('authorization');
   const client = await deps.client(id);
   if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
   const presented = Buffer.from(header);

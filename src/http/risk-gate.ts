@@ -17,6 +17,7 @@ import { InvalidRequest, OAuthError } from '../errors/index.js';
 import type { RiskService } from '../risk/index.js';
 import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
+import { basicCredentials } from './basic-credentials.js';
 import type { RequestStates } from './request-state.js';
 
 /** What the gate leaves for the outcome half. */
@@ -32,7 +33,7 @@ export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; r
     if (!deps.risk.enabled) return next();
     const ip = clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies);
     const form = await readForm(ctx);
-    const client = claimedClient(ctx.get('authorization'), form?.client_id);
+    const client = claimedClient(ctx, form?.client_id);
     const presenter = ctx.method === 'POST' && ctx.path === '/introspect' ? form?.presenter_ip : undefined;
     if (presenter !== undefined && (typeof presenter !== 'string' || isIP(presenter) === 0)) throw new InvalidRequest('presenter_ip must be one IPv4 or IPv6 address');
     const refusal = await deps.risk.checkClient(client, ip);
@@ -44,17 +45,10 @@ export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; r
   };
 }
 
-function claimedClient(authorization: string, formClient: unknown): string | undefined {
-  const basic = /^basic +([A-Za-z0-9+/=]+)$/i.exec(authorization);
-  if (basic) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    try {
-      if (colon > 0) return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' '));
-    } catch {
-      return undefined;
-    }
-  }
+/** The client a request claims (Basic credentials, else the client_id form parameter), unverified. */
+function claimedClient(ctx: Exchange, formClient: unknown): string | undefined {
+  const basic = basicCredentials(ctx);
+  if (basic) return basic.id;
   return typeof formClient === 'string' && formClient !== '' ? formClient : undefined;
 }
 

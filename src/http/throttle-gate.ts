@@ -15,6 +15,7 @@ import { OAuthError, TooManyRequests } from '../errors/index.js';
 import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
 import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
+import { basicCredentials } from './basic-credentials.js';
 import type { RequestStates } from './request-state.js';
 
 /** What the gate leaves for the outcome half (on the request's RequestState). */
@@ -48,24 +49,12 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, k
 
 /**
  * The client id a request claims, unverified: RFC 6749 §2.3.1 Basic credentials
- * (form-urlencoded id before base64), else the client_id form parameter.
+ * (as sent when their encoding is malformed), else the client_id form parameter.
  */
 function claimedClient(ctx: Exchange): string | undefined | Promise<string | undefined> {
-  const basic = /^basic +([A-Za-z0-9+/=._~-]+)$/i.exec(ctx.get('authorization'));
-  if (basic) {
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon > 0) return formDecode(decoded.slice(0, colon));
-  }
+  const basic = basicCredentials(ctx);
+  if (basic) return basic.id ?? basic.rawId;
   return readForm(ctx).then((form) => (typeof form?.client_id === 'string' && form.client_id !== '' ? form.client_id : undefined));
-}
-
-function formDecode(value: string): string {
-  try {
-    return decodeURIComponent(value.replace(/\+/g, ' '));
-  } catch {
-    return value;
-  }
 }
 
 interface ProviderContext { req?: IncomingMessage; status: number; body?: unknown }

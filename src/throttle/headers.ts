@@ -17,8 +17,12 @@ export interface PolicyState {
 /** The two header fields for the given policies (empty when there are none). */
 export function rateLimitHeaders(states: PolicyState[]): Record<string, string> {
   if (states.length === 0) return {};
-  return {
-    'RateLimit-Policy': states.map((s) => `"${s.name}";q=${s.quota};w=${s.window}`).join(', '),
-    'RateLimit': states.map((s) => `"${s.name}";r=${Math.max(0, s.remaining)};t=${Math.max(0, s.reset)}`).join(', '),
-  };
+  let policy = '';
+  let limit = '';
+  for (const s of states) { // on every throttled request: a plain loop, no arrays
+    const sep = policy === '' ? '' : ', ';
+    policy += `${sep}"${s.name}";q=${s.quota};w=${s.window}`;
+    limit += `${sep}"${s.name}";r=${Math.max(0, s.remaining)};t=${Math.max(0, s.reset)}`;
+  }
+  return { 'RateLimit-Policy': policy, 'RateLimit': limit };
 }

@@ -107,10 +107,9 @@ const LOCK_PROBES = 3;
 function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Verdict | Promise<Verdict> {
   const failing = present(t, t.failures, keys);
   const lockouts = present(t, t.lockouts, keys);
-  const probes = [
-    ...failing.map(([, counter, key]) => ({ counter, key })),
-    ...lockouts.flatMap(([, l, key]) => [l.lock, ...l.record].map((counter) => ({ counter, key }))),
-  ];
+  const probes: { counter: Counter; key: string }[] = [];
+  for (const [, counter, key] of failing) probes.push({ counter, key });
+  for (const [, l, key] of lockouts) for (const counter of [l.lock, ...l.record]) probes.push({ counter, key });
   const counted = present(t, t.requests, keys);
   if (!ctx.store.redis) return decide(ctx, kind, { failing, lockouts, counted }, counted.map(([, c, k]) => c.local.hit(k)), peekLocalCounts(probes));
   return Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)])
