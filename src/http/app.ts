@@ -116,6 +116,14 @@ function handToProvider(holder: ProviderHolder): Step {
 }
 
 function requestLog({ log, metrics, requests }: AppDeps) {
+  // one labelled histogram child per route and status (both few): no label hashing per request
+  const durations = new Map<string, { observe(seconds: number): void }>();
+  const observe = (route: string, status: string, seconds: number): void => {
+    const key = `${route} ${status}`;
+    let child = durations.get(key);
+    if (!child) durations.set(key, (child = metrics.requests.labels(route, status)));
+    child.observe(seconds);
+  };
   return async function logRequest(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -127,7 +135,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
     const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult, path: state.fast ? 'fast' : 'provider' });
-    metrics.requests.observe({ route: routeLabel(ctx.path), status: String(status) }, seconds);
+    observe(routeLabel(ctx.path), String(status), seconds);
     log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
   };
 }

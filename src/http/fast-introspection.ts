@@ -55,7 +55,8 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
 type Verified = WeakMap<object, Buffer[]>;
 
 async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
-  const token = plainRequest(ctx, await readForm(ctx));
+  const read = readForm(ctx); // read by the gates already: no promise
+  const token = plainRequest(ctx, read instanceof Promise ? await read : read);
   if (token === undefined) return undefined;
   const caller = await authenticatedCaller(ctx, deps, verified);
   if (!caller) return undefined;

@@ -65,7 +65,8 @@ function send(ctx: Context, type: string, body: unknown, cache: string): void {
 export function introspectionFingerprintCheck() {
   return async function checkFingerprintParam(ctx: Exchange, next: () => Promise<void>): Promise<void> {
     if (ctx.method === 'POST' && ctx.path === '/introspect') {
-      const value = (await readForm(ctx))?.fingerprint;
+      const read = readForm(ctx);
+      const value = (read instanceof Promise ? await read : read)?.fingerprint;
       if (Array.isArray(value)) throw new InvalidRequest('the fingerprint parameter is malformed', 'repeated');
       if (typeof value === 'string' && value !== '') parseFingerprint(value);
     }

@@ -10,14 +10,17 @@ import { InvalidRequest } from '../errors/index.js';
 
 const LIMIT = 56 * 1024; // the same cap oidc-provider applies to request bodies
 
-/** The parsed form (cached on ctx.state), or undefined when the body is not a form. */
-export async function readForm(ctx: Exchange): Promise<ParsedUrlQuery | undefined> {
+/**
+ * The parsed form (cached on ctx.state), or undefined when the body is not a form.
+ * Only the first call, which reads the body, answers with a promise.
+ */
+export function readForm(ctx: Exchange): ParsedUrlQuery | undefined | Promise<ParsedUrlQuery | undefined> {
   if (ctx.state.form) return ctx.state.form as ParsedUrlQuery;
   if (!ctx.is('application/x-www-form-urlencoded')) return undefined;
-  const raw = await readLimited(ctx);
-  (ctx.req as unknown as { body: string }).body = raw;
-  ctx.state.form = parseForm(raw);
-  return ctx.state.form as ParsedUrlQuery;
+  return readLimited(ctx).then((raw) => {
+    (ctx.req as unknown as { body: string }).body = raw;
+    return (ctx.state.form = parseForm(raw)) as ParsedUrlQuery;
+  });
 }
 
 // Event listeners rather than `for await`: an async iterator per request costs more

@@ -9,6 +9,7 @@
  *    inactive token at /introspect) and successes, so the very next request sees them.
  */
 import type { IncomingMessage } from 'node:http';
+import type { ParsedUrlQuery } from 'node:querystring';
 import type { BlockList } from 'node:net';
 import type { Exchange } from './exchange.js';
 import { OAuthError, TooManyRequests } from '../errors/index.js';
@@ -54,7 +55,9 @@ export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, k
 function claimedClient(ctx: Exchange): string | undefined | Promise<string | undefined> {
   const basic = basicCredentials(ctx);
   if (basic) return basic.id ?? basic.rawId;
-  return readForm(ctx).then((form) => (typeof form?.client_id === 'string' && form.client_id !== '' ? form.client_id : undefined));
+  const read = readForm(ctx);
+  const named = (form: ParsedUrlQuery | undefined) => (typeof form?.client_id === 'string' && form.client_id !== '' ? form.client_id : undefined);
+  return read instanceof Promise ? read.then(named) : named(read);
 }
 
 interface ProviderContext { req?: IncomingMessage; status: number; body?: unknown }

@@ -143,6 +143,25 @@ describe('introspection fast path', () => {
     expect(slow.json).toEqual(raw.json);
   });
 
+  it('answers a lowercase Basic scheme as oidc-provider does, and leaves headers it refuses to it', async () => {
+    const token = await issue();
+    const encoded = Buffer.from(`svc:${secrets.svc}`).toString('base64');
+    const before = await paths();
+    const lower = await post(`${t.url}/introspect`, new URLSearchParams({ token }), { authorization: `basic ${encoded}` });
+    expect(lower.json).toMatchObject({ active: true, client_id: 'svc' });
+    expect((await paths()).fast).toBe(before.fast + 1);
+    // forms oidc-provider refuses (invalid_request); the fast path must not answer them
+    const bare = encoded.replace(/=+$/, '');
+    const lone = bare + 'A'.repeat((5 - (bare.length % 4)) % 4); // one character past a whole quantum
+    const refused = [`Basic  ${encoded}`, `Basic ${lone}`, `Basic ${bare}A===`];
+    for (const authorization of refused) {
+      const middle = await paths();
+      const res = await post(`${t.url}/introspect`, new URLSearchParams({ token }), { authorization });
+      expect([authorization, res.status, res.json?.error]).toEqual([authorization, 400, 'invalid_request']);
+      expect((await paths()).fast).toBe(middle.fast);
+    }
+  });
+
   it('repeats a cached caller verification only for the exact credentials that passed', async () => {
     const token = await issue();
     expect((await post(`${t.url}/introspect`, new URLSearchParams({ token }), basic('svc', secrets.svc))).json).toMatchObject({ active: true });
