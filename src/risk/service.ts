@@ -203,7 +203,7 @@ export async function createRiskService(deps: RiskDeps) {
       const ip = use.presenterIp;
       const signals = ip ? [...(user ? travel.observe({ subject: user, ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
       if (!user) {
-        await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals);
+        if (signals.length) await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals); // none: 'allow', without a promise
         return { active: true };
       }
       const username = signals.length ? (await deps.usernameOf(user)) ?? user : undefined;
