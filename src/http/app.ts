@@ -16,7 +16,7 @@ import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
 import type { Exchange, Step } from './exchange.js';
-import { createLane } from './lane.js';
+import { createLane, endpointPath } from './lane.js';
 import type { RequestStates } from './request-state.js';
 import { chain } from './chain.js';
 // throttling (issue 9)
@@ -98,7 +98,11 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, chain<Context>([...gates(kind), everythingElse])] as const),
   ]);
   // the lane takes these POSTs as sent; a path only Koa's URL parsing finds (an absolute-form target) still reaches the chain here
-  app.use((ctx, next) => ((ctx.method === 'POST' && endpoints.get(ctx.path)) || guarded.get(ctx.path) || everythingElse)(ctx, next));
+  app.use((ctx, next) => {
+    const endpoint = ctx.method === 'POST' ? endpoints.get(endpointPath(ctx.path)) : undefined;
+    if (endpoint && ctx.path !== endpointPath(ctx.path)) ctx.path = endpointPath(ctx.path); // any case reaches oidc-provider's endpoint (lane.ts)
+    return (endpoint || guarded.get(ctx.path) || everythingElse)(ctx, next);
+  });
   const lane = createLane(outer, endpoints);
   const koa = app.callback();
   return (req, res) => {

@@ -20,13 +20,26 @@ export function createLane(outer: Step[], routes: Map<string, Step>): (req: Inco
   const end = () => Promise.resolve();
   return (req, res) => {
     if (req.method !== 'POST') return false;
-    const path = pathOf(req.url ?? '');
+    const url = req.url ?? '';
+    const sent = pathOf(url);
+    const path = endpointPath(sent);
     const route = served.get(path);
     if (!route) return false;
+    if (path !== sent) req.url = path + url.slice(sent.length);
     const ctx = new LaneContext(req, res, path);
     void route(ctx, end).then(() => respond(ctx), () => failed(res));
     return true;
   };
+}
+
+/**
+ * The path under which an endpoint is registered (ASCII lower case). oidc-provider's
+ * router matches paths without regard to ASCII case (`POST /TOKEN` reaches its token
+ * endpoint), so the request is rewritten to this path before any layer runs: every
+ * gate and path check then sees the one path oidc-provider will serve.
+ */
+export function endpointPath(path: string): string {
+  return /[A-Z]/.test(path) ? path.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : path;
 }
 
 function pathOf(url: string): string {

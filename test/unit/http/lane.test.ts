@@ -19,6 +19,7 @@ const routes = new Map<string, Step>([
   ['/nothing', () => undefined],
   ['/own', (ctx) => { ctx.respond = false; ctx.res.writeHead(202, { 'content-type': 'text/plain' }); ctx.res.end('taken'); }],
   ['/headers', (ctx) => {
+    seen.url = ctx.req.url;
     ctx.set('X-One', '1');
     ctx.set({ 'X-Two': '2', 'X-Three': ['a', 'b'] });
     Object.assign(seen, { auth: ctx.get('Authorization'), missing: ctx.get('x-absent'), referrer: ctx.get('referrer'), method: ctx.method, path: ctx.path, form: ctx.is('application/x-www-form-urlencoded') });
@@ -82,7 +83,7 @@ describe('the lane', () => {
   it('reads request headers case-insensitively ("" when absent) and writes single and object headers', async () => {
     const res = await fetch(`${url}/headers?x=1`, { method: 'POST', headers: { authorization: 'Basic abc', referer: 'https://r.example/', 'content-type': 'Application/X-WWW-Form-Urlencoded; charset=UTF-8' }, body: 'a=1' });
     expect(res.status).toBe(200);
-    expect(seen).toEqual({ auth: 'Basic abc', missing: '', referrer: 'https://r.example/', method: 'POST', path: '/headers', form: 'application/x-www-form-urlencoded' });
+    expect(seen).toEqual({ url: '/headers?x=1', auth: 'Basic abc', missing: '', referrer: 'https://r.example/', method: 'POST', path: '/headers', form: 'application/x-www-form-urlencoded' });
     expect([res.headers.get('x-one'), res.headers.get('x-two'), res.headers.get('x-three')]).toEqual(['1', '2', 'a, b']);
   });
 
@@ -102,6 +103,13 @@ describe('the lane', () => {
       expect(JSON.parse(text)).toEqual({ error: 'server_error', error_description: 'internal server error' });
       expect(text).not.toMatch(/secret|srv|at |next\(\)/);
     }
+  });
+
+  it('serves any ASCII case of its paths under the registered one (oidc-provider routes them all)', async () => {
+    const res = await fetch(`${url}/HEADERS?x=1`, { method: 'POST', body: 'a=1' });
+    expect(res.status).toBe(200);
+    expect([seen.path, seen.url]).toEqual(['/headers', '/headers?x=1']);
+    expect(fellThrough).toEqual([]);
   });
 
   it('takes only POSTs to its exact paths: other methods, paths and absolute-form targets fall through', async () => {
