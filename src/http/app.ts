@@ -79,6 +79,8 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       provider,
     ]),
     '/revoke': chain([...gates('revoke'), shield, provider]),
+    // RFC 9126 pushed authorization requests (oidc-provider's default, at /request) authenticate clients as /token does
+    '/request': chain([...gates('token'), provider]),
   }));
   const everythingElse = chain<Context>([
     routes(deps),
@@ -144,7 +146,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
   };
 }
 
-const KNOWN = new Set(['/token', '/introspect', '/revoke', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth', '/session/end', '/session/end/confirm', '/session/end/success']);
+const KNOWN = new Set(['/token', '/introspect', '/revoke', '/request', '/jwks', '/healthz', '/readyz', '/metrics', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/auth', '/session/end', '/session/end/confirm', '/session/end/success']);
 function routeLabel(path: string): string {
   if (path.startsWith('/interaction/')) return '/interaction';
   if (path.startsWith('/auth/')) return '/auth/resume';

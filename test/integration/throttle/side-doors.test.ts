@@ -92,3 +92,15 @@ afterAll(async () => {
     await t?.close();
   }
 });
+
+describe('pushed authorization requests (RFC 9126, /request)', () => {
+  const par = (id: string, secret: string) => track(post(`${t.url}/request`, new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: 'https://app.example/cb', scope: 'openid' }), basic(id, secret)));
+
+  it('counts wrong secrets at /request towards the client lockout of the token endpoint', async () => {
+    secrets.pushed = await t.addClient({ id: 'pushed', scopes: ['read'], audiences: [API] });
+    for (let i = 0; i < 3; i++) expect((await par('pushed', wrong)).status).toBe(401);
+    const locked = await track(post(`${t.url}/token`, new URLSearchParams({ grant_type: 'client_credentials', resource: API, scope: 'read' }), basic('pushed', secrets.pushed)));
+    expect(locked.status).toBe(429);
+    expect((await par('pushed', secrets.pushed)).status).toBe(429);
+  });
+});
