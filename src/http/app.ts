@@ -101,8 +101,9 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   ]);
   // the lane takes these POSTs as sent; a path only Koa's URL parsing finds (an absolute-form target) still reaches the chain here
   app.use((ctx, next) => {
-    const endpoint = ctx.method === 'POST' ? endpoints.get(endpointPath(ctx.path)) : undefined;
-    if (endpoint && ctx.path !== endpointPath(ctx.path)) ctx.path = endpointPath(ctx.path); // any case reaches oidc-provider's endpoint (lane.ts)
+    const path = endpointPath(ctx.path);
+    const endpoint = ctx.method === 'POST' ? endpoints.get(path) : undefined;
+    if (endpoint && path !== ctx.path) ctx.path = path; // any case reaches oidc-provider's endpoint (lane.ts)
     return (endpoint || guarded.get(ctx.path) || everythingElse)(ctx, next);
   });
   const lane = createLane(outer, endpoints);

@@ -32,9 +32,9 @@ export interface FastIntrospectionDeps {
 
 type Answer = Record<string, unknown> | undefined;
 const INACTIVE = Object.freeze({ active: false });
-// Claims the response lists under their own names, or that are Portcullis bookkeeping.
 // The parameters of a plain request (the form has no prototype: `in` sees only them).
 const PLAIN = new Set(['token', 'token_type_hint', 'fingerprint']);
+// Claims the response lists under their own names, or that are Portcullis bookkeeping.
 const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind', 'fpp']);
 
 /** Middleware, placed before the token shield: it reads the form as sent (form-body.ts caches it per request). */

@@ -1,6 +1,6 @@
 /**
- * The lane: POSTs to the token endpoints (/token, /introspect, /revoke) are served
- * without building a Koa context. They run the very same middleware as through Koa
+ * The lane: POSTs to the token endpoints (/token, /introspect, /revoke, /request) are
+ * served without building a Koa context. They run the very same middleware as through Koa
  * (app.ts builds one chain per endpoint and hands it to both), over a context that
  * offers only what that middleware uses (exchange.ts), with Koa's meaning:
  *  - `get` reads a request header ('' when absent), `set` writes response headers at once;
@@ -11,6 +11,7 @@
  * (request, response and delegate objects per request) than for their own checks.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorBody, ServerError } from '../errors/index.js';
 import { chain } from './chain.js';
 import type { Exchange, Step } from './exchange.js';
 
@@ -64,11 +65,11 @@ function respond(ctx: LaneContext): void {
   res.end(text);
 }
 
-/** Only reached if the error renderer itself failed: nothing about the error is told. */
+/** Only reached if the error renderer itself failed: the renderer's server_error body, nothing about the error. */
 function failed(res: ServerResponse): void {
   if (res.headersSent) return void res.destroy();
   res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end('{"error":"server_error","error_description":"internal server error"}');
+  res.end(JSON.stringify(errorBody(new ServerError())));
 }
 
 class LaneContext implements Exchange {

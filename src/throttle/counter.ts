@@ -33,15 +33,15 @@ export function createCounter(store: Store, prefix: string, name: string, rate: 
   const keyPrefix = `${prefix}:${name}`;
   const local = createMemoryWindow(rate.points, rate.duration);
   const remote = store.redis ? new RateLimiterRedis({ keyPrefix, points: rate.points, duration: rate.duration, storeClient: store.redis, rejectIfRedisNotReady: true }) : undefined;
-  const both = <T>(op: ((r: RateLimiterRedis) => Promise<T>) | undefined, mem: () => T) => store.run(op && remote && (() => op(remote)), () => Promise.resolve(mem()));
+  const both = <T>(op: (r: RateLimiterRedis) => Promise<T>, mem: () => T) => store.run(remote && (() => op(remote)), () => Promise.resolve(mem()));
   return {
     rate,
     storeKey: (key) => `${keyPrefix}:${key}`, // rate-limiter-flexible's key in Redis
     local,
-    hit: (key) => both(remote && ((r) => r.consume(key).then(toCount, refusedCount)), () => local.hit(key)),
-    peek: (key) => both(remote && ((r) => r.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 }))), () => local.peek(key)),
-    block: (key, seconds) => both(remote && ((r) => r.block(key, seconds).then(() => undefined)), () => local.block(key, seconds)),
-    reset: (key) => both(remote && ((r) => r.delete(key).then(() => undefined)), () => local.reset(key)),
+    hit: (key) => both((r) => r.consume(key).then(toCount, refusedCount), () => local.hit(key)),
+    peek: (key) => both((r) => r.get(key).then((res) => (res ? toCount(res) : { consumed: 0, resetMs: 0 })), () => local.peek(key)),
+    block: (key, seconds) => both((r) => r.block(key, seconds).then(() => undefined), () => local.block(key, seconds)),
+    reset: (key) => both((r) => r.delete(key).then(() => undefined), () => local.reset(key)),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
+import { errorBody, ServerError } from '../../../src/errors/index.js';
 import { createLane } from '../../../src/http/lane.js';
 import type { Exchange, Step } from '../../../src/http/exchange.js';
 
@@ -100,7 +101,7 @@ describe('the lane', () => {
       const res = await fetch(`${url}${path}`, { method: 'POST' });
       expect(res.status).toBe(500);
       const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ error: 'server_error', error_description: 'internal server error' });
+      expect(JSON.parse(text)).toEqual(errorBody(new ServerError())); // the renderer's body: server_error, a fixed description
       expect(text).not.toMatch(/secret|srv|at |next\(\)/);
     }
   });
