@@ -128,7 +128,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
   const observe = (route: string, status: string, seconds: number): void => {
     const key = `${route} ${status}`;
     let child = durations.get(key);
-    if (!child) durations.set(key, (child = metrics.requests.labels(route, status)));
+    if (!child) durations.set(key, (child = metrics.requests.child(route, status)));
     child.observe(seconds);
   };
   return async function logRequest(ctx: Exchange, next: () => Promise<void>): Promise<void> {
@@ -141,7 +141,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
     await next();
     const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspections.inc({ result: state.tokenResult, path: state.fast ? 'fast' : 'provider' });
+    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspected(state.tokenResult, state.fast ? 'fast' : 'provider');
     observe(routeLabel(ctx.path), String(status), seconds);
     log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
   };

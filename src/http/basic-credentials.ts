@@ -52,6 +52,7 @@ function padded(value: string): boolean {
 }
 
 function formDecode(value: string): string | undefined {
+  if (!value.includes('%') && !value.includes('+')) return value; // nothing to decode
   try {
     return decodeURIComponent(value.replace(/\+/g, '%20'));
   } catch {

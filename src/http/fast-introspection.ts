@@ -16,10 +16,12 @@ import { timingSafeEqual } from 'node:crypto';
 import type { ParsedUrlQuery } from 'node:querystring';
 import type { Exchange } from './exchange.js';
 import type { TokenService } from '../access-tokens/index.js';
+import type { OpenedToken } from '../tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
 import type { RequestStates } from './request-state.js';
 import { readForm } from './form-body.js';
 import { basicCredentials } from './basic-credentials.js';
+import { preserialized } from './json-body.js';
 
 export interface FastIntrospectionDeps {
   issuer: string;
@@ -42,8 +44,16 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
   // Authorization headers already verified against one client record (the record
   // object is replaced on every registry reload, which drops its entries).
   const verified = new WeakMap<object, Buffer[]>();
+  // the answer for an opened token (the open cache hands back the same object while it
+  // holds the token), built and serialized once (json-body.ts)
+  const answers = new WeakMap<OpenedToken, Answer>();
+  const answerFor = (opened: OpenedToken): Answer => {
+    let answer = answers.get(opened);
+    if (!answer) answers.set(opened, (answer = preserialized(responseFor(opened.claims as Record<string, unknown>, deps.issuer))));
+    return answer;
+  };
   return async function introspectFast(ctx: Exchange, next: () => Promise<void>): Promise<void> {
-    const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified) : undefined;
+    const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified, answerFor) : undefined;
     if (!answer) return next();
     const state = deps.requests.of(ctx.req);
     if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
@@ -54,7 +64,7 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
 
 type Verified = WeakMap<object, Buffer[]>;
 
-async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Promise<Answer> {
+async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified, answerFor: (opened: OpenedToken) => Answer): Promise<Answer> {
   const read = readForm(ctx); // read by the gates already: no promise
   const token = plainRequest(ctx, read instanceof Promise ? await read : read);
   if (token === undefined) return undefined;
@@ -65,7 +75,7 @@ async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: V
   const claims = opened.claims as Record<string, unknown>;
   if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
   if (!await allowed(deps, caller, claims)) return INACTIVE;
-  return responseFor(claims, deps.issuer);
+  return answerFor(opened);
 }
 
 /** The (JWT-shaped) token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */

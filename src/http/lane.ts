@@ -13,6 +13,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, ServerError } from '../errors/index.js';
 import { chain } from './chain.js';
+import { jsonText } from './json-body.js';
 import type { Exchange, Step } from './exchange.js';
 
 /** A request listener that serves `routes` (POST, exact path) and answers false for anything else. */
@@ -59,7 +60,7 @@ function respond(ctx: LaneContext): void {
     res.end('Not Found');
     return;
   }
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const text = typeof body === 'string' ? body : jsonText(body);
   if (!res.hasHeader('content-type')) res.setHeader('Content-Type', typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(text);

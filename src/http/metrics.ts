@@ -2,14 +2,18 @@
  * Prometheus metrics, one registry per app (no global state): tokens issued,
  * introspections by result, revocations, and request durations by route.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { DurationHistogram } from './duration-histogram.js';
 
 export interface Metrics {
   registry: Registry;
   tokensIssued: Counter<'kind'>;
   introspections: Counter<'result' | 'path'>;
+  /** counts one introspection answer (added to `introspections` when scraped: no label hashing per request) */
+  introspected(result: 'active' | 'inactive', path: 'fast' | 'provider'): void;
   revocations: Counter<string>;
-  requests: Histogram<'route' | 'status'>;
+  /** request durations by route and status (duration-histogram.ts) */
+  requests: DurationHistogram;
   // throttling (issue 9)
   throttled: Counter<'endpoint' | 'key' | 'reason'>;
   lockouts: Counter<'endpoint' | 'key'>;
@@ -26,12 +30,24 @@ export interface Metrics {
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'portcullis_' });
+  const answers = { 'active fast': 0, 'inactive fast': 0, 'active provider': 0, 'inactive provider': 0 };
   return {
     registry,
     tokensIssued: new Counter({ name: 'portcullis_tokens_issued_total', help: 'Access tokens issued', labelNames: ['kind'], registers: [registry] }),
-    introspections: new Counter({ name: 'portcullis_introspections_total', help: 'Introspection answers by result, and whether the fast path or oidc-provider answered', labelNames: ['result', 'path'], registers: [registry] }),
+    introspections: new Counter({
+      name: 'portcullis_introspections_total', help: 'Introspection answers by result, and whether the fast path or oidc-provider answered', labelNames: ['result', 'path'], registers: [registry],
+      collect() {
+        for (const [key, n] of Object.entries(answers) as [keyof typeof answers, number][]) {
+          if (n === 0) continue;
+          const [result, path] = key.split(' ');
+          this.inc({ result, path }, n);
+          answers[key] = 0;
+        }
+      },
+    }),
+    introspected: (result, path) => { answers[`${result} ${path}`] += 1; },
     revocations: new Counter({ name: 'portcullis_revocations_total', help: 'Access tokens revoked', registers: [registry] }),
-    requests: new Histogram({ name: 'portcullis_http_request_seconds', help: 'HTTP request duration', labelNames: ['route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
+    requests: new DurationHistogram('portcullis_http_request_seconds', 'HTTP request duration', ['route', 'status'], [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registry),
     // throttling (issue 9)
     throttled: new Counter({ name: 'portcullis_throttled_total', help: 'Requests refused with 429, by endpoint, key type and reason (requests, failures, lockout)', labelNames: ['endpoint', 'key', 'reason'], registers: [registry] }),
     lockouts: new Counter({ name: 'portcullis_lockouts_total', help: 'Brute-force lockouts started, by endpoint and key type', labelNames: ['endpoint', 'key'], registers: [registry] }),

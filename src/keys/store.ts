@@ -81,8 +81,7 @@ export async function createKeyStore(opts: Options): Promise<KeyStore> {
     },
     async master(aud, version) {
       let found = state.masters.get(aud)?.get(version);
-      const newest = latest(state.masters.get(aud))?.version ?? -1;
-      if (!found && version > newest) { await reloadIfAllowed(); found = state.masters.get(aud)?.get(version); }
+      if (!found && version > (latest(state.masters.get(aud))?.version ?? -1)) { await reloadIfAllowed(); found = state.masters.get(aud)?.get(version); }
       return found;
     },
     reload,
