@@ -94,6 +94,11 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
+      // Every access token is audience-bound (resource indicators, sealed per audience), and
+      // oidc-provider's userinfo refuses tokens with an audience: it could only ever refuse,
+      // after opening the presented token for an unauthenticated caller. Off, so discovery
+      // does not advertise it and /me is not a route. Claims go in ID tokens.
+      userinfo: { enabled: false },
       rpInitiatedLogout: logoutFeature as never,
       clientCredentials: { enabled: true },
       introspection: { enabled: true, allowedPolicy: introspectionPolicy(allowedFor(resources), deps) as never }, // issue 5: presented-proof check; issue 6: fingerprint
