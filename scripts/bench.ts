@@ -137,9 +137,9 @@ async function measureRounds(groups: Run[][]): Promise<void> {
 }
 
 /** The round with the median req/s. */
-function median(r: Run): { name: string; figures: LoadFigures } {
+function median(r: Run): { name: string; figures: LoadFigures; rounds: LoadFigures[] } {
   const sorted = [...r.results].sort((a, b) => a.rps - b.rps);
-  return { name: r.label, figures: sorted[Math.floor((sorted.length - 1) / 2)] };
+  return { name: r.label, figures: sorted[Math.floor((sorted.length - 1) / 2)], rounds: r.results };
 }
 
 /** BENCH_PROFILE: one fresh embedded issuer per scenario under `--cpu-prof`, summarised. */

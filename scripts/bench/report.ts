@@ -9,8 +9,9 @@ import type { LoadFigures } from './load.js';
 
 export interface Comparison {
   scenario: string;
-  subject: { name: string; figures: LoadFigures };
-  baseline: { name: string; figures: LoadFigures };
+  /** `rounds`: every round's figures, in round order (the baseline's round i ran next to the subject's) */
+  subject: { name: string; figures: LoadFigures; rounds?: LoadFigures[] };
+  baseline: { name: string; figures: LoadFigures; rounds?: LoadFigures[] };
   goal: number;
   /** further rows for context: Portcullis / reference is shown, no goal */
   references?: { name: string; figures: LoadFigures }[];
@@ -49,13 +50,34 @@ function cpuRatio(subject: LoadFigures, baseline: LoadFigures): string {
   return Number.isFinite(r) ? ` (CPU ${r.toFixed(2)}x)` : '';
 }
 
-/** The HTTP table, a Portcullis row and a baseline row per scenario. */
+/**
+ * The median over rounds of the subject's req/s over its baseline's in the same round.
+ * Each Portcullis run sits next to its baseline run, so load from outside (which moves
+ * both between rounds, here by up to half) cancels in each round's ratio; the ratio of
+ * the two independent medians can pair a slow round of one with a fast round of the other.
+ * Undefined with fewer than two paired rounds.
+ */
+export function pairedRatio(subject: LoadFigures[] | undefined, baseline: LoadFigures[] | undefined): number | undefined {
+  if (!subject || !baseline || subject.length !== baseline.length || subject.length < 2) return undefined;
+  const ratios = subject.map((s, i) => s.rps / baseline[i].rps).sort((a, b) => a - b);
+  const mid = (ratios.length - 1) / 2;
+  return (ratios[Math.floor(mid)] + ratios[Math.ceil(mid)]) / 2;
+}
+
+/**
+ * The HTTP table, a Portcullis row and a baseline row per scenario. The goal is judged
+ * on the paired ratio when there are several rounds (pairedRatio), else on the one
+ * round's ratio; the ratio of the median rounds is shown beside it.
+ */
 export function httpTable(rows: Comparison[]): string {
   const out = ['| scenario | server | req/s | p50 ms | p99 ms | non-2xx | server CPU µs/req | ratio (req/s) | goal |', '|---|---|---:|---:|---:|---:|---:|---:|---|'];
   for (const c of rows) {
-    const ratio = c.subject.figures.rps / c.baseline.figures.rps;
+    const ofMedians = c.subject.figures.rps / c.baseline.figures.rps;
+    const paired = pairedRatio(c.subject.rounds, c.baseline.rounds);
+    const ratio = paired ?? ofMedians;
     const verdict = ratio >= c.goal ? 'met' : 'MISSED';
-    out.push(row(c.scenario, c.subject.name, c.subject.figures, `${ratio.toFixed(2)}x${cpuRatio(c.subject.figures, c.baseline.figures)}`, `>= ${c.goal}x: ${verdict}`));
+    const shown = paired === undefined ? `${ofMedians.toFixed(2)}x` : `${paired.toFixed(2)}x paired (medians ${ofMedians.toFixed(2)}x)`;
+    out.push(row(c.scenario, c.subject.name, c.subject.figures, `${shown}${cpuRatio(c.subject.figures, c.baseline.figures)}`, `>= ${c.goal}x: ${verdict}`));
     out.push(row(c.scenario, c.baseline.name, c.baseline.figures, '', 'baseline'));
     for (const r of c.references ?? []) {
       out.push(row(c.scenario, r.name, r.figures, `${(c.subject.figures.rps / r.figures.rps).toFixed(2)}x${cpuRatio(c.subject.figures, r.figures)}`, 'reference only'));

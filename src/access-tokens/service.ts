@@ -13,8 +13,12 @@ import { createOpenCache } from './open-cache.js';
 export interface TokenService {
   /** Seals claims into a nested token. Throws TypeError when the audience has no master secret. */
   issue(claims: AccessTokenClaims): Promise<string>;
-  /** Opens a token and checks its state; undefined for anything not active. */
-  open(token: string): Promise<OpenedToken | undefined>;
+  /**
+   * Opens a token and checks its state; undefined for anything not active. A token
+   * opened before, with the key and revocation state at hand, is answered without a
+   * promise (the token endpoints' layers continue synchronously: src/http/chain.ts).
+   */
+  open(token: string): OpenedToken | undefined | Promise<OpenedToken | undefined>;
   /** Revokes one token until its expiry. */
   revoke(jti: string, exp: number): Promise<void>;
   /** Revokes every access token of a grant (they are not stored, so this is recorded until they would expire). */
@@ -69,9 +73,24 @@ export function createTokenService(opts: Options): TokenService {
   // A cached open skips the key lookups, so check that the signing key is still
   // published and the audience's master version still exists: a retired key or a
   // removed resource server must stop its tokens even if they were opened before.
-  async function stillOpenable({ context }: OpenedToken): Promise<boolean> {
+  function stillOpenable({ context }: OpenedToken): boolean | Promise<boolean> {
     if (!opts.keys.isPublished(context.kid)) return false;
-    return (await opts.keys.master(context.aud, context.msv)) !== undefined;
+    const master = opts.keys.master(context.aud, context.msv);
+    return master instanceof Promise ? master.then((m) => m !== undefined) : master !== undefined;
+  }
+
+  // expiry, key and master still there, then revocation state (each answered without a promise when it can be)
+  function checked(opened: OpenedToken): OpenedToken | undefined | Promise<OpenedToken | undefined> {
+    if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
+    const openable = stillOpenable(opened);
+    if (openable instanceof Promise) return openable.then((ok) => (ok ? stateOf(opened) : undefined));
+    return openable ? stateOf(opened) : undefined;
+  }
+
+  function stateOf(opened: OpenedToken): OpenedToken | undefined | Promise<OpenedToken | undefined> {
+    const { jti, gid, sid } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
+    const state = opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
+    return state instanceof Promise ? state.then((s) => (s === 'active' ? opened : undefined)) : state === 'active' ? opened : undefined;
   }
 
   async function keepUntil(): Promise<Date> {
@@ -90,19 +109,10 @@ export function createTokenService(opts: Options): TokenService {
       if (!master) throw new TypeError(`audience ${claims.aud} has no master secret`);
       return sealToken(claims, { signingKey: opts.keys.signingKey(), master, handle, generation, keyCache });
     },
-    async open(token) {
+    open(token) {
       if (typeof token !== 'string' || token.length > opts.maxTokenLength) return undefined;
-      let opened: OpenedToken;
-      try {
-        opened = await openCache.get(cacheKey(token), () => openToken(token, openOptions), (t) => t.claims.exp + opts.clockTolerance);
-      } catch {
-        return undefined;
-      }
-      if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
-      if (!(await stillOpenable(opened))) return undefined;
-      const { jti, gid, sid } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
-      const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
-      return state === 'active' ? opened : undefined;
+      const opened = openCache.get(cacheKey(token), () => openToken(token, openOptions), (t) => t.claims.exp + opts.clockTolerance);
+      return opened instanceof Promise ? opened.then(checked, () => undefined) : checked(opened);
     },
     revoke: (jti, exp) => opts.revocation.revokeToken(jti, new Date((exp + opts.clockTolerance) * 1000)),
     revokeGrant: async (grantId) => opts.revocation.revokeGrant(grantId, await keepUntil()),

@@ -5,7 +5,7 @@
  */
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Koa, { type Context, type Middleware, type Next } from 'koa';
+import Koa, { type Context, type Middleware } from 'koa';
 import type { Logger } from 'pino';
 import { renderErrors } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
@@ -15,10 +15,10 @@ import type { UserService } from '../users/index.js';
 import type { Metrics } from './metrics.js';
 import type { ProviderHolder } from './provider-holder.js';
 import { tokenShield } from './token-shield.js';
-import type { Exchange, Step } from './exchange.js';
+import type { Exchange, Next, Step } from './exchange.js';
 import { createLane, endpointPath } from './lane.js';
 import type { RequestStates } from './request-state.js';
-import { chain } from './chain.js';
+import { chain, steps, pending } from './chain.js';
 // throttling (issue 9)
 import type { BlockList } from 'node:net';
 import type { Throttle, ThrottleKind } from '../throttle/index.js';
@@ -69,8 +69,8 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   ];
   const shield = tokenShield(['/introspect', '/revoke']);
   const endpoints = new Map<string, Step>(Object.entries({
-    '/token': chain([...gates('token'), provider]),
-    '/introspect': chain([
+    '/token': steps([...gates('token'), provider]),
+    '/introspect': steps([
       ...gates('introspect'),
       ...(deps.fingerprints ? [deps.fingerprints.introspectionCheck] : []), // issue 6
       ...(deps.risk ? [riskOutcome(deps.risk, deps.requests) as unknown as Step] : []), // issue 7: answers of the fast path too
@@ -78,9 +78,9 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
       shield, // only oidc-provider needs the shielded body
       provider,
     ]),
-    '/revoke': chain([...gates('revoke'), shield, provider]),
+    '/revoke': steps([...gates('revoke'), shield, provider]),
     // RFC 9126 pushed authorization requests (oidc-provider's default, at /request) authenticate clients as /token does
-    '/request': chain([...gates('token'), provider]),
+    '/request': steps([...gates('token'), provider]),
   }));
   const everythingElse = chain<Context>([
     routes(deps),
@@ -97,7 +97,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   for (const layer of outer) app.use(layer as Middleware);
   // places that authenticate a caller outside oidc-provider, throttled whatever the method
   const guarded = new Map<string, Middleware>([
-    ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, chain<Context>([...gates(kind), everythingElse])] as const),
+    ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, steps<Context>([...gates(kind), (ctx, next) => everythingElse(ctx, async () => next())]) as Middleware] as const),
   ]);
   // the lane takes these POSTs as sent; a path only Koa's URL parsing finds (an absolute-form target) still reaches the chain here
   app.use((ctx, next) => {
@@ -131,19 +131,22 @@ function requestLog({ log, metrics, requests }: AppDeps) {
     if (!child) durations.set(key, (child = metrics.requests.child(route, status)));
     child.observe(seconds);
   };
-  return async function logRequest(ctx: Exchange, next: () => Promise<void>): Promise<void> {
+  return function logRequest(ctx: Exchange, next: Next): void | Promise<void> {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     const state = requests.start(ctx.req);
-    await next();
-    const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (ctx.path === '/introspect' && state.tokenResult) metrics.introspected(state.tokenResult, state.fast ? 'fast' : 'provider');
-    observe(routeLabel(ctx.path), String(status), seconds);
-    log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
+    const done = (): void => {
+      const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (ctx.path === '/introspect' && state.tokenResult) metrics.introspected(state.tokenResult, state.fast ? 'fast' : 'provider');
+      observe(routeLabel(ctx.path), String(status), seconds);
+      log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
+    };
+    const rest = next();
+    return pending(rest) ? rest.then(done) : done();
   };
 }
 
@@ -156,7 +159,7 @@ function routeLabel(path: string): string {
 
 function routes({ db, keys, metrics, metricsToken }: AppDeps) {
   const allowed = metricsToken === undefined ? () => true : bearerCheck(metricsToken);
-  return async function serveOwnRoutes(ctx: Context, next: Next): Promise<void> {
+  return async function serveOwnRoutes(ctx: Context, next: () => Promise<void>): Promise<void> {
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return next();
     switch (ctx.path) {
       case '/healthz':

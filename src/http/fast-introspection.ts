@@ -14,7 +14,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { ParsedUrlQuery } from 'node:querystring';
-import type { Exchange } from './exchange.js';
+import type { Exchange, Next } from './exchange.js';
+import { then } from './chain.js';
 import type { TokenService } from '../access-tokens/index.js';
 import type { OpenedToken } from '../tokens/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
@@ -27,8 +28,9 @@ export interface FastIntrospectionDeps {
   issuer: string;
   tokens: TokenService;
   clientPepper: Uint8Array;
-  client(id: string): Promise<Record<string, unknown> | undefined>;
-  resource(audience: string): Promise<ResourceServerRecord | undefined>;
+  /** registry lookups: a remembered record comes back without a promise (ttl-cache.ts) */
+  client(id: string): Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
+  resource(audience: string): ResourceServerRecord | undefined | Promise<ResourceServerRecord | undefined>;
   requests: RequestStates;
 }
 
@@ -52,30 +54,36 @@ export function fastIntrospection(deps: FastIntrospectionDeps) {
     if (!answer) answers.set(opened, (answer = preserialized(responseFor(opened.claims as Record<string, unknown>, deps.issuer))));
     return answer;
   };
-  return async function introspectFast(ctx: Exchange, next: () => Promise<void>): Promise<void> {
-    const answer = ctx.method === 'POST' && ctx.path === '/introspect' ? await tryAnswer(ctx, deps, verified, answerFor) : undefined;
-    if (!answer) return next();
-    const state = deps.requests.of(ctx.req);
-    if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
-    ctx.set('Cache-Control', 'no-store');
-    ctx.body = answer;
+  // synchronous for a seen token with every lookup remembered (chain.ts `steps`)
+  return function introspectFast(ctx: Exchange, next: Next): void | Promise<void> {
+    if (ctx.method !== 'POST' || ctx.path !== '/introspect') return next();
+    return then(tryAnswer(ctx, deps, verified, answerFor), (answer) => {
+      if (!answer) return next();
+      const state = deps.requests.of(ctx.req);
+      if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = answer;
+    });
   };
 }
 
 type Verified = WeakMap<object, Buffer[]>;
+type Later<T> = T | Promise<T>;
 
-async function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified, answerFor: (opened: OpenedToken) => Answer): Promise<Answer> {
-  const read = readForm(ctx); // read by the gates already: no promise
-  const token = plainRequest(ctx, read instanceof Promise ? await read : read);
-  if (token === undefined) return undefined;
-  const caller = await authenticatedCaller(ctx, deps, verified);
-  if (!caller) return undefined;
-  const opened = await deps.tokens.open(token);
-  if (!opened) return INACTIVE;
-  const claims = opened.claims as Record<string, unknown>;
-  if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
-  if (!await allowed(deps, caller, claims)) return INACTIVE;
-  return answerFor(opened);
+function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified, answerFor: (opened: OpenedToken) => Answer): Later<Answer> {
+  return then(readForm(ctx), (form) => { // read by the gates already: no promise
+    const token = plainRequest(ctx, form);
+    if (token === undefined) return undefined;
+    return then(authenticatedCaller(ctx, deps, verified), (caller) => {
+      if (!caller) return undefined;
+      return then(deps.tokens.open(token), (opened) => {
+        if (!opened) return INACTIVE;
+        const claims = opened.claims as Record<string, unknown>;
+        if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
+        return then(allowed(deps, caller, claims), (ok) => (ok ? answerFor(opened) : INACTIVE));
+      });
+    });
+  });
 }
 
 /** The (JWT-shaped) token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
@@ -90,20 +98,20 @@ function plainRequest(ctx: Exchange, form: ParsedUrlQuery | undefined): string |
 }
 
 /** RFC 6749 §2.3.1 Basic credentials of a client registered for client_secret_basic, verified. */
-async function authenticatedCaller(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Promise<string | undefined> {
+function authenticatedCaller(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Later<string | undefined> {
   const basic = basicCredentials(ctx);
   // the header as oidc-provider accepts it, and both parts decodable (else it answers, not us)
   if (!basic?.canonical || basic.id === undefined || basic.secret === undefined) return undefined;
   const { id, secret } = basic;
-  const header = ctx.get('authorization');
-  const client = await deps.client(id);
-  if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
-  const presented = Buffer.from(header);
-  const known = verified.get(client) ?? [];
-  if (seenBefore(known, presented)) return id;
-  if (!verifyClientSecret(deps.clientPepper, client.client_secret, secret)) return undefined;
-  if (known.length < 4) verified.set(client, [...known, presented]);
-  return id;
+  return then(deps.client(id), (client) => {
+    if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
+    const presented = Buffer.from(ctx.get('authorization'));
+    const known = verified.get(client) ?? [];
+    if (seenBefore(known, presented)) return id;
+    if (!verifyClientSecret(deps.clientPepper, client.client_secret, secret)) return undefined;
+    if (known.length < 4) verified.set(client, [...known, presented]);
+    return id;
+  });
 }
 
 /** Compares with every remembered header in constant time (no early exit on a match). */
@@ -114,9 +122,9 @@ function seenBefore(known: Buffer[], presented: Buffer): boolean {
 }
 
 /** The same rule as the provider's allowedPolicy (provider.ts): own token, or the audience's introspector. */
-async function allowed(deps: FastIntrospectionDeps, caller: string, claims: Record<string, unknown>): Promise<boolean> {
+function allowed(deps: FastIntrospectionDeps, caller: string, claims: Record<string, unknown>): Later<boolean> {
   if (claims.client_id === caller) return true;
-  return (await deps.resource(claims.aud as string))?.introspector === caller;
+  return then(deps.resource(claims.aud as string), (rs) => rs?.introspector === caller);
 }
 
 /** The body oidc-provider renders for an active ClientCredentials token. */

@@ -10,7 +10,8 @@
  * fast path and oidc-provider's path then see only well-formed input).
  */
 import type { Context, Next } from 'koa';
-import type { Exchange } from './exchange.js';
+import type { Exchange, Next as StepNext } from './exchange.js';
+import { then } from './chain.js';
 import type { TokenService } from '../access-tokens/index.js';
 import { BindingError, createReplayCache, verifyDpopProof } from '../binding/index.js';
 import { InvalidRequest, InvalidToken } from '../errors/index.js';
@@ -63,14 +64,14 @@ function send(ctx: Context, type: string, body: unknown, cache: string): void {
 
 /** POST /introspect: a malformed `fingerprint` is invalid_request before any token work. */
 export function introspectionFingerprintCheck() {
-  return async function checkFingerprintParam(ctx: Exchange, next: () => Promise<void>): Promise<void> {
-    if (ctx.method === 'POST' && ctx.path === '/introspect') {
-      const read = readForm(ctx);
-      const value = (read instanceof Promise ? await read : read)?.fingerprint;
+  return function checkFingerprintParam(ctx: Exchange, next: StepNext): void | Promise<void> {
+    if (ctx.method !== 'POST' || ctx.path !== '/introspect') return next();
+    return then(readForm(ctx), (form) => {
+      const value = form?.fingerprint;
       if (Array.isArray(value)) throw new InvalidRequest('the fingerprint parameter is malformed', 'repeated');
       if (typeof value === 'string' && value !== '') parseFingerprint(value);
-    }
-    return next();
+      return next();
+    });
   };
 }
 

@@ -12,14 +12,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, ServerError } from '../errors/index.js';
-import { chain } from './chain.js';
+import { pending, steps } from './chain.js';
 import { jsonText } from './json-body.js';
 import type { Exchange, Step } from './exchange.js';
 
 /** A request listener that serves `routes` (POST, exact path) and answers false for anything else. */
 export function createLane(outer: Step[], routes: Map<string, Step>): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const served = new Map([...routes].map(([path, route]) => [path, chain([...outer, route])]));
-  const end = () => Promise.resolve();
+  const served = new Map([...routes].map(([path, route]) => [path, steps([...outer, route])]));
+  const end = (): void => undefined;
   return (req, res) => {
     if (req.method !== 'POST') return false;
     const url = req.url ?? '';
@@ -29,7 +29,15 @@ export function createLane(outer: Step[], routes: Map<string, Step>): (req: Inco
     if (!route) return false;
     if (path !== sent) req.url = path + url.slice(sent.length);
     const ctx = new LaneContext(req, res, path);
-    void route(ctx, end).then(() => respond(ctx), () => failed(res));
+    let answered: void | Promise<void>;
+    try {
+      answered = route(ctx, end); // the error renderer is in `outer`: only its own failure throws here
+    } catch {
+      failed(res);
+      return true;
+    }
+    if (pending(answered)) answered.then(() => respond(ctx), () => failed(res));
+    else respond(ctx);
     return true;
   };
 }

@@ -157,7 +157,7 @@ function revokeWithGrants(p: Record<string, Model>, tokens: TokenService): void 
   };
 }
 
-function openShielded(tokens: TokenService, value: string): Promise<OpenedToken | undefined> {
+async function openShielded(tokens: TokenService, value: string): Promise<OpenedToken | undefined> {
   return tokens.open(value.startsWith(SHIELD) ? value.slice(SHIELD.length) : value);
 }
 

@@ -40,7 +40,7 @@ function audiencesOf(client: Client): string[] {
 }
 
 /** RFC 7662 §4 / RFC 7009 §2.1: a client sees only its own tokens, or tokens for the resource server it introspects for. */
-function allowedFor(resources: (aud: string) => Promise<ResourceServerRecord | undefined>) {
+function allowedFor(resources: (aud: string) => ResourceServerRecord | undefined | Promise<ResourceServerRecord | undefined>) {
   return async (_ctx: unknown, client: Client, token: Token): Promise<boolean> => {
     if (token.clientId === client.clientId) return true;
     const aud = Array.isArray(token.aud) ? token.aud[0] : token.aud;

@@ -12,7 +12,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP, type BlockList } from 'node:net';
-import type { Exchange } from './exchange.js';
+import type { Exchange, Next } from './exchange.js';
+import { pending, then } from './chain.js';
 import { InvalidRequest, OAuthError } from '../errors/index.js';
 import type { RiskService } from '../risk/index.js';
 import { clientAddress } from './client-address.js';
@@ -29,19 +30,22 @@ interface State { risk?: RiskRequest; tokenResult?: 'active' | 'inactive' }
  * on the token endpoints, the event endpoints and /me/data (app.ts).
  */
 export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; requests: Pick<RequestStates<State>, 'of'> }) {
-  return async function checkRisk(ctx: Exchange, next: () => Promise<void>): Promise<void> {
+  // synchronous once the form is read and the lockout state is remembered (chain.ts `steps`)
+  return function checkRisk(ctx: Exchange, next: Next): void | Promise<void> {
     if (!deps.risk.enabled) return next();
     const ip = clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), deps.trustedProxies);
-    const form = await readForm(ctx);
-    const client = claimedClient(ctx, form?.client_id);
-    const presenter = ctx.method === 'POST' && ctx.path === '/introspect' ? form?.presenter_ip : undefined;
-    if (presenter !== undefined && (typeof presenter !== 'string' || isIP(presenter) === 0)) throw new InvalidRequest('presenter_ip must be one IPv4 or IPv6 address');
-    const refusal = await deps.risk.checkClient(client, ip);
-    if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed ${ip}`);
-    if (refusal) throw new OAuthError('invalid_client', 401, 'the client is temporarily locked out', `risk lockout of ${client}`, { 'Retry-After': String(refusal.retryAfter) });
-    const state = deps.requests.of(ctx.req);
-    if (state) state.risk = { ip, client, presenterIp: presenter as string | undefined };
-    return next();
+    return then(readForm(ctx), (form) => {
+      const client = claimedClient(ctx, form?.client_id);
+      const presenter = ctx.method === 'POST' && ctx.path === '/introspect' ? form?.presenter_ip : undefined;
+      if (presenter !== undefined && (typeof presenter !== 'string' || isIP(presenter) === 0)) throw new InvalidRequest('presenter_ip must be one IPv4 or IPv6 address');
+      return then(deps.risk.checkClient(client, ip), (refusal) => {
+        if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed ${ip}`);
+        if (refusal) throw new OAuthError('invalid_client', 401, 'the client is temporarily locked out', `risk lockout of ${client}`, { 'Retry-After': String(refusal.retryAfter) });
+        const state = deps.requests.of(ctx.req);
+        if (state) state.risk = { ip, client, presenterIp: presenter as string | undefined };
+        return next();
+      });
+    });
   };
 }
 
@@ -60,10 +64,13 @@ interface AnswerContext { req?: IncomingMessage; path: string; status: number; b
  * answer (RFC 9701) is assessed before it is signed instead (riskBeforeSigning).
  */
 export function riskOutcome(risk: RiskService, requests: Pick<RequestStates<State>, 'of'>) {
-  return async function assessIntrospection(ctx: AnswerContext, next: () => Promise<void>): Promise<void> {
-    await next();
+  const assess = (ctx: AnswerContext): void | Promise<void> => {
     if (ctx.path !== '/introspect' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
-    ctx.body = await assessed(risk, requests.of(ctx.req), ctx.body as Record<string, unknown>, ctx);
+    return then(assessed(risk, requests.of(ctx.req), ctx.body as Record<string, unknown>, ctx), (body) => { ctx.body = body; });
+  };
+  return function assessIntrospection(ctx: AnswerContext, next: Next): void | Promise<void> {
+    const rest = next();
+    return pending(rest) ? rest.then(() => assess(ctx)) : assess(ctx);
   };
 }
 
@@ -86,13 +93,16 @@ export function riskBeforeSigning(provider: { IdToken: { prototype: Record<strin
   };
 }
 
-/** The answer after the risk checks (once per request: the request's risk state is consumed). */
-async function assessed(risk: RiskService, state: State | undefined, body: Record<string, unknown>, ctx: AnswerContext): Promise<Record<string, unknown>> {
+/** The answer after the risk checks (once per request: the request's risk state is consumed); without a promise when the risk service answers without one. */
+function assessed(risk: RiskService, state: State | undefined, body: Record<string, unknown>, ctx: AnswerContext): Record<string, unknown> | Promise<Record<string, unknown>> {
   const r = state?.risk;
   if (!state || !r) return body;
   state.risk = undefined;
   const caller = ctx.oidc?.client?.clientId ?? r.client;
-  const verdict = await risk.introspected({ claims: body, caller, callerIp: r.ip, presenterIp: r.presenterIp, active: body.active === true });
+  return then(risk.introspected({ claims: body, caller, callerIp: r.ip, presenterIp: r.presenterIp, active: body.active === true }), (verdict) => judged(risk, state, body, ctx, r, caller, verdict));
+}
+
+function judged(risk: RiskService, state: State, body: Record<string, unknown>, ctx: AnswerContext, r: RiskRequest, caller: string | undefined, verdict: Awaited<ReturnType<RiskService['introspected']>>): Record<string, unknown> | Promise<Record<string, unknown>> {
   if (body.active === true && !verdict.active) {
     state.tokenResult = 'inactive';
     return verdict.stepUp ? { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: verdict.stepUp.acr_values } } : { active: false };
@@ -100,8 +110,7 @@ async function assessed(risk: RiskService, state: State | undefined, body: Recor
   // FINGERPRINT_MISMATCH=step_up: the bound token was presented from another device
   const mismatchOf = ctx.state?.fingerprintMismatch;
   if (body.active !== true && mismatchOf) {
-    const acr = await risk.fingerprintMismatch(mismatchOf, r.presenterIp ?? r.ip, caller);
-    if (acr) return { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: acr } };
+    return then(risk.fingerprintMismatch(mismatchOf, r.presenterIp ?? r.ip, caller), (acr) => (acr ? { active: false, step_up: { error: 'insufficient_user_authentication', acr_values: acr } } : body));
   }
   return body;
 }

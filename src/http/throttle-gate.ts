@@ -11,7 +11,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { ParsedUrlQuery } from 'node:querystring';
 import type { BlockList } from 'node:net';
-import type { Exchange } from './exchange.js';
+import type { Exchange, Next } from './exchange.js';
+import { pending, then } from './chain.js';
 import { OAuthError, TooManyRequests } from '../errors/index.js';
 import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
 import { clientAddress } from './client-address.js';
@@ -32,19 +33,20 @@ export interface GateDeps { throttle: Throttle; trustedProxies: BlockList; reque
  * endpoints; /me/data).
  */
 export function throttleGate({ throttle, trustedProxies, requests }: GateDeps, kind: ThrottleKind) {
-  return async function gate(ctx: Exchange, next: () => Promise<void>): Promise<void> {
+  // no promise of its own for Basic credentials in embedded mode (chain.ts `steps`)
+  return function gate(ctx: Exchange, next: Next): void | Promise<void> {
     if (!throttle.enabled) return next();
     const keys: ThrottleKeys = { ip: clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies) };
-    const claimed = claimedClient(ctx);
-    const client = typeof claimed === 'object' ? await claimed : claimed; // no await (and no promise) for Basic
-    if (client) keys.client = client;
-    const checked = throttle.check(kind, keys);
-    const verdict = checked instanceof Promise ? await checked : checked; // embedded mode answers without a promise
-    ctx.set(verdict.headers);
-    if (!verdict.allowed) throw new TooManyRequests(verdict.retryAfter, verdict.headers, `${verdict.reason} limit on ${verdict.key}`);
-    const state = requests.of(ctx.req);
-    if (state) state.throttled = { kind, keys, recorded: verdict.recorded !== false };
-    return next();
+    return then(claimedClient(ctx), (client) => {
+      if (client) keys.client = client;
+      return then(throttle.check(kind, keys), (verdict) => { // embedded mode answers without a promise
+        ctx.set(verdict.headers);
+        if (!verdict.allowed) throw new TooManyRequests(verdict.retryAfter, verdict.headers, `${verdict.reason} limit on ${verdict.key}`);
+        const state = requests.of(ctx.req);
+        if (state) state.throttled = { kind, keys, recorded: verdict.recorded !== false };
+        return next();
+      });
+    });
   };
 }
 
@@ -68,18 +70,23 @@ interface ProviderContext { req?: IncomingMessage; status: number; body?: unknow
  * oidc-provider. Whichever finishes first records; the other finds nothing to do.
  */
 export function throttleOutcome(throttle: Throttle, requests: Pick<RequestStates<State>, 'of'>) {
-  return async function recordOutcome(ctx: ProviderContext, next: () => Promise<void>): Promise<void> {
+  return function recordOutcome(ctx: ProviderContext, next: Next): void | Promise<void> {
+    // our own endpoints (event endpoints, /me/data) throw their OAuth errors
+    const failed = (err: unknown): void | Promise<void> => {
+      if (!(err instanceof OAuthError)) throw err;
+      return then(record({ req: ctx.req, status: err.status, body: { error: err.error } }), () => { throw err; });
+    };
+    let rest: void | Promise<void>;
     try {
-      await next();
+      rest = next();
     } catch (err) {
-      // our own endpoints (event endpoints, /me/data) throw their OAuth errors
-      if (err instanceof OAuthError) await record({ req: ctx.req, status: err.status, body: { error: err.error } });
-      throw err;
+      return failed(err);
     }
-    await record(ctx);
+    return pending(rest) ? rest.then(() => record(ctx), failed) : record(ctx);
   };
 
-  async function record(ctx: ProviderContext): Promise<void> {
+  // nothing to wait for when nothing is recorded (a success with nothing on record)
+  function record(ctx: ProviderContext): void | Promise<void> {
     const store = requests.of(ctx.req);
     const throttled = store?.throttled;
     if (!store || !throttled) return;
@@ -91,7 +98,7 @@ export function throttleOutcome(throttle: Throttle, requests: Pick<RequestStates
     if (ctx.status >= 400) return;
     // an inactive token presented is a failed guess (RFC 7662 §4); the JWT answer (RFC 9701) hides `active`
     const inactive = (ctx.body as { active?: unknown } | undefined)?.active === false || store.tokenResult === 'inactive';
-    if (kind === 'introspect' && inactive) await throttle.fail(kind, keys, { lockout: false });
-    if (recorded) await throttle.succeed(kind, keys); // nothing on record: nothing to clear
+    const succeed = (): void | Promise<void> => (recorded ? throttle.succeed(kind, keys) : undefined); // nothing on record: nothing to clear
+    return kind === 'introspect' && inactive ? throttle.fail(kind, keys, { lockout: false }).then(succeed) : succeed();
   }
 }

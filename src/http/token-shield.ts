@@ -8,7 +8,7 @@
  * which run before the shield.
  */
 import { stringify } from 'node:querystring';
-import type { Exchange } from './exchange.js';
+import type { Exchange, Next } from './exchange.js';
 import { readForm } from './form-body.js';
 import { SHIELD } from './oidc-bridge.js';
 
@@ -18,7 +18,7 @@ const TOKEN_PARAM = /(^|&)(token=)/;
 /** Middleware for the introspection and revocation routes. */
 export function tokenShield(paths: string[]) {
   const routes = new Set(paths);
-  return async function shieldToken(ctx: Exchange, next: () => Promise<void>): Promise<void> {
+  return async function shieldToken(ctx: Exchange, next: Next): Promise<void> {
     if (ctx.method !== 'POST' || !routes.has(ctx.path)) return next();
     const params = await readForm(ctx);
     if (params && typeof params.token === 'string' && params.token.includes('.')) {

@@ -27,7 +27,7 @@ export interface KeyStore {
   /** Newest master secret of an audience (reloads once when unknown). */
   currentMaster(aud: string): Promise<MasterView | undefined>;
   /** A given master version of an audience. */
-  master(aud: string, version: number): Promise<Uint8Array | undefined>;
+  master(aud: string, version: number): Uint8Array | undefined | Promise<Uint8Array | undefined>;
   reload(): Promise<void>;
   onChange(listener: () => void): void;
   close(): void;
@@ -79,10 +79,10 @@ export async function createKeyStore(opts: Options): Promise<KeyStore> {
       if (!state.masters.has(aud)) await reload(); // a resource server added since the last reload
       return latest(state.masters.get(aud));
     },
-    async master(aud, version) {
-      let found = state.masters.get(aud)?.get(version);
-      if (!found && version > (latest(state.masters.get(aud))?.version ?? -1)) { await reloadIfAllowed(); found = state.masters.get(aud)?.get(version); }
-      return found;
+    master(aud, version) {
+      const found = state.masters.get(aud)?.get(version);
+      if (found || version <= (latest(state.masters.get(aud))?.version ?? -1)) return found; // known, or retired: no promise
+      return reloadIfAllowed().then(() => state.masters.get(aud)?.get(version));
     },
     reload,
     onChange: (l) => { listeners.push(l); },

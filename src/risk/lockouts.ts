@@ -18,12 +18,15 @@ export function createLockouts(db: Database, opts: { first: number; max: number;
   const cache = rememberLookups((key) => db.prisma.riskLockout.findUnique({ where: { key } })
     .then((row): LockoutState | undefined => (row ? { until: row.until, level: row.level } : undefined)), { ms: CACHE_MS, now: opts.now });
   const read = (key: string) => cache.get(key);
+  const secondsLeft = (state: LockoutState | undefined): number => {
+    const left = state ? state.until.getTime() - opts.now() : 0;
+    return left > 0 ? Math.ceil(left / 1000) : 0;
+  };
   return {
     /** Seconds left of a lockout of `key` (0 when not locked). */
-    async lockedFor(key: string): Promise<number> {
-      const state = await read(key);
-      const left = state ? state.until.getTime() - opts.now() : 0;
-      return left > 0 ? Math.ceil(left / 1000) : 0;
+    lockedFor(key: string): number | Promise<number> {
+      const state = read(key);
+      return state instanceof Promise ? state.then(secondsLeft) : secondsLeft(state);
     },
     /** Starts (or extends) a lockout; returns its length in seconds. */
     async lock(key: string, reason: string): Promise<{ seconds: number; level: number; until: Date }> {

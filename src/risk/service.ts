@@ -63,6 +63,9 @@ export interface IntrospectionUse {
 
 export type Refusal = { reason: 'denied' | 'locked'; retryAfter: number };
 
+/** What introspection answers after the risk checks: still active, or the step-up to ask for. */
+export interface IntrospectionVerdict { active: boolean; stepUp?: { acr_values: string } }
+
 /**
  * An identifier fit for a database key: no NUL (PostgreSQL refuses it in text) and at
  * most 255 characters; anything else cannot name a user or client.
@@ -135,6 +138,35 @@ export async function createRiskService(deps: RiskDeps) {
 
   const userKey = (username: string) => `user:${username.trim().toLowerCase()}`;
 
+  /** introspected() beyond the common case: an inactive token, a user token or a presenter address. */
+  async function introspectedAt(use: IntrospectionUse, user: string | undefined): Promise<IntrospectionVerdict> {
+    const at = now();
+    if (!use.active) {
+      // The one fishing is the presenter when the resource server names it. The caller
+      // itself is never locked out for what others present to it (that would let anyone
+      // lock a resource server out); the burst is recorded and the address flagged.
+      const fisher = use.presenterIp ?? use.callerIp;
+      flagged.failed(fisher, at);
+      const key = use.presenterIp ? `ip:${use.presenterIp}` : `client:${use.caller ?? 'unknown'}`;
+      const burst = patterns.invalidToken(key, at).map((s) => ({ ...s, details: { ...s.details, caller: clean(use.caller) } }));
+      await assess({ ip: fisher, possible: [] }, burst); // not the caller's score (see above)
+      return { active: false };
+    }
+    const c = use.claims;
+    const ip = use.presenterIp;
+    const signals = ip ? [...(user ? travel.observe({ subject: user, ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
+    if (!user) {
+      if (signals.length) await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals);
+      return { active: true };
+    }
+    const username = signals.length ? (await deps.usernameOf(user)) ?? user : undefined;
+    const sid = typeof c.sid === 'string' ? c.sid : undefined;
+    const decision = await assess({ username, userId: user, clientId: String(c.client_id), ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
+    if (decision === 'revoke_session' || decision === 'lockout') return { active: false };
+    const unmet = await stepUps.unmet(user, c);
+    return unmet ? { active: false, stepUp: { acr_values: unmet.acr } } : { active: true };
+  }
+
   return {
     enabled: config.enabled,
     /**
@@ -167,12 +199,15 @@ export async function createRiskService(deps: RiskDeps) {
       return assess({ username: username.toLowerCase(), userId, ip, possible: ['step_up'] }, signals);
     },
     /** At /token, /introspect, /revoke before anything else: deny list and client lockouts. */
-    async checkClient(clientId: string | undefined, ip: string): Promise<Refusal | undefined> {
+    // no promise when the lockout state is remembered (the token endpoints' layers continue synchronously)
+    checkClient(clientId: string | undefined, ip: string): Refusal | undefined | Promise<Refusal | undefined> {
       if (!config.enabled) return undefined;
       if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
       const id = clean(clientId);
-      const seconds = id ? await lockouts.lockedFor(`client:${id}`) : 0;
-      return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
+      if (!id) return undefined;
+      const refusal = (seconds: number): Refusal | undefined => (seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined);
+      const seconds = lockouts.lockedFor(`client:${id}`);
+      return seconds instanceof Promise ? seconds.then(refusal) : refusal(seconds);
     },
     /** At issuance of a user's token: seconds the user is still locked out (0: not). */
     async userLockedFor(userId: string): Promise<number> {
@@ -183,35 +218,15 @@ export async function createRiskService(deps: RiskDeps) {
     /**
      * After introspection: signals from the presenter's address, then whether the
      * token is still active and, if a step-up is required, the `acr_values` to ask for.
+     * An active client token without a presenter address (no signals) is answered
+     * without a promise: the common case at the introspection endpoint.
      */
-    async introspected(use: IntrospectionUse): Promise<{ active: boolean; stepUp?: { acr_values: string } }> {
+    introspected(use: IntrospectionUse): IntrospectionVerdict | Promise<IntrospectionVerdict> {
       if (!config.enabled) return { active: use.active };
-      const at = now();
-      if (!use.active) {
-        // The one fishing is the presenter when the resource server names it. The caller
-        // itself is never locked out for what others present to it (that would let anyone
-        // lock a resource server out); the burst is recorded and the address flagged.
-        const fisher = use.presenterIp ?? use.callerIp;
-        flagged.failed(fisher, at);
-        const key = use.presenterIp ? `ip:${use.presenterIp}` : `client:${use.caller ?? 'unknown'}`;
-        const burst = patterns.invalidToken(key, at).map((s) => ({ ...s, details: { ...s.details, caller: clean(use.caller) } }));
-        await assess({ ip: fisher, possible: [] }, burst); // not the caller's score (see above)
-        return { active: false };
-      }
       const c = use.claims;
       const user = c.kind === 'AccessToken' || (typeof c.sub === 'string' && c.sub !== c.client_id) ? String(c.sub) : undefined;
-      const ip = use.presenterIp;
-      const signals = ip ? [...(user ? travel.observe({ subject: user, ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
-      if (!user) {
-        if (signals.length) await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals); // none: 'allow', without a promise
-        return { active: true };
-      }
-      const username = signals.length ? (await deps.usernameOf(user)) ?? user : undefined;
-      const sid = typeof c.sid === 'string' ? c.sid : undefined;
-      const decision = await assess({ username, userId: user, clientId: String(c.client_id), ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
-      if (decision === 'revoke_session' || decision === 'lockout') return { active: false };
-      const unmet = await stepUps.unmet(user, c);
-      return unmet ? { active: false, stepUp: { acr_values: unmet.acr } } : { active: true };
+      if (use.active && !user && !use.presenterIp) return { active: true };
+      return introspectedAt(use, user);
     },
     /**
      * FINGERPRINT_MISMATCH=step_up: a bound token was presented with another device's

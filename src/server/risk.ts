@@ -45,7 +45,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   const risk = await createRiskService({
     config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, share: bus ? (o) => bus.publish(o) : undefined,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
-    usernameOf: (id) => usernames(id),
+    usernameOf: async (id) => usernames(id),
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
     revokeSession: (sid) => w.tokens.revokeSession(sid, 'policy'),
     metrics: { signal: (signal) => w.metrics.riskSignals.inc({ signal }), decision: (decision) => w.metrics.riskDecisions.inc({ decision }) },
