@@ -33,4 +33,19 @@ describe('open cache', () => {
     await cache.get('a', open, (v) => v.exp); // evicted (least recently used) → opened again
     expect(opens).toBe(5);
   });
+
+  it('answers a hit on a completed open with the value itself, and a pending one with a promise of the same open', async () => {
+    const cache = createOpenCache<{ exp: number }>(3, () => 0);
+    let release: (v: { exp: number }) => void = () => undefined;
+    const first = cache.get('a', () => new Promise((resolve) => { release = resolve; }), (v) => v.exp);
+    const second = cache.get('a', async () => ({ exp: 99 }), (v) => v.exp);
+    expect(first).toBeInstanceOf(Promise);
+    expect(second).toBeInstanceOf(Promise);
+    release({ exp: 10 });
+    const value = await first;
+    expect(await second).toBe(value);
+    const hit = cache.get('a', async () => ({ exp: 99 }), (v) => v.exp);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toBe(value);
+  });
 });
