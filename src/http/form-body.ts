@@ -10,17 +10,39 @@ import { InvalidRequest } from '../errors/index.js';
 
 const LIMIT = 56 * 1024; // the same cap oidc-provider applies to request bodies
 
+interface FormState { form?: ParsedUrlQuery; reading?: Promise<ParsedUrlQuery>; failed?: { error: unknown } }
+
 /**
  * The parsed form (cached on ctx.state), or undefined when the body is not a form.
- * Only the first call, which reads the body, answers with a promise.
+ * Only while the body is being read is the answer a promise (the same one to every
+ * caller); once the read failed, its error is thrown to every later caller.
  */
 export function readForm(ctx: Exchange): ParsedUrlQuery | undefined | Promise<ParsedUrlQuery | undefined> {
-  if (ctx.state.form) return ctx.state.form as ParsedUrlQuery;
+  const state = ctx.state as FormState;
+  if (state.form) return state.form;
+  if (state.failed) throw state.failed.error;
+  if (state.reading) return state.reading;
   if (!ctx.is('application/x-www-form-urlencoded')) return undefined;
-  return readLimited(ctx).then((raw) => {
+  return (state.reading = readLimited(ctx).then((raw) => {
     (ctx.req as unknown as { body: string }).body = raw;
-    return (ctx.state.form = parseForm(raw)) as ParsedUrlQuery;
-  });
+    state.reading = undefined;
+    return (state.form = parseForm(raw));
+  }, (error: unknown) => {
+    state.reading = undefined;
+    state.failed = { error };
+    throw error;
+  }));
+}
+
+/**
+ * The lane, before any layer runs: reads the form ahead, so that the layers find it
+ * without a promise (chain.ts `steps`), or find its error thrown where they ask for it
+ * (then rendered as before). The read while it runs (its rejection is for the layers to
+ * see, so the caller continues either way); undefined when there is nothing to read.
+ */
+export function readFormAhead(ctx: Exchange): Promise<unknown> | undefined {
+  const read = readForm(ctx);
+  return read instanceof Promise ? read : undefined;
 }
 
 // Event listeners rather than `for await`: an async iterator per request costs more

@@ -7,6 +7,8 @@
  *  - setting `body` makes the status 200 unless a status was set; `respond = false`
  *    leaves the response to whoever took it (oidc-provider);
  *  - an object body is sent as JSON, as Koa sends it.
+ * The form body is read before the first layer runs (form-body.ts readFormAhead), so a
+ * request whose lookups are all remembered runs its layers without a promise.
  * Why: the endpoints resource servers call per request paid more for Koa's context
  * (request, response and delegate objects per request) than for their own checks.
  */
@@ -14,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorBody, ServerError } from '../errors/index.js';
 import { pending, steps } from './chain.js';
 import { jsonText } from './json-body.js';
+import { readFormAhead } from './form-body.js';
 import type { Exchange, Step } from './exchange.js';
 
 /** A request listener that serves `routes` (POST, exact path) and answers false for anything else. */
@@ -29,17 +32,21 @@ export function createLane(outer: Step[], routes: Map<string, Step>): (req: Inco
     if (!route) return false;
     if (path !== sent) req.url = path + url.slice(sent.length);
     const ctx = new LaneContext(req, res, path);
+    const read = readFormAhead(ctx); // then the layers find the form without a promise
+    if (read) void read.then(() => serve(ctx, route), () => serve(ctx, route)); // a failed read is thrown to the layers
+    else serve(ctx, route);
+    return true;
+  };
+  function serve(ctx: LaneContext, route: Step): void {
     let answered: void | Promise<void>;
     try {
       answered = route(ctx, end); // the error renderer is in `outer`: only its own failure throws here
     } catch {
-      failed(res);
-      return true;
+      return failed(ctx.res);
     }
-    if (pending(answered)) answered.then(() => respond(ctx), () => failed(res));
+    if (pending(answered)) answered.then(() => respond(ctx), () => failed(ctx.res));
     else respond(ctx);
-    return true;
-  };
+  }
 }
 
 /**
