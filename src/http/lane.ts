@@ -123,7 +123,7 @@ class LaneContext implements Exchange {
   set(field: string | Record<string, string | string[]>, value?: string | string[]): void {
     if (this.res.headersSent) return;
     if (typeof field !== 'string') {
-      for (const [name, v] of Object.entries(field)) this.set(name, v);
+      for (const name in field) this.set(name, field[name]);
       return;
     }
     this.res.setHeader(field, Array.isArray(value) ? value.map(String) : String(value));
@@ -136,8 +136,10 @@ class LaneContext implements Exchange {
   is(type: string | string[]): string | false | null {
     const headers = this.req.headers;
     if (headers['transfer-encoding'] === undefined && Number.isNaN(Number(headers['content-length']))) return null; // type-is's hasBody
+    const sent = headers['content-type'] ?? '';
+    if (sent === type) return type; // as sent, nothing to normalise (the usual form post)
     const wanted = Array.isArray(type) ? type : [type];
-    const media = (headers['content-type'] ?? '').split(';', 1)[0].trim().toLowerCase();
+    const media = sent.split(';', 1)[0].trim().toLowerCase();
     return wanted.find((t) => t === media) ?? false;
   }
 }
