@@ -123,14 +123,6 @@ function handToProvider(holder: ProviderHolder): Step {
 }
 
 function requestLog({ log, metrics, requests }: AppDeps) {
-  // one labelled histogram child per route and status (both few): no label hashing per request
-  const durations = new Map<string, { observe(seconds: number): void }>();
-  const observe = (route: string, status: string, seconds: number): void => {
-    const key = `${route} ${status}`;
-    let child = durations.get(key);
-    if (!child) durations.set(key, (child = metrics.requests.child(route, status)));
-    child.observe(seconds);
-  };
   return function logRequest(ctx: Exchange, next: Next): void | Promise<void> {
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -142,7 +134,7 @@ function requestLog({ log, metrics, requests }: AppDeps) {
       const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       if (ctx.path === '/introspect' && state.tokenResult) metrics.introspected(state.tokenResult, state.fast ? 'fast' : 'provider');
-      observe(routeLabel(ctx.path), String(status), seconds);
+      metrics.requests.child(routeLabel(ctx.path), String(status)).observe(seconds); // one child per route and status, found again
       log.info({ requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(seconds * 1000) }, 'request');
     };
     const rest = next();

@@ -9,7 +9,7 @@
  *    oidc-provider's AsyncLocalStorage active in the process. A layer throwing is
  *    thrown to its caller at once (async layers reject instead: both reach the renderer).
  */
-import type { Exchange, Next, Step } from './exchange.js';
+import type { Exchange, Next } from './exchange.js';
 
 type Layer<C> = (ctx: C, next: () => Promise<void>) => unknown;
 
@@ -50,5 +50,3 @@ export function then<T, U>(value: T | Promise<T>, f: (v: T) => U | Promise<U>): 
 
 /** Whether a layer's result is still to come. */
 export const pending = (value: unknown): value is Promise<unknown> => value instanceof Promise;
-
-export type { Step };

@@ -9,7 +9,7 @@ import type { Metric, Registry } from 'prom-client';
 
 export interface DurationChild { observe(seconds: number): void }
 
-interface Series { labels: Record<string, string>; counts: Float64Array; sum: number; count: number }
+interface Series { labels: Record<string, string>; counts: Float64Array; sum: number; count: number; child: DurationChild }
 
 export class DurationHistogram {
   readonly type = 'histogram';
@@ -20,28 +20,29 @@ export class DurationHistogram {
     registry.registerMetric(this as unknown as Metric);
   }
 
-  /** The child for these label values (in labelNames order), created on first use. */
+  /** The child for these label values (in labelNames order), created on first use and found again after. */
   child(...values: string[]): DurationChild {
     const key = values.join('\u0000');
-    let s = this.series.get(key);
-    if (!s) {
-      const labels: Record<string, string> = {};
-      this.labelNames.forEach((name, i) => { labels[name] = values[i]; });
-      s = { labels, counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
-      this.series.set(key, s);
-    }
-    const series = s;
+    const known = this.series.get(key);
+    if (known) return known.child;
+    const labels: Record<string, string> = {};
+    this.labelNames.forEach((name, i) => { labels[name] = values[i]; });
     const bounds = this.buckets;
-    return {
-      observe(seconds: number): void {
-        if (!Number.isFinite(seconds)) return;
-        for (let i = 0; i < bounds.length; i++) {
-          if (seconds <= bounds[i]) { series.counts[i] += 1; break; }
-        }
-        series.sum += seconds;
-        series.count += 1;
+    const series: Series = {
+      labels, counts: new Float64Array(bounds.length), sum: 0, count: 0,
+      child: {
+        observe(seconds: number): void {
+          if (!Number.isFinite(seconds)) return;
+          for (let i = 0; i < bounds.length; i++) {
+            if (seconds <= bounds[i]) { series.counts[i] += 1; break; }
+          }
+          series.sum += seconds;
+          series.count += 1;
+        },
       },
     };
+    this.series.set(key, series);
+    return series.child;
   }
 
   /** prom-client's metric shape: cumulative buckets, +Inf, _sum and _count per label set. */
