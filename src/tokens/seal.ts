@@ -5,6 +5,7 @@ import type { AccessTokenClaims } from './claims.js';
 import { INNER_ALG, INNER_ENC, INNER_TYP, OUTER_CTY, OUTER_TYP } from './headers.js';
 import type { InnerHeader } from './headers.js';
 import { isAsymmetricAlgorithm } from './lib/algorithms.js';
+import { nextIv } from './lib/iv-pool.js';
 
 /** What {@link sealToken} signs and encrypts with. */
 export interface SealOptions {
@@ -63,6 +64,8 @@ export async function sealToken(claims: AccessTokenClaims, opts: SealOptions): P
   const cek = await opts.keyCache.cryptoKey(opts.master.secret, header);
   const jwe = await new CompactEncrypt(encoder.encode(JSON.stringify(claims)))
     .setProtectedHeader({ ...header })
+    // a pooled CSPRNG IV instead of jose's own draw (iv-pool.ts says why)
+    .setInitializationVector(nextIv())
     .encrypt(cek);
   const { kid, alg, key } = opts.signingKey;
   return new CompactSign(encoder.encode(jwe))
