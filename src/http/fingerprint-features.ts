@@ -47,12 +47,16 @@ const RESUME = /^\/auth\/([A-Za-z0-9_-]{1,64})$/;
  * oidc-provider session from then on; codes and refresh tokens carry its uid.
  */
 export function bindFingerprintSessions(deps: FingerprintDeps) {
-  return async (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
+  const bindAfter = async (ctx: Ctx, next: () => Promise<void>, uid: string): Promise<void> => {
     await next();
-    const uid = RESUME.exec(ctx.path)?.[1];
-    if (!uid || !(ctx.oidc?.result as { login?: unknown } | undefined)?.login) return;
+    if (!(ctx.oidc?.result as { login?: unknown } | undefined)?.login) return;
     const sessionUid = ctx.oidc.session?.uid;
     if (sessionUid) await deps.service.bind(uid, sessionUid);
+  };
+  // every other request (the token endpoints above all) passes straight through, without an async frame of its own
+  return (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
+    const uid = RESUME.exec(ctx.path)?.[1];
+    return uid ? bindAfter(ctx, next, uid) : next();
   };
 }
 

@@ -69,6 +69,7 @@ export function riskOutcome(risk: RiskService, requests: Pick<RequestStates<Stat
     return then(assessed(risk, requests.of(ctx.req), ctx.body as Record<string, unknown>, ctx), (body) => { ctx.body = body; });
   };
   return function assessIntrospection(ctx: AnswerContext, next: Next): void | Promise<void> {
+    if (ctx.path !== '/introspect') return next(); // nothing to assess: no continuation of its own
     const rest = next();
     return pending(rest) ? rest.then(() => assess(ctx)) : assess(ctx);
   };
