@@ -95,7 +95,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   ]);
   const outer: Step[] = [requestLog(deps), renderErrors(deps.log)];
   for (const layer of outer) app.use(layer as Middleware);
-  // places that authenticate a caller outside oidc-provider, throttled whatever the method
+  // places that authenticate a caller outside oidc-provider, or verify a signature for anyone (sign-out), throttled whatever the method
   const guarded = new Map<string, Middleware>([
     ...(deps.guardedRoutes ?? []).map(({ path, kind }) => [path, steps<Context>([...gates(kind), (ctx, next) => everythingElse(ctx, async () => next())]) as Middleware] as const),
   ]);
@@ -104,7 +104,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
     const path = endpointPath(ctx.path);
     const endpoint = ctx.method === 'POST' ? endpoints.get(path) : undefined;
     if (endpoint && path !== ctx.path) ctx.path = path; // any case reaches oidc-provider's endpoint (lane.ts)
-    return (endpoint || guarded.get(ctx.path) || everythingElse)(ctx, next);
+    return (endpoint || guarded.get(path) || everythingElse)(ctx, next); // `path`: as oidc-provider's router matches it
   });
   const lane = createLane(outer, endpoints);
   const koa = app.callback();

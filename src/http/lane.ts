@@ -50,13 +50,15 @@ export function createLane(outer: Step[], routes: Map<string, Step>): (req: Inco
 }
 
 /**
- * The path under which an endpoint is registered (ASCII lower case). oidc-provider's
- * router matches paths without regard to ASCII case (`POST /TOKEN` reaches its token
- * endpoint), so the request is rewritten to this path before any layer runs: every
- * gate and path check then sees the one path oidc-provider will serve.
+ * The path under which an endpoint is registered (ASCII lower case, no trailing slash).
+ * oidc-provider's router matches paths without regard to ASCII case and, failing an
+ * exact match, with one trailing slash removed (`POST /TOKEN` and `POST /token/` both
+ * reach its token endpoint), so the request is rewritten to this path before any layer
+ * runs: every gate and path check then sees the one path oidc-provider will serve.
  */
 export function endpointPath(path: string): string {
-  return /[A-Z]/.test(path) ? path.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : path;
+  const folded = /[A-Z]/.test(path) ? path.replace(/[A-Z]+/g, (s) => s.toLowerCase()) : path;
+  return folded.length > 1 && folded.charCodeAt(folded.length - 1) === 0x2f ? folded.slice(0, -1) : folded;
 }
 
 function pathOf(url: string): string {

@@ -1,9 +1,10 @@
 /**
  * Regression: oidc-provider's router matches paths case-insensitively (`POST /TOKEN`
- * reaches its token endpoint), so gates chosen by the exact path `/token` could be
- * walked around by changing the case: unthrottled secret guessing at /TOKEN, token
- * fishing at /Introspect. Every case variant must pass the same gates (here: the
- * request budget and the client lockout) and get the same answers.
+ * reaches its token endpoint) and, failing an exact match, with one trailing slash
+ * removed (`POST /token/`), so gates chosen by the exact path `/token` could be walked
+ * around by changing the case or adding a slash: unthrottled secret guessing at /TOKEN
+ * or /token/, token fishing at /Introspect/. Every such variant must pass the same gates
+ * (here: the request budget and the client lockout) and get the same answers.
  */
 import { basic, post } from '../../support/clients.js';
 import { serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
@@ -28,22 +29,31 @@ describe('token endpoints under any case of their paths', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 429]);
   });
 
+  it('counts /token/ (a trailing slash, which oidc-provider also serves) against the same budget', async () => {
+    secrets.slashed = await t.addClient({ id: 'slashed', scopes: ['read'], audiences: [API] });
+    const answers = [];
+    for (const path of ['/token/', '/TOKEN/', '/token', '/token/', '/token/']) answers.push(await post(`${t.url}${path}`, grant, basic('slashed', secrets.slashed)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+    expect(answers[0].headers.get('ratelimit-policy')).toBe('"token-ip";q=1000;w=60, "token-client";q=4;w=60');
+    expect(answers[4].json?.error).toBe('invalid_request');
+  });
+
   it('locks out a client guessed at through case variants, then refuses its right secret everywhere', async () => {
-    for (const path of ['/TOKEN', '/Token', '/tOKEN']) {
+    for (const path of ['/TOKEN', '/token/', '/tOKEN/']) {
       const res = await post(`${t.url}${path}`, grant, basic('guessed', 'w'.repeat(43)));
       expect([path, res.status, res.json?.error]).toEqual([path, 401, 'invalid_client']);
     }
-    for (const path of ['/token', '/TOKEN']) expect((await post(`${t.url}${path}`, grant, basic('guessed', secrets.guessed))).status).toBe(429);
+    for (const path of ['/token', '/TOKEN', '/token/']) expect((await post(`${t.url}${path}`, grant, basic('guessed', secrets.guessed))).status).toBe(429);
   });
 
   it('answers /INTROSPECT like /introspect (the token shield applies), within the same budget', async () => {
     const token = (await post(`${t.url}/token`, grant, basic('fisher', secrets.fisher))).json?.access_token as string;
     const answers = [];
-    for (const path of ['/introspect', '/INTROSPECT', '/Introspect']) answers.push((await post(`${t.url}${path}`, new URLSearchParams({ token }), basic('fisher', secrets.fisher))).json);
+    for (const path of ['/introspect', '/INTROSPECT/', '/Introspect']) answers.push((await post(`${t.url}${path}`, new URLSearchParams({ token }), basic('fisher', secrets.fisher))).json);
     expect(answers.map((a) => a?.active)).toEqual([true, true, true]);
     expect(answers[1]).toEqual(answers[0]);
     expect((await post(`${t.url}/iNTROSPECT`, new URLSearchParams({ token }), basic('fisher', secrets.fisher))).status).toBe(200);
-    expect((await post(`${t.url}/INTROSPECT`, new URLSearchParams({ token }), basic('fisher', secrets.fisher))).status).toBe(429);
+    expect((await post(`${t.url}/introspect/`, new URLSearchParams({ token }), basic('fisher', secrets.fisher))).status).toBe(429);
     expect(serverErrors(t.logs)).toEqual([]);
   });
 });
