@@ -108,7 +108,7 @@ export const settings = [
   // ---- Throttling and brute-force protection (issue 9; README "Throttling") ----
   // Budgets are `key=points/duration` lists; keys: ip (client address), client (claimed
   // client id), subject (login/TOTP: the username). `off` disables a list.
-  { env: 'THROTTLE_ENABLED', default: 'true', description: 'Rate limits and lockouts on /token, /introspect, /revoke, the event endpoints, /me/data and the login/TOTP forms. `false` only for benchmarks.', schema: bool },
+  { env: 'THROTTLE_ENABLED', default: 'true', description: 'Rate limits and lockouts on /token, /introspect, /revoke, the event endpoints, /me/data, sign-out and the login/TOTP forms. `false` only for benchmarks.', schema: bool },
   { env: 'TRUSTED_PROXIES', description: 'Comma-separated IPs/CIDRs of reverse proxies whose X-Forwarded-For (client address) and MTLS_CERT_HEADER (client certificate) are believed; from any other address both are ignored. Unset: the client address is the socket peer.', schema: trustedProxies },
   { env: 'THROTTLE_TOKEN', default: 'ip=600/1m,client=300/1m', description: 'All requests to /token, per key.', schema: rates },
   { env: 'THROTTLE_TOKEN_FAILURES', default: 'ip=30/5m,client=30/5m', description: 'Failed requests to /token (invalid_client, invalid_grant) per key; over budget, every request is refused until the window ends.', schema: rates },
@@ -124,6 +124,7 @@ export const settings = [
   { env: 'THROTTLE_EVENTS_FAILURES', default: 'ip=30/5m,client=30/5m', description: 'Failed client authentications at the event endpoints; they count towards that client\'s lockout there.', schema: rates },
   { env: 'THROTTLE_ACCOUNT', default: 'ip=60/1m', description: 'All requests to /me/data (a user\'s export and erasure).', schema: rates },
   { env: 'THROTTLE_ACCOUNT_FAILURES', default: 'ip=30/5m', description: 'Requests to /me/data refused for their token (401 invalid_token).', schema: rates },
+  { env: 'THROTTLE_LOGOUT', default: 'ip=60/1m', description: 'All requests to sign-out (/session/end and its confirmation), which verify any id_token_hint sent.', schema: rates },
   { env: 'THROTTLE_LOCKOUT_AFTER', default: '10', description: 'Consecutive failed authentications of one client (token endpoints) or one username (login/TOTP) that lock it; 0 disables lockouts.', schema: z.coerce.number().int().min(0) },
   { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_MAX', default: '15m', description: 'Longest lockout.', schema: seconds },

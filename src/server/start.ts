@@ -128,7 +128,10 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const extraRoutes = [pollEndpoint({ db, keys, clientPepper }), streamEndpoint({ db, clientPepper, issuer: config.issuer }), fingerprintRoute]; // issue 8, issue 6
     const app = createApp({
       log, db, keys, metrics, holder, requests, fastIntrospection: fast, users, csrfKey, extraRoutes, metricsToken: config.metricsToken,
-      guardedRoutes: [{ path: POLL_PATH, kind: 'events' }, { path: STREAM_PATH, kind: 'events' }, { path: ACCOUNT_PATH, kind: 'account' }], // issue 9 for issues 8 and 6
+      guardedRoutes: [
+        { path: POLL_PATH, kind: 'events' }, { path: STREAM_PATH, kind: 'events' }, { path: ACCOUNT_PATH, kind: 'account' }, // issue 9 for issues 8 and 6
+        { path: '/session/end', kind: 'logout' }, { path: '/session/end/confirm', kind: 'logout' }, // oidc-provider verifies any id_token_hint there
+      ],
       throttle: limiter, trustedProxies: trustedProxyList(config.trustedProxies),
       fingerprints: { interactions: fingerprintDeps, introspectionCheck: introspectionFingerprintCheck() }, risk, // issue 6, issue 7
     });

@@ -2,8 +2,9 @@
  * The endpoints that authenticate callers outside oidc-provider are throttled like the
  * token endpoints: the event endpoints (/events/poll, /ssf/stream: HTTP Basic with the
  * clients' secrets) count failed authentications towards a lockout of the client, so
- * they are no side door for guessing a secret, and /me/data (bearer tokens) has
- * per-address budgets for requests and refused tokens.
+ * they are no side door for guessing a secret, /me/data (bearer tokens) has
+ * per-address budgets for requests and refused tokens, and sign-out (oidc-provider
+ * verifies any id_token_hint's signature there) has a per-address request budget.
  */
 import { basic, get, post, type RawResponse } from '../../support/clients.js';
 import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
@@ -12,6 +13,7 @@ const API = 'https://api.doors.test';
 const ENV = {
   THROTTLE_EVENTS: 'ip=1000/1m,client=6/1m', THROTTLE_EVENTS_FAILURES: 'off', THROTTLE_LOCKOUT_AFTER: '3', THROTTLE_LOCKOUT_FIRST: '1m',
   THROTTLE_ACCOUNT: 'ip=6/1m', THROTTLE_ACCOUNT_FAILURES: 'ip=3/1m',
+  THROTTLE_LOGOUT: 'ip=4/1m',
 };
 const seen: RawResponse[] = [];
 let t: TestIssuer;
@@ -77,6 +79,29 @@ describe('/me/data', () => {
     expect(over.json?.error).toBe('invalid_request');
     const erase = await track(fetch(`${t.url}/me/data`, { method: 'DELETE', headers: { authorization: 'Bearer x.y.z' } }).then(async (r) => ({ status: r.status, headers: r.headers, text: await r.text() })));
     expect(erase.status).toBe(429);
+  });
+});
+
+describe('sign-out', () => {
+  it('forged id_token_hints are refused, and count per address with every spelling of the path: then 429', async () => {
+    const forged = `${Buffer.from('{"alg":"ES256","kid":"x"}').toString('base64url')}.${Buffer.from(JSON.stringify({ iss: t.url, sub: 'a', aud: 'other', iat: 1, exp: 4e9 })).toString('base64url')}.${'A'.repeat(86)}`;
+    const hint = `id_token_hint=${forged}`;
+    const answers = [
+      await track(get(`${t.url}/session/end?${hint}`)),
+      await track(get(`${t.url}/SESSION/END/?${hint}`)),
+      await track(get(`${t.url}/Session/End?${hint}`)),
+      await track(post(`${t.url}/session/end/confirm`, new URLSearchParams({ xsrf: 'x', logout: 'yes' }))),
+    ];
+    // a hint for a registered client: oidc-provider checks its signature, and refuses it; a confirmation without a pending sign-out is refused too
+    expect(answers.map((r) => [r.status, r.json?.error])).toEqual([[400, 'invalid_request'], [400, 'invalid_request'], [400, 'invalid_request'], [400, 'invalid_request']]);
+    expect(answers[0].headers.get('ratelimit-policy')).toBe('"logout-ip";q=4;w=60');
+    const over = await track(get(`${t.url}/session/end/?${hint}`));
+    expect(over.status).toBe(429);
+    expect(over.json?.error).toBe('invalid_request');
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // the budget is sign-out's own: the token endpoint still answers
+    const token = await track(post(`${t.url}/token`, new URLSearchParams({ grant_type: 'client_credentials', resource: API, scope: 'read' }), basic('other', secrets.other)));
+    expect(token.status).toBe(200);
   });
 });
 
