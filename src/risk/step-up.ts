@@ -1,8 +1,11 @@
 /**
  * Step-up requirements (RFC 9470): once required for a user, their tokens introspect
  * active only when issued for a sign-in at the required level (`acr`, or higher) that
- * happened after the requirement (`auth_time` >= since). A new sign-in with the second factor
- * therefore satisfies it without clearing anything. Cached per process for a second.
+ * happened after the requirement. A new sign-in with the second factor therefore satisfies
+ * it without clearing anything. `auth_time` has whole seconds, so a sign-in in the
+ * requirement's own second cannot be told from one just before it: only sign-ins from the
+ * next second on count (`auth_time` * 1000 > since, the requirement's time in ms).
+ * Cached per process for a second.
  */
 import type { Database } from '../storage/index.js';
 import { ACR_VALUES } from '../users/index.js';
@@ -10,18 +13,22 @@ import { rememberLookups } from './remembered.js';
 
 const CACHE_MS = 1000;
 
-export interface StepUpRequirement { acr: string; since: number }
+export interface StepUpRequirement {
+  acr: string;
+  /** when it was raised, ms since the epoch */
+  since: number;
+}
 
 /** Creates the store. */
 export function createStepUps(db: Database, opts: { now: () => number; keepSec: number }) {
   const cache = rememberLookups((userId, now) => db.prisma.riskStepUp.findUnique({ where: { subject: userId } })
-    .then((row): StepUpRequirement | undefined => (row && row.expiresAt.getTime() > now ? { acr: row.acr, since: Math.floor(row.since.getTime() / 1000) } : undefined)), { ms: CACHE_MS, now: opts.now });
+    .then((row): StepUpRequirement | undefined => (row && row.expiresAt.getTime() > now ? { acr: row.acr, since: row.since.getTime() } : undefined)), { ms: CACHE_MS, now: opts.now });
   const read = (userId: string) => cache.get(userId);
   return {
     /** Requires `acr` for sign-ins from now on. */
     async require(userId: string, acr: string): Promise<void> {
       const now = opts.now();
-      const since = new Date(Math.floor(now / 1000) * 1000);
+      const since = new Date(now);
       const expiresAt = new Date(now + opts.keepSec * 1000);
       await db.prisma.riskStepUp.upsert({ where: { subject: userId }, create: { subject: userId, acr, since, expiresAt }, update: { acr, since, expiresAt } });
       cache.forget(userId);
@@ -32,7 +39,7 @@ export function createStepUps(db: Database, opts: { now: () => number; keepSec: 
       if (!req) return undefined;
       const authTime = typeof claims.auth_time === 'number' ? claims.auth_time : 0;
       const level = ACR_VALUES.indexOf(String(claims.acr));
-      return level >= ACR_VALUES.indexOf(req.acr) && authTime >= req.since ? undefined : req;
+      return level >= ACR_VALUES.indexOf(req.acr) && authTime * 1000 > req.since ? undefined : req;
     },
   };
 }

@@ -11,6 +11,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { TOTP, URI } from 'otpauth';
 import { AccessTokenError, challenge, createIntrospectionVerifier } from '../../../src/sdk/index.js';
 import { listRiskEvents, RISK_DECISION_EVENT } from '../../../src/risk/index.js';
+import { createStepUps } from '../../../src/risk/step-up.js';
 import { ACR_MFA, ACR_PASSWORD } from '../../../src/users/index.js';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
@@ -54,6 +55,26 @@ async function introspect(token: string, presenterIp?: string): Promise<{ status
   return { status: res.status, body: JSON.parse(text) as Record<string, unknown>, text };
 }
 
+/** Waits until the wall clock has entered a new second. */
+const nextSecond = () => new Promise((resolve) => setTimeout(resolve, 1001 - (Date.now() % 1000)));
+
+describe('the step-up store', () => {
+  it('counts only sign-ins from the second after the requirement: auth_time cannot order one within it', async () => {
+    const raisedAt = (Math.floor(Date.now() / 1000) + 100) * 1000 + 500; // half a second into a whole second
+    const store = createStepUps(w.t.issuer.db, { now: () => raisedAt, keepSec: 600 });
+    const subject = 'step-up-store-subject';
+    await store.require(subject, ACR_MFA);
+    const second = Math.floor(raisedAt / 1000);
+    const requirement = { acr: ACR_MFA, since: raisedAt };
+    expect(await store.unmet(subject, { acr: ACR_MFA, auth_time: second - 1 })).toEqual(requirement);
+    expect(await store.unmet(subject, { acr: ACR_MFA, auth_time: second })).toEqual(requirement); // maybe before it, maybe after
+    expect(await store.unmet(subject, { acr: ACR_MFA, auth_time: second + 1 })).toBeUndefined();
+    expect(await store.unmet(subject, { acr: ACR_PASSWORD, auth_time: second + 1 })).toEqual(requirement); // below the level
+    expect(await store.unmet('someone-else', { acr: ACR_PASSWORD, auth_time: 0 })).toBeUndefined();
+    await w.t.issuer.db.prisma.riskStepUp.delete({ where: { subject } });
+  });
+});
+
 describe('impossible travel triggers step-up', () => {
   it('makes the token inactive with a hint, challenges through the SDK, and a second-factor sign-in clears it', async () => {
     const { tokens } = await signInErin(1);
@@ -86,6 +107,8 @@ describe('impossible travel triggers step-up', () => {
     expect(header).toContain(`acr_values="${ACR_MFA}"`);
 
     // the client sends the user back with acr_values: a fresh second-factor sign-in is fine
+    // (from the next second on: auth_time has whole seconds, and one in the requirement's own second does not count)
+    await nextSecond();
     const again = await signInErin(0, { acr_values: ACR_MFA, prompt: 'login' });
     expect(await verifier.verify(again.tokens.access_token)).toMatchObject({ subject: expect.any(String) });
     expect((await introspect(again.tokens.access_token)).body).toMatchObject({ active: true });
@@ -123,6 +146,7 @@ describe('impossible travel triggers step-up', () => {
     expect((await introspect(tokens.access_token)).body).toEqual({ active: false }); // oidc-provider revoked the grant
     const hank = await w.users.find('hank');
     expect(await w.t.issuer.db.prisma.riskStepUp.findUnique({ where: { subject: hank!.id } })).toMatchObject({ acr: ACR_PASSWORD });
+    await nextSecond();
     const fresh = await tokensFor({ config: w.web, redirectUri: REDIRECT, username: 'hank', password: PASSWORD, params: { resource: API, prompt: 'login' } });
     expect((await introspect(fresh.tokens.access_token)).body).toMatchObject({ active: true });
   });
