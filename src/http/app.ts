@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): (req: IncomingMessage, res: ServerResp
   app.use((ctx, next) => {
     const path = endpointPath(ctx.path);
     const endpoint = ctx.method === 'POST' ? endpoints.get(path) : undefined;
-    if (endpoint && path !== ctx.path) ctx.path = path; // any case reaches oidc-provider's endpoint (lane.ts)
+    if (endpoint && path !== ctx.path) ctx.path = path; // any case or trailing slash reaches oidc-provider's endpoint (lane.ts endpointPath)
     return (endpoint || guarded.get(path) || everythingElse)(ctx, next); // `path`: as oidc-provider's router matches it
   });
   const lane = createLane(outer, endpoints);
