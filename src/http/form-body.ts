@@ -37,12 +37,54 @@ export function readForm(ctx: Exchange): ParsedUrlQuery | undefined | Promise<Pa
 /**
  * The lane, before any layer runs: reads the form ahead, so that the layers find it
  * without a promise (chain.ts `steps`), or find its error thrown where they ask for it
- * (then rendered as before). The read while it runs (its rejection is for the layers to
- * see, so the caller continues either way); undefined when there is nothing to read.
+ * (then rendered as before), and calls `ready` once it is in (at once when there is
+ * nothing to read).
+ * A token endpoint's form nearly always comes in the TCP segment of its headers: by the
+ * event loop's next check phase the HTTP parser has taken all of it and completed the
+ * message, and it is taken from the request's buffer there (`takeBuffered`), without a
+ * promise, listeners or stream events. (Not sooner: Node runs the tick queue between
+ * the parser's body and message-complete callbacks, and a response sent before the
+ * message completes costs the connection.) A body still on its way is read as
+ * readForm reads it.
  */
-export function readFormAhead(ctx: Exchange): Promise<unknown> | undefined {
-  const read = readForm(ctx);
-  return read instanceof Promise ? read : undefined;
+export function readFormAhead(ctx: Exchange, ready: () => void): void {
+  const state = ctx.state as FormState;
+  if (state.form || state.failed || !ctx.is('application/x-www-form-urlencoded')) return ready();
+  setImmediate(() => {
+    if (!state.form && !state.reading && takeBuffered(ctx)) return afterEnd(ctx.req, ready);
+    const read = readForm(ctx);
+    if (read instanceof Promise) read.then(ready, ready);
+    else ready();
+  });
+}
+
+/**
+ * `ready` once the drained request has emitted 'end' (read() schedules it for the next
+ * tick): oidc-provider reads a request that is still readable as a stream, and takes
+ * `req.body` only from one that is not.
+ */
+function afterEnd(req: Exchange['req'], ready: () => void): void {
+  process.nextTick(() => {
+    if (req.readableEnded || req.destroyed) return ready();
+    const go = (): void => {
+      req.off('end', go).off('close', go);
+      ready();
+    };
+    req.on('end', go).on('close', go);
+  });
+}
+
+/** Takes the complete body from the request's buffer when all of it is there; false when it is not. */
+function takeBuffered(ctx: Exchange): boolean {
+  const req = ctx.req;
+  const declared = Number(req.headers['content-length']);
+  if (!req.complete || req.readableEnded || req.destroyed || !(declared > 0 && declared <= LIMIT) || req.readableLength !== declared) return false;
+  const data = req.read() as Buffer | null;
+  if (data === null) return false;
+  const raw = data.toString('utf8');
+  (req as unknown as { body: string }).body = raw;
+  (ctx.state as FormState).form = parseForm(raw);
+  return true;
 }
 
 // Event listeners rather than `for await`: an async iterator per request costs more

@@ -32,9 +32,7 @@ export function createLane(outer: Step[], routes: Map<string, Step>): (req: Inco
     if (!route) return false;
     if (path !== sent) req.url = path + url.slice(sent.length);
     const ctx = new LaneContext(req, res, path);
-    const read = readFormAhead(ctx); // then the layers find the form without a promise (the logged duration starts once it is in)
-    if (read) void read.then(() => serve(ctx, route), () => serve(ctx, route)); // a failed read is thrown to the layers
-    else serve(ctx, route);
+    readFormAhead(ctx, () => serve(ctx, route)); // then the layers find the form without a promise, or its error thrown (the logged duration starts once it is in)
     return true;
   };
   function serve(ctx: LaneContext, route: Step): void {

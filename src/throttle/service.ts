@@ -24,7 +24,11 @@ export interface ThrottleOptions {
   events: ThrottleEvents;
 }
 
-interface Table { requests: Map<RateKey, Counter>; failures: Map<RateKey, Counter>; lockouts: Map<RateKey, Lockout>; id: CounterKeys }
+interface Table {
+  requests: Map<RateKey, Counter>; failures: Map<RateKey, Counter>; lockouts: Map<RateKey, Lockout>; id: CounterKeys;
+  /** the policy name of each request budget in the RateLimit fields (`token-ip`, ...) */
+  names: Record<RateKey, string>;
+}
 interface Ctx { opts: ThrottleOptions; store: Store }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
@@ -57,7 +61,8 @@ function table(store: Store, prefix: string, kind: ThrottleKind, config: Throttl
     new Map((Object.entries(rates) as [RateKey, Rate][]).map(([key, rate]) => [key, createCounter(store, prefix, `${kind}:${phase}:${key}`, rate)]));
   const lockoutKey = LOCKOUT_KEY[kind];
   const lockouts = new Map<RateKey, Lockout>([[lockoutKey, createLockout(store, prefix, `${kind}:lockout:${lockoutKey}`, config.lockout)]]);
-  return { requests: counters('requests', config.limits[kind].requests), failures: counters('failures', config.limits[kind].failures), lockouts, id: counterKeys() };
+  const names = { ip: `${kind}-ip`, client: `${kind}-client`, subject: `${kind}-subject` };
+  return { requests: counters('requests', config.limits[kind].requests), failures: counters('failures', config.limits[kind].failures), lockouts, id: counterKeys(), names };
 }
 
 const DIGESTS = 10_000;
@@ -102,18 +107,58 @@ const LOCK_PROBES = 3;
  * Counts the request under each key and reads every failure budget and lockout in one
  * store round trip (peekCounts); only a key found over its limit costs one more read,
  * for its reset time. Without Redis the common case (nothing over) needs no promise at
- * all: the memory windows answer synchronously.
+ * all: the memory windows answer synchronously (checkLocal).
  */
 function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Verdict | Promise<Verdict> {
+  if (!ctx.store.redis) return checkLocal(ctx, kind, t, keys);
+  const { failing, lockouts, probes, counted } = probe(t, keys);
+  return Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)])
+    .then(([hitCounts, counts]) => decide(ctx, kind, { failing, lockouts, counted }, hitCounts, counts));
+}
+
+/** The failure budgets, lockouts and request budgets a request is under, and the counters to read. */
+function probe(t: Table, keys: ThrottleKeys): Probed & { probes: { counter: Counter; key: string }[] } {
   const failing = present(t, t.failures, keys);
   const lockouts = present(t, t.lockouts, keys);
   const probes: { counter: Counter; key: string }[] = [];
   for (const [, counter, key] of failing) probes.push({ counter, key });
   for (const [, l, key] of lockouts) for (const counter of [l.lock, ...l.record]) probes.push({ counter, key });
-  const counted = present(t, t.requests, keys);
-  if (!ctx.store.redis) return decide(ctx, kind, { failing, lockouts, counted }, counted.map(([, c, k]) => c.local.hit(k)), peekLocalCounts(probes));
-  return Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)])
-    .then(([hitCounts, counts]) => decide(ctx, kind, { failing, lockouts, counted }, hitCounts, counts));
+  return { failing, lockouts, probes, counted: present(t, t.requests, keys) };
+}
+
+/**
+ * check() on the memory windows, for the request every client sends all the time:
+ * nothing over any limit. It reads and counts without building the probe lists; a
+ * request found over a limit is decided by the general path (decide) with the counts
+ * already taken, so nothing is counted twice.
+ */
+function checkLocal(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Verdict | Promise<Verdict> {
+  let over = false;
+  let recorded = false;
+  for (const [key, counter] of t.failures) {
+    const value = keys[key];
+    if (value !== undefined && counter.local.consumed(t.id(key, value)) >= counter.rate.points) over = true;
+  }
+  for (const [key, l] of t.lockouts) {
+    const value = keys[key];
+    if (value === undefined) continue;
+    const id = t.id(key, value);
+    if (l.lock.local.consumed(id) > 1) over = true;
+    for (const counter of l.record) if (counter.local.consumed(id) > 0) recorded = true;
+  }
+  const hitCounts: Count[] = [];
+  const states: PolicyState[] = [];
+  for (const [key, counter] of t.requests) {
+    const value = keys[key];
+    if (value === undefined) continue;
+    const count = counter.local.hit(t.id(key, value));
+    if (count.consumed > counter.rate.points) over = true;
+    hitCounts.push(count);
+    states.push(policyState(t.names[key], counter.rate, count));
+  }
+  if (!over) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
+  const { failing, lockouts, probes, counted } = probe(t, keys);
+  return decide(ctx, kind, { failing, lockouts, counted }, hitCounts, peekLocalCounts(probes));
 }
 
 interface Probed { failing: Present<Counter>; lockouts: Present<Lockout>; counted: Present<Counter> }

@@ -8,6 +8,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { errorBody, ServerError } from '../../../src/errors/index.js';
 import { createLane } from '../../../src/http/lane.js';
 import type { Exchange, Step } from '../../../src/http/exchange.js';
+import { readForm } from '../../../src/http/form-body.js';
 
 let server: Server;
 let url: string;
@@ -28,6 +29,19 @@ const routes = new Map<string, Step>([
   }],
   ['/throws', () => { throw new Error('secret internals at /srv/app.js:12'); }],
   ['/twice', async (_ctx, next) => { await next(); await next(); }],
+  // what a layer finds of the form read ahead, and what oidc-provider would find of the request
+  ['/form', (ctx) => {
+    let form: unknown;
+    try {
+      form = readForm(ctx);
+    } catch (err) {
+      ctx.status = 400;
+      ctx.body = { error: (err as Error).message };
+      return;
+    }
+    const req = ctx.req as typeof ctx.req & { body?: unknown };
+    ctx.body = { promise: form instanceof Promise, form: { ...(form as object) }, raw: req.body, readable: req.readable, ended: req.readableEnded };
+  }],
 ]);
 // an outer layer like the request log: it sees every request first and may set headers
 const outer: Step[] = [async (ctx: Exchange, next) => { ctx.set('X-Outer', 'yes'); await next(); }];
@@ -45,11 +59,19 @@ beforeAll(async () => {
 afterAll(async () => { await new Promise((resolve) => server.close(resolve)); });
 beforeEach(() => { fellThrough = []; for (const k of Object.keys(seen)) delete seen[k]; });
 
-/** Sends bytes as they are and returns the raw response (the server closes after it). */
-function raw(request: string): Promise<{ status: number; headers: string; body: string }> {
+/** Sends bytes as they are (pieces `pauseMs` apart) and returns the raw response (the server closes after it). */
+function raw(request: string | string[], pauseMs = 0): Promise<{ status: number; headers: string; body: string }> {
   const { port } = server.address() as AddressInfo;
+  const pieces = typeof request === 'string' ? [request] : request;
+  const send = async (): Promise<void> => {
+    for (const [i, piece] of pieces.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, pauseMs));
+      socket.write(piece);
+    }
+  };
+  let socket: ReturnType<typeof connect>;
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(request)); // Connection: close ends it; a half-close would drop the request
+    socket = connect(port, '127.0.0.1', () => void send()); // Connection: close ends it; a half-close would drop the request
     let data = '';
     socket.setEncoding('utf8').on('data', (chunk) => { data += chunk; }).on('error', reject).on('end', () => {
       const [head, ...rest] = data.split('\r\n\r\n');
@@ -120,5 +142,32 @@ describe('the lane', () => {
     const { port } = server.address() as AddressInfo;
     await raw(`POST http://127.0.0.1:${port}/json HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     expect(fellThrough).toEqual(['GET /json', 'POST /json/more', 'POST /other', `POST http://127.0.0.1:${port}/json`]);
+  });
+
+  describe('reads a form before the first layer', () => {
+    const FORM = 'application/x-www-form-urlencoded';
+    const head = (length: number | 'chunked') => `POST /form HTTP/1.1\r\nHost: x\r\nContent-Type: ${FORM}\r\n${length === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`}\r\nConnection: close\r\n\r\n`;
+    const body = 'token=a.b.c&token_type_hint=access_token';
+    // the layers get the form without a promise, the raw body on req.body, and a request
+    // that is no longer readable (oidc-provider then parses req.body instead of the stream)
+    const expected = { promise: false, form: { token: 'a.b.c', token_type_hint: 'access_token' }, raw: body, readable: false, ended: true };
+
+    it('sent with its headers (the usual request), over keep-alive too', async () => {
+      expect(JSON.parse((await raw(head(body.length) + body)).body)).toEqual(expected);
+      const agentless = await Promise.all([1, 2, 3].map(() => fetch(`${url}/form`, { method: 'POST', headers: { 'content-type': FORM }, body }).then((r) => r.json())));
+      for (const answer of agentless) expect(answer).toEqual(expected);
+    });
+
+    it('arriving in pieces after the headers, or chunked', async () => {
+      expect(JSON.parse((await raw([head(body.length), body.slice(0, 9), body.slice(9)], 30)).body)).toEqual(expected);
+      const chunks = `${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+      expect(JSON.parse((await raw([head('chunked'), chunks.slice(0, 5), chunks.slice(5)], 30)).body)).toEqual(expected);
+    });
+
+    it('too large: the error reaches the layers, nothing is parsed', async () => {
+      const res = await raw(head(56 * 1024 + 1) + 'a'.repeat(56 * 1024 + 1));
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body)).toEqual({ error: 'request body too large' });
+    });
   });
 });
