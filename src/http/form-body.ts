@@ -39,23 +39,33 @@ export function readForm(ctx: Exchange): ParsedUrlQuery | undefined | Promise<Pa
  * without a promise (chain.ts `steps`), or find its error thrown where they ask for it
  * (then rendered as before), and calls `ready` once it is in (at once when there is
  * nothing to read).
- * A token endpoint's form nearly always comes in the TCP segment of its headers: by the
- * event loop's next check phase the HTTP parser has taken all of it and completed the
- * message, and it is taken from the request's buffer there (`takeBuffered`), without a
- * promise, listeners or stream events. (Not sooner: Node runs the tick queue between
- * the parser's body and message-complete callbacks, and a response sent before the
- * message completes costs the connection.) A body still on its way is read as
- * readForm reads it.
+ * On plain TCP this waits for the event loop's next check phase: by then the HTTP parser
+ * has completed the message, and a form that came with its headers (nearly always) is
+ * taken from the request's buffer (`takeBuffered`), without listeners, stream events or
+ * promises. (Not sooner: Node runs the tick queue between the parser's body and
+ * message-complete callbacks, and a response sent before the message completes costs
+ * the connection.) Under load, the requests of one poll phase are then all parsed before
+ * the first is served (docs/architecture.md "The lane"). A body still arriving is read
+ * with listeners (readForm). So is every request on a TLS socket, in the same turn: such
+ * a socket can fail on its next read right after delivering the request (OpenSSL then
+ * reports a client certificate's failed verification), and its client must still get
+ * its answer (401 invalid_client, test/integration/binding/mtls.test.ts).
  */
 export function readFormAhead(ctx: Exchange, ready: () => void): void {
   const state = ctx.state as FormState;
   if (state.form || state.failed || !ctx.is('application/x-www-form-urlencoded')) return ready();
+  if ((ctx.req.socket as { encrypted?: boolean } | null)?.encrypted) return readThen(ctx, ready);
   setImmediate(() => {
     if (!state.form && !state.reading && takeBuffered(ctx)) return afterEnd(ctx.req, ready);
-    const read = readForm(ctx);
-    if (read instanceof Promise) read.then(ready, ready);
-    else ready();
+    readThen(ctx, ready);
   });
+}
+
+/** readForm, then `ready` whether it succeeded or not (a failure is thrown to the layers). */
+function readThen(ctx: Exchange, ready: () => void): void {
+  const read = readForm(ctx);
+  if (read instanceof Promise) read.then(ready, ready);
+  else ready();
 }
 
 /**
