@@ -24,9 +24,8 @@ export function readForm(ctx: Exchange): ParsedUrlQuery | undefined | Promise<Pa
   if (state.reading) return state.reading;
   if (!ctx.is('application/x-www-form-urlencoded')) return undefined;
   return (state.reading = readLimited(ctx).then((raw) => {
-    (ctx.req as unknown as { body: string }).body = raw;
     state.reading = undefined;
-    return (state.form = parseForm(raw));
+    return settle(ctx, raw);
   }, (error: unknown) => {
     state.reading = undefined;
     state.failed = { error };
@@ -91,10 +90,14 @@ function takeBuffered(ctx: Exchange): boolean {
   if (!req.complete || req.readableEnded || req.destroyed || !(declared > 0 && declared <= LIMIT) || req.readableLength !== declared) return false;
   const data = req.read() as Buffer | null;
   if (data === null) return false;
-  const raw = data.toString('utf8');
-  (req as unknown as { body: string }).body = raw;
-  (ctx.state as FormState).form = parseForm(raw);
+  settle(ctx, data.toString('utf8'));
   return true;
+}
+
+/** The body read: kept raw on `req.body` for oidc-provider, parsed on the request's state. */
+function settle(ctx: Exchange, raw: string): ParsedUrlQuery {
+  (ctx.req as unknown as { body: string }).body = raw;
+  return ((ctx.state as FormState).form = parseForm(raw));
 }
 
 // Event listeners rather than `for await`: an async iterator per request costs more

@@ -65,7 +65,7 @@ interface AnswerContext { req?: IncomingMessage; path: string; status: number; b
  */
 export function riskOutcome(risk: RiskService, requests: Pick<RequestStates<State>, 'of'>) {
   const assess = (ctx: AnswerContext): void | Promise<void> => {
-    if (ctx.path !== '/introspect' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+    if (ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
     return then(assessed(risk, requests.of(ctx.req), ctx.body as Record<string, unknown>, ctx), (body) => { ctx.body = body; });
   };
   return function assessIntrospection(ctx: AnswerContext, next: Next): void | Promise<void> {

@@ -103,6 +103,14 @@ interface Hit { key: RateKey; rate: Rate; count: Count }
 // per lockout key, peekCounts reads: the lock, then its record (consecutive, level)
 const LOCK_PROBES = 3;
 
+// The limits, for both paths (check on Redis, checkLocal): a request budget refuses once
+// exceeded, a failure budget once spent; a key is locked while its lock counts above 1
+// (Lockout.lock); failures are on record while a record counter is non-zero.
+const overBudget = (consumed: number, rate: Rate): boolean => consumed > rate.points;
+const spent = (consumed: number, rate: Rate): boolean => consumed >= rate.points;
+const locked = (lockCount: number): boolean => lockCount > 1;
+const onRecord = (recordCount: number): boolean => recordCount > 0;
+
 /**
  * Counts the request under each key and reads every failure budget and lockout in one
  * store round trip (peekCounts); only a key found over its limit costs one more read,
@@ -137,14 +145,14 @@ function checkLocal(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys):
   let recorded = false;
   for (const [key, counter] of t.failures) {
     const value = keys[key];
-    if (value !== undefined && counter.local.consumed(t.id(key, value)) >= counter.rate.points) over = true;
+    if (value !== undefined && spent(counter.local.consumed(t.id(key, value)), counter.rate)) over = true;
   }
   for (const [key, l] of t.lockouts) {
     const value = keys[key];
     if (value === undefined) continue;
     const id = t.id(key, value);
-    if (l.lock.local.consumed(id) > 1) over = true;
-    for (const counter of l.record) if (counter.local.consumed(id) > 0) recorded = true;
+    if (locked(l.lock.local.consumed(id))) over = true;
+    for (const counter of l.record) if (onRecord(counter.local.consumed(id))) recorded = true;
   }
   const hitCounts: Count[] = [];
   const states: PolicyState[] = [];
@@ -152,7 +160,7 @@ function checkLocal(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys):
     const value = keys[key];
     if (value === undefined) continue;
     const count = counter.local.hit(t.id(key, value));
-    if (count.consumed > counter.rate.points) over = true;
+    if (overBudget(count.consumed, counter.rate)) over = true;
     hitCounts.push(count);
     states.push(policyState(t.names[key], counter.rate, count));
   }
@@ -169,7 +177,7 @@ function decide(ctx: Ctx, kind: ThrottleKind, { failing, lockouts, counted }: Pr
   const lockCounts = counts.slice(failing.length);
   const states = hits.map((h) => policyState(`${kind}-${h.key}`, h.rate, h.count));
   const over = [...overRequests(hits, states), ...overFailures(kind, failing, counts), ...overLocks(ctx, kind, lockouts, lockCounts)];
-  const recorded = lockCounts.some((count, i) => i % LOCK_PROBES !== 0 && count > 0);
+  const recorded = lockCounts.some((count, i) => i % LOCK_PROBES !== 0 && onRecord(count));
   if (over.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
   return Promise.all(over).then((all) => {
     const refused = all.filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
@@ -179,19 +187,19 @@ function decide(ctx: Ctx, kind: ThrottleKind, { failing, lockouts, counted }: Pr
 }
 
 function overRequests(hits: Hit[], states: PolicyState[]): Promise<Refusal>[] {
-  return hits.flatMap((h, i) => (h.count.consumed > h.rate.points ? [Promise.resolve({ reason: 'requests' as const, key: h.key, ms: h.count.resetMs, state: states[i] })] : []));
+  return hits.flatMap((h, i) => (overBudget(h.count.consumed, h.rate) ? [Promise.resolve({ reason: 'requests' as const, key: h.key, ms: h.count.resetMs, state: states[i] })] : []));
 }
 
 function overFailures(kind: ThrottleKind, failing: Present<Counter>, counts: number[]): Promise<Refusal>[] {
   return failing.flatMap(([key, c, k], i) => {
-    if (counts[i] < c.rate.points) return [];
+    if (!spent(counts[i], c.rate)) return [];
     return [c.peek(k).then((count) => ({ reason: 'failures' as const, key, ms: count.resetMs, state: policyState(`${kind}-${key}-failures`, c.rate, count) }))];
   });
 }
 
 function overLocks(ctx: Ctx, kind: ThrottleKind, lockouts: Present<Lockout>, lockCounts: number[]): Promise<Refusal>[] {
   return lockouts.flatMap(([key, l, k], i) => {
-    if (lockCounts[i * LOCK_PROBES] <= 1) return [];
+    if (!locked(lockCounts[i * LOCK_PROBES])) return [];
     return [l.lockedFor(k).then((ms) => ({ reason: 'lockout' as const, key, ms, state: lockState(kind, key, ctx.opts.config, ms) }))];
   });
 }
