@@ -1,4 +1,5 @@
 // Checks what `npm test` needs before jest starts, and says clearly what is missing:
+// a supported Node.js LTS (22 or 24),
 // PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests), openssl
 // (mTLS tests) and Chromium at /usr/bin/chromium (browser sign-in tests).
 // Override with TEST_DATABASE_URL / TEST_REDIS_URL.
@@ -21,6 +22,12 @@ function reachable(url) {
 }
 
 let missing = 0;
+// The suite runs on a supported Node.js LTS line (src/config/runtime.ts says which).
+const major = Number(process.versions.node.split('.')[0]);
+if (![22, 24].includes(major) || !process.release.lts) {
+  missing++;
+  console.error(`npm test runs on Node.js ${process.version}; it needs an LTS release, 22 or 24. On Linux x64 and arm64 \`npm install\` gives npm scripts a Node 24 of their own (node_modules/.bin/node); elsewhere install Node.js 24.`);
+}
 for (const need of needs) {
   if (!(await reachable(need.url))) {
     missing++;

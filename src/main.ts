@@ -15,8 +15,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // Imported only now: loading oidc-provider prints a runtime warning on Node 20, which
-  // would otherwise precede the one line a bad configuration gets.
+  // Imported only now, so a bad configuration (an unsupported runtime included) gets its
+  // one line before anything else loads.
   const { startIssuer } = await import('./server/index.js');
   const issuer = await startIssuer(config);
   const stop = async () => {

@@ -9,3 +9,4 @@ export type { LockoutPolicy, ThrottleConfig, ThrottleKind, ThrottleLimits } from
 export { configTable } from './table.js';
 export { RISK_SIGNALS, parseScores, parseThresholds } from './risk.js';
 export type { RiskConfig, RiskSignalName, RiskThresholds } from './risk.js';
+export { checkRuntime, SUPPORTED_NODE_LINES } from './runtime.js';

@@ -1,5 +1,6 @@
 import { settings } from './settings.js';
 import { ConfigError } from './errors.js';
+import { checkRuntime } from './runtime.js';
 import { throttleConfig, type ThrottleConfig } from './throttle.js';
 import { riskConfig, type RiskConfig } from './risk.js';
 
@@ -56,6 +57,7 @@ type Env = Record<string, string | undefined>;
  * variable. `process.env` is read nowhere else.
  */
 export function loadConfig(env: Env = process.env): Config {
+  checkRuntime();
   const values: Record<string, unknown> = {};
   for (const setting of settings) {
     const raw = env[setting.env] === '' ? undefined : env[setting.env];
