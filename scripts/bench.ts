@@ -50,7 +50,7 @@ const ROUNDS = Math.max(1, Math.round(setting('BENCH_ROUNDS', 1)));
 const CRYPTO_SECONDS = setting('BENCH_CRYPTO_SECONDS', 3);
 const PROFILE = Boolean(process.env.BENCH_PROFILE);
 
-// Throttling (issue 9): "on" runs every request through every budget and lockout check,
+// Throttling: "on" runs every request through every budget and lockout check,
 // with budgets too large to refuse anything (the figure is the limiter's cost, not its
 // refusals); "off" is THROTTLE_ENABLED=false.
 const HUGE = 'ip=999999999/1m,client=999999999/1m';
@@ -165,7 +165,7 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   log('crypto ceiling: sealing and opening in-process ...');
   const crypto = await cryptoCeiling(CRYPTO_SECONDS, CONNECTIONS);
   log('SDK: local verification against the crypto ceiling ...');
-  const sdk = await sdkVerification(CRYPTO_SECONDS, CONNECTIONS); // issue 5
+  const sdk = await sdkVerification(CRYPTO_SECONDS, CONNECTIONS);
   log('throttle check cost: in-process ...');
   const throttling = await throttleCost(CRYPTO_SECONDS, process.env.DATABASE_URL ? process.env.REDIS_URL : undefined);
   const modes: PortcullisOptions[] = [{}];

@@ -1,5 +1,5 @@
 /**
- * `client add` options for TLS client authentication and token binding (issue 5):
+ * `client add` options for TLS client authentication and token binding:
  *   --auth client_secret_basic|client_secret_post|tls_client_auth|self_signed_tls_client_auth
  *   --tls-subject-dn "CN=svc,O=Acme"   (tls_client_auth; or --tls-san-dns svc.example)
  *   --cert-file client.pem              (self_signed_tls_client_auth; repeatable)

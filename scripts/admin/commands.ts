@@ -95,7 +95,7 @@ export const commands: Record<string, Command> = {
       if (!sub || sub.length > 255) throw new UsageError('give the subject (a client id or user id)');
       const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
       const generation = await revocation.bumpSubject(subjectHandle(await ctx.secret('subject-handle'), sub));
-      // issue 8: tell event receivers (subject.revoked)
+      // tell event receivers (subject.revoked)
       const events = await adminEmitter(ctx);
       try { await events.emit({ type: 'subject.revoked', sub, generation, initiator: 'admin' }); } finally { await events.close(); }
       out(`subject ${sub} revoked: key generation is now ${generation}; every earlier token of this subject stops opening`);
@@ -127,7 +127,7 @@ export const commands: Record<string, Command> = {
   },
   ...userCommands,
   ...eventCommands,
-  ...riskCommands, // issue 7
+  ...riskCommands,
   'config table': {
     needsDatabase: false,
     async run() {
@@ -135,5 +135,5 @@ export const commands: Record<string, Command> = {
     },
   },
   ...authzCommands,
-  ...privacyCommands, // issue 6
+  ...privacyCommands,
 };

@@ -1,5 +1,5 @@
 /**
- * Device fingerprints and data rights (issue 6):
+ * Device fingerprints and data rights:
  *   client update --id ID --fingerprint required|optional|off
  *   user export NAME    everything held about the user, as JSON on stdout
  *   user erase NAME     removes the user and everything about them

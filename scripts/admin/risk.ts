@@ -1,5 +1,5 @@
 /**
- * Risk administration (issue 7): `events list` and `events stats` read the security
+ * Risk administration: `events list` and `events stats` read the security
  * event log; `user unlock` ends a risk lockout and records an override (counted by
  * `events stats` as the false-positive rate); `client unlock` does the same for a client.
  */

@@ -48,7 +48,7 @@ async function revokeAll(ctx: AdminContext, user: UserView) {
   return result;
 }
 
-/** Tells event receivers (issue 8) about an admin change to a user. */
+/** Tells event receivers about an admin change to a user. */
 async function emit(ctx: AdminContext, event: Parameters<Awaited<ReturnType<typeof adminEmitter>>['emit']>[0]): Promise<void> {
   const events = await adminEmitter(ctx);
   try { await events.emit(event); } finally { await events.close(); }

@@ -13,14 +13,10 @@ import { createOpenCache } from './open-cache.js';
 export interface TokenService {
   /** Seals claims into a nested token. Throws TypeError when the audience has no master secret. */
   issue(claims: AccessTokenClaims): Promise<string>;
-  /**
-   * Opens a token and checks its state; undefined for anything not active. A token
-   * opened before, with the key and revocation state at hand, is answered without a
-   * promise (the token endpoints' layers continue synchronously: src/http/chain.ts).
-   */
-  open(token: string): OpenedToken | undefined | Promise<OpenedToken | undefined>;
-  /** Revokes one token until its expiry. */
-  revoke(jti: string, exp: number): Promise<void>;
+  /** Opens a token and checks its state (expiry, keys, revocation); undefined for anything not active. */
+  open(token: string): Promise<OpenedToken | undefined>;
+  /** Revokes one token until its expiry (epoch seconds; unknown: as long as any token lives). */
+  revoke(jti: string, exp?: number): Promise<void>;
   /** Revokes every access token of a grant (they are not stored, so this is recorded until they would expire). */
   revokeGrant(grantId: string): Promise<void>;
   /** Revokes every access token minted in a session (sid claim); `by` says who ended it (for the security event). */
@@ -73,24 +69,17 @@ export function createTokenService(opts: Options): TokenService {
   // A cached open skips the key lookups, so check that the signing key is still
   // published and the audience's master version still exists: a retired key or a
   // removed resource server must stop its tokens even if they were opened before.
-  function stillOpenable({ context }: OpenedToken): boolean | Promise<boolean> {
-    if (!opts.keys.isPublished(context.kid)) return false;
-    const master = opts.keys.master(context.aud, context.msv);
-    return master instanceof Promise ? master.then((m) => m !== undefined) : master !== undefined;
+  async function stillOpenable({ context }: OpenedToken): Promise<boolean> {
+    return opts.keys.isPublished(context.kid) && (await opts.keys.master(context.aud, context.msv)) !== undefined;
   }
 
-  // expiry, key and master still there, then revocation state (each answered without a promise when it can be)
-  function checked(opened: OpenedToken): OpenedToken | undefined | Promise<OpenedToken | undefined> {
+  // expiry, key and master still there, then revocation state
+  async function checked(opened: OpenedToken): Promise<OpenedToken | undefined> {
     if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
-    const openable = stillOpenable(opened);
-    if (openable instanceof Promise) return openable.then((ok) => (ok ? stateOf(opened) : undefined));
-    return openable ? stateOf(opened) : undefined;
-  }
-
-  function stateOf(opened: OpenedToken): OpenedToken | undefined | Promise<OpenedToken | undefined> {
+    if (!(await stillOpenable(opened))) return undefined;
     const { jti, gid, sid } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
-    const state = opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
-    return state instanceof Promise ? state.then((s) => (s === 'active' ? opened : undefined)) : state === 'active' ? opened : undefined;
+    const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
+    return state === 'active' ? opened : undefined;
   }
 
   async function keepUntil(): Promise<Date> {
@@ -109,20 +98,19 @@ export function createTokenService(opts: Options): TokenService {
       if (!master) throw new TypeError(`audience ${claims.aud} has no master secret`);
       return sealToken(claims, { signingKey: opts.keys.signingKey(), master, handle, generation, keyCache });
     },
-    open(token) {
+    async open(token) {
       if (typeof token !== 'string' || token.length > opts.maxTokenLength) return undefined;
-      const opened = openCache.get(cacheKey(token), () => openToken(token, openOptions), (t) => t.claims.exp + opts.clockTolerance);
-      return opened instanceof Promise ? opened.then(checked, () => undefined) : checked(opened);
+      const opened = await openCache.get(cacheKey(token), () => openToken(token, openOptions), (t) => t.claims.exp + opts.clockTolerance).catch(() => undefined);
+      return opened && checked(opened);
     },
-    revoke: (jti, exp) => opts.revocation.revokeToken(jti, new Date((exp + opts.clockTolerance) * 1000)),
+    revoke: async (jti, exp) => opts.revocation.revokeToken(jti, exp === undefined ? await keepUntil() : new Date((exp + opts.clockTolerance) * 1000)),
     revokeGrant: async (grantId) => opts.revocation.revokeGrant(grantId, await keepUntil()),
     revokeSession: async (sid) => opts.revocation.revokeSession(sid, await keepUntil()),
     revokeSubject: (sub) => opts.revocation.bumpSubject(handleOf(sub)),
   };
 }
 
-// Cache by digest so the cache never holds whole token strings as keys (one-shot
-// crypto.hash: no Hash object per call).
+// Cache by digest so the cache never holds whole token strings as keys.
 function cacheKey(token: string): string {
   return hash('sha256', token, 'base64url');
 }

@@ -27,7 +27,7 @@ export interface Config {
   maxTokenLength: number;
   openCacheSize: number;
   subjectCacheTtl: number;
-  // sender-constrained tokens (issue 5)
+  // sender-constrained tokens
   dpopNonce: 'public' | 'always' | 'never';
   tlsCertFile?: string;
   tlsKeyFile?: string;
@@ -42,11 +42,11 @@ export interface Config {
   eventPushGiveUp: number;
   eventPushMaxBackoff: number;
   eventRetention: number;
-  // throttling (issue 9)
+  // throttling
   throttle: ThrottleConfig;
-  // device fingerprints (issue 6)
+  // device fingerprints
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
-  // risk signals and responses (issue 7)
+  // risk signals and responses
   risk: RiskConfig;
 }
 
@@ -110,14 +110,14 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushGiveUp: v.EVENT_PUSH_GIVE_UP as number,
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
-    throttle: throttleConfig(v), // issue 9
-    fingerprint: fingerprintSettings(v), // issue 6
-    risk: riskConfig(v), // issue 7
+    throttle: throttleConfig(v),
+    fingerprint: fingerprintSettings(v),
+    risk: riskConfig(v),
     ...bindingSettings(v),
   };
 }
 
-/** Sender-constrained token settings (issue 5); TLS files come as a pair. */
+/** Sender-constrained token settings; TLS files come as a pair. */
 function bindingSettings(v: Record<string, unknown>): Pick<Config, 'dpopNonce' | 'tlsCertFile' | 'tlsKeyFile' | 'tlsClientCaFile' | 'mtlsCertHeader' | 'trustedProxies'> {
   if (Boolean(v.TLS_CERT_FILE) !== Boolean(v.TLS_KEY_FILE)) throw new ConfigError(v.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'TLS_CERT_FILE and TLS_KEY_FILE must be set together');
   if (v.MTLS_CERT_HEADER && !(v.TRUSTED_PROXIES as string[] | undefined)?.length) throw new ConfigError('TRUSTED_PROXIES', 'is required when MTLS_CERT_HEADER is set');
@@ -131,7 +131,7 @@ function bindingSettings(v: Record<string, unknown>): Pick<Config, 'dpopNonce' |
   };
 }
 
-/** Device fingerprint settings (issue 6): the drift threshold cannot exceed the match threshold. */
+/** Device fingerprint settings: the drift threshold cannot exceed the match threshold. */
 function fingerprintSettings(v: Record<string, unknown>): Config['fingerprint'] {
   const [match, drift] = [v.FINGERPRINT_MATCH as number, v.FINGERPRINT_DRIFT as number];
   if (drift > match) throw new ConfigError('FINGERPRINT_DRIFT', 'must not be greater than FINGERPRINT_MATCH');

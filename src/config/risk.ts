@@ -1,5 +1,5 @@
 /**
- * Risk signals and responses (issue 7): the RISK_* settings grouped for src/risk.
+ * Risk signals and responses: the RISK_* settings grouped for src/risk.
  * docs/risk.md explains signals, scores and the policy.
  */
 

@@ -91,7 +91,7 @@ export const settings = [
   { env: 'MAX_TOKEN_LENGTH', default: '8192', description: 'Longest token accepted anywhere; longer input is refused before any crypto.', schema: positiveInt },
   { env: 'OPEN_CACHE_SIZE', default: '50000', description: 'Verified-token cache entries (signature and decryption results; revocation is still checked every time).', schema: positiveInt },
   { env: 'SUBJECT_CACHE_TTL', default: '1s', description: 'How long issuance may reuse a subject\'s key generation (introspection always reads it fresh).', schema: seconds },
-  // --- sender-constrained tokens (issue 5: DPoP, mTLS) ---
+  // --- sender-constrained tokens (DPoP, mTLS) ---
   { env: 'DPOP_NONCE', default: 'public', description: 'When /token requires a server-issued DPoP nonce (RFC 9449 §8): `public` (public clients only), `always` or `never`.', schema: z.enum(['public', 'always', 'never']) },
   { env: 'TLS_CERT_FILE', description: 'PEM certificate (chain) file: when set with TLS_KEY_FILE, the issuer serves HTTPS itself (and ISSUER defaults to https://localhost:$PORT).', schema: z.string().min(1).optional() },
   { env: 'TLS_KEY_FILE', description: 'PEM private key file of TLS_CERT_FILE.', schema: z.string().min(1).optional() },
@@ -105,7 +105,7 @@ export const settings = [
   { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
   { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
   { env: 'EVENT_RETENTION', default: '7d', description: 'How long delivered, failed or unacknowledged security events are kept before the purge job deletes them.', schema: seconds },
-  // ---- Throttling and brute-force protection (issue 9; README "Throttling") ----
+  // ---- Throttling and brute-force protection (README "Throttling") ----
   // Budgets are `key=points/duration` lists; keys: ip (client address), client (claimed
   // client id), subject (login/TOTP: the username). `off` disables a list.
   { env: 'THROTTLE_ENABLED', default: 'true', description: 'Rate limits and lockouts on /token, /introspect, /revoke, the event endpoints, /me/data, sign-out and the login/TOTP forms. `false` only for benchmarks.', schema: bool },
@@ -129,14 +129,14 @@ export const settings = [
   { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_MAX', default: '15m', description: 'Longest lockout.', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_RESET', default: '12h', description: 'Failure and lockout counts are forgotten after this long without a failure (and at once on a success).', schema: seconds },
-  // ---- Device fingerprints (issue 6; docs/fingerprint.md) ----
+  // ---- Device fingerprints (docs/fingerprint.md) ----
   { env: 'FINGERPRINT_COMPONENTS', default: 'all', description: 'Components collected and compared: `all` or a comma-separated list of names from docs/fingerprint.md (others are neither collected by the login page script nor kept).', schema: components },
   { env: 'FINGERPRINT_HIGH_ENTROPY', default: 'true', description: 'Collect the high-entropy components (canvas, audio, fonts, fontPreferences). `false` switches them off everywhere.', schema: bool },
   { env: 'FINGERPRINT_MATCH', default: '0.95', description: 'Similarity (0-1) at or above which a presented fingerprint matches the stored profile.', schema: fraction },
   { env: 'FINGERPRINT_DRIFT', default: '0.85', description: 'Similarity at or above which (and below FINGERPRINT_MATCH) a fingerprint is an accepted drift: the token stays active, the profile learns the change and it is recorded. Below: mismatch, the token is reported inactive.', schema: fraction },
   { env: 'FINGERPRINT_RETENTION', default: '30d', description: 'How long fingerprint profiles are kept after their last use, and change records after they were written; the purge job deletes older ones.', schema: seconds },
   { env: 'FINGERPRINT_MISMATCH', default: 'inactive', description: 'What a fingerprint mismatch at /introspect does: `inactive` (that token is reported inactive) or `step_up` (also, with RISK_ENABLED, every earlier token of the user stops being active until they sign in again at the highest level they have; the answer carries the RFC 9470 step-up hint, docs/risk.md).', schema: z.enum(['inactive', 'step_up']) },
-  // ---- Risk signals and responses (issue 7; docs/risk.md) ----
+  // ---- Risk signals and responses (docs/risk.md) ----
   { env: 'RISK_ENABLED', default: 'true', description: 'Risk signals, decisions (step-up, lockout, session revocation), notifications and alerts.', schema: bool },
   { env: 'RISK_SCORES', default: DEFAULT_RISK_SCORES, description: 'Score of each signal (0-1000); unlisted signals keep their default.', schema: scores },
   { env: 'RISK_THRESHOLDS', default: DEFAULT_RISK_THRESHOLDS, description: 'Combined score (a subject\'s or client\'s signals within RISK_SCORE_WINDOW) at which each response starts.', schema: thresholds },

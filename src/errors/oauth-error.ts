@@ -63,7 +63,7 @@ export function errorBody(err: OAuthError): { error: string; error_description: 
 }
 
 /**
- * Throttled (issue 9): HTTP 429 (RFC 6585 §4) with Retry-After and the RateLimit
+ * Throttled: HTTP 429 (RFC 6585 §4) with Retry-After and the RateLimit
  * fields. The error code is invalid_request: RFC 6749 §5.2's list is closed for the
  * token endpoint (and RFC 7009 §2.2.1 / RFC 7662 §2.3 reuse it); `slow_down` means
  * "poll slower" in the device grant (RFC 8628 §3.5) and `temporarily_unavailable` is

@@ -1,5 +1,5 @@
 /**
- * Device fingerprint binding (issue 6, docs/fingerprint.md): component catalogue and
+ * Device fingerprint binding (docs/fingerprint.md): component catalogue and
  * validation, keyed hashes, the weighted scorer, profiles and their history, the
  * browser collector and the privacy disclosure. No HTTP here.
  */

@@ -16,7 +16,7 @@ import { compareFingerprints, type Outcome, type Thresholds } from './score.js';
 import type { ProfileStore } from './store.js';
 import type { FingerprintPolicy } from './policy.js';
 
-/** Told about every comparison (issue 7, risk, subscribes). */
+/** Told about every comparison (risk, subscribes). */
 export interface FingerprintOutcome { subject: string; session?: string; clientId?: string; outcome: Outcome; score: number; ip?: string; at: Date }
 export type OnOutcome = (o: FingerprintOutcome) => void;
 

@@ -4,7 +4,7 @@
  * client id, the introspection fast path authenticates with it. Nothing here is
  * verified; the id and secret are form-urlencoded before base64, so both are decoded.
  */
-import type { Exchange } from './exchange.js';
+import type { Context } from 'koa';
 
 export interface BasicCredentials {
   /** the decoded client id; undefined when its percent-encoding is malformed */
@@ -22,7 +22,7 @@ const BASE64 = /^([A-Za-z0-9+/]+)(={0,2})$/;
 const VSCHAR = /^[\x20-\x7E]*$/; // RFC 6749 Appendix A
 
 /** The request's Basic credentials (parsed on the first call), or undefined without a usable header. */
-export function basicCredentials(ctx: Pick<Exchange, 'get' | 'state'>): BasicCredentials | undefined {
+export function basicCredentials(ctx: Pick<Context, 'get' | 'state'>): BasicCredentials | undefined {
   const cached = ctx.state.basicCredentials as BasicCredentials | null | undefined;
   if (cached !== undefined) return cached ?? undefined;
   const parsed = parse(ctx.get('authorization'));

@@ -1,141 +1,94 @@
 /**
- * A read-only fast path for the most common introspection: a resource server
- * authenticating with client_secret_basic and asking about one of our nested access
- * tokens obtained with client_credentials. It answers only where oidc-provider's
- * introspection endpoint would give exactly the same response (test/integration/http/
- * fast-introspection.test.ts compares the two), and hands every other request to
- * oidc-provider untouched: other client authentication methods or parameters, JWT
- * responses (RFC 9701), failed client authentication, user tokens (which need a grant
- * lookup), authorization details. Introspection answers are RFC 7662 §2.2 bodies.
- *
- * Why: introspection is the call resource servers make per request. oidc-provider's
- * generic path (parameter assembly, client schema, model instances) costs several
- * times what a seen, cached token needs; revocation state is still checked every time.
+ * Introspection of a seen token without oidc-provider's generic path, for the question
+ * resource servers ask on every API request: a client authenticating with
+ * client_secret_basic asks about a client_credentials token, sending nothing but
+ * `token` (and an `access_token` hint). The answer is the RFC 7662 §2.2 body
+ * oidc-provider would give (test/integration/http/fast-introspection.test.ts compares
+ * the two); every other request goes on to oidc-provider untouched: other client
+ * authentication methods or parameters, JWT answers (RFC 9701), failed client
+ * authentication, user tokens (which need a grant lookup), authorization details.
+ * Revocation state is checked every time (TokenService.open).
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { ParsedUrlQuery } from 'node:querystring';
-import type { Exchange, Next } from './exchange.js';
-import { then } from './chain.js';
+import type { Context, Middleware, Next } from 'koa';
 import type { TokenService } from '../access-tokens/index.js';
-import type { OpenedToken } from '../tokens/index.js';
+import type { TokenRequestState } from '../oidc/index.js';
 import { verifyClientSecret, type ResourceServerRecord } from '../registry/index.js';
-import type { RequestStates } from './request-state.js';
-import { readForm } from './form-body.js';
+import type { OpenedToken } from '../tokens/index.js';
 import { basicCredentials } from './basic-credentials.js';
-import { preserialized } from './json-body.js';
+import type { Metrics } from './metrics.js';
 
 export interface FastIntrospectionDeps {
   issuer: string;
   tokens: TokenService;
   clientPepper: Uint8Array;
-  /** registry lookups: a remembered record comes back without a promise (ttl-cache.ts) */
-  client(id: string): Record<string, unknown> | undefined | Promise<Record<string, unknown> | undefined>;
-  resource(audience: string): ResourceServerRecord | undefined | Promise<ResourceServerRecord | undefined>;
-  requests: RequestStates;
+  metrics: Metrics;
+  /** registered clients and resource servers (cached lookups) */
+  client(id: string): Promise<Record<string, unknown> | undefined>;
+  resource(audience: string): Promise<ResourceServerRecord | undefined>;
 }
 
-type Answer = Record<string, unknown> | undefined;
-const INACTIVE = Object.freeze({ active: false });
-// The parameters of a plain request (the form has no prototype: `in` sees only them).
+// The parameters of a plain request. `fingerprint` was validated already; client
+// credentials tokens are never bound to a device.
 const PLAIN = new Set(['token', 'token_type_hint', 'fingerprint']);
-// Claims the response lists under their own names, or that are Portcullis bookkeeping.
+// Claims the answer lists under their own names, or that are Portcullis bookkeeping.
 const NAMED = new Set(['iss', 'aud', 'exp', 'iat', 'jti', 'client_id', 'scope', 'cnf', 'gid', 'sid', 'kind', 'fpp']);
 
-/** Middleware, placed before the token shield: it reads the form as sent (form-body.ts caches it per request). */
-export function fastIntrospection(deps: FastIntrospectionDeps) {
-  // Authorization headers already verified against one client record (the record
-  // object is replaced on every registry reload, which drops its entries).
-  const verified = new WeakMap<object, Buffer[]>();
-  // the answer for an opened token (the open cache hands back the same object while it
-  // holds the token), built and serialized once (json-body.ts)
-  const answers = new WeakMap<OpenedToken, Answer>();
-  const answerFor = (opened: OpenedToken): Answer => {
-    let answer = answers.get(opened);
-    if (!answer) answers.set(opened, (answer = preserialized(responseFor(opened.claims as Record<string, unknown>, deps.issuer))));
-    return answer;
-  };
-  // synchronous for a seen token with every lookup remembered (chain.ts `steps`)
-  return function introspectFast(ctx: Exchange, next: Next): void | Promise<void> {
-    if (ctx.method !== 'POST' || ctx.path !== '/introspect') return next();
-    return then(tryAnswer(ctx, deps, verified, answerFor), (answer) => {
-      if (!answer) return next();
-      const state = deps.requests.of(ctx.req);
-      if (state) Object.assign(state, { tokenResult: answer.active ? 'active' : 'inactive', fast: true });
-      ctx.set('Cache-Control', 'no-store');
-      ctx.body = answer;
-    });
+/** Koa middleware for POST /introspect, after the gate and the parameter checks. */
+export function fastIntrospection(deps: FastIntrospectionDeps): Middleware {
+  return async function answerSeenToken(ctx: Context, next: Next): Promise<void> {
+    const answer = await plainAnswer(ctx, deps);
+    if (!answer) return next();
+    deps.metrics.introspections.inc({ result: answer.active ? 'active' : 'inactive', path: 'fast' });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = answer;
   };
 }
 
-type Verified = WeakMap<object, Buffer[]>;
-type Later<T> = T | Promise<T>;
-
-function tryAnswer(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified, answerFor: (opened: OpenedToken) => Answer): Later<Answer> {
-  return then(readForm(ctx), (form) => { // read by the gates already: no promise
-    const token = plainRequest(ctx, form);
-    if (token === undefined) return undefined;
-    return then(authenticatedCaller(ctx, deps, verified), (caller) => {
-      if (!caller) return undefined;
-      return then(deps.tokens.open(token), (opened) => {
-        if (!opened) return INACTIVE;
-        const claims = opened.claims as Record<string, unknown>;
-        if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
-        return then(allowed(deps, caller, claims), (ok) => (ok ? answerFor(opened) : INACTIVE));
-      });
-    });
-  });
+async function plainAnswer(ctx: Context, deps: FastIntrospectionDeps): Promise<Record<string, unknown> | undefined> {
+  const token = plainRequest(ctx, (ctx.state as TokenRequestState).form);
+  if (token === undefined) return undefined;
+  const caller = await authenticatedCaller(ctx, deps);
+  if (!caller) return undefined;
+  const opened = await deps.tokens.open(token);
+  if (!opened) return { active: false };
+  const claims = opened.claims as Record<string, unknown>;
+  if (claims.kind !== undefined || claims.authorization_details !== undefined) return undefined;
+  return (await allowed(deps, caller, claims)) ? responseFor(opened, deps.issuer) : { active: false };
 }
 
 /** The (JWT-shaped) token when the request is nothing but `token` (+ an access_token hint) over Basic auth. */
-function plainRequest(ctx: Exchange, form: ParsedUrlQuery | undefined): string | undefined {
+function plainRequest(ctx: Context, form: ParsedUrlQuery | undefined): string | undefined {
   if (!form || ctx.get('dpop') || ctx.get('oauth-client-attestation') || ctx.get('oauth-client-attestation-pop')) return undefined;
   if (/jwt/i.test(ctx.get('accept'))) return undefined;
-  // `fingerprint` (issue 6) was validated by the early check; client_credentials tokens are never fingerprint-bound
-  for (const name in form) if (!PLAIN.has(name)) return undefined; // (a loop: rest destructuring of the form cost more)
+  if (Object.keys(form).some((name) => !PLAIN.has(name))) return undefined;
   const { token, token_type_hint: hint } = form;
   if (hint !== undefined && hint !== 'access_token') return undefined;
   return typeof token === 'string' && token.includes('.') ? token : undefined;
 }
 
 /** RFC 6749 §2.3.1 Basic credentials of a client registered for client_secret_basic, verified. */
-function authenticatedCaller(ctx: Exchange, deps: FastIntrospectionDeps, verified: Verified): Later<string | undefined> {
+async function authenticatedCaller(ctx: Context, deps: FastIntrospectionDeps): Promise<string | undefined> {
   const basic = basicCredentials(ctx);
   // the header as oidc-provider accepts it, and both parts decodable (else it answers, not us)
   if (!basic?.canonical || basic.id === undefined || basic.secret === undefined) return undefined;
-  const { id, secret } = basic;
-  return then(deps.client(id), (client) => {
-    if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
-    const presented = Buffer.from(ctx.get('authorization'));
-    const known = verified.get(client) ?? [];
-    if (seenBefore(known, presented)) return id;
-    if (!verifyClientSecret(deps.clientPepper, client.client_secret, secret)) return undefined;
-    if (known.length < 4) verified.set(client, [...known, presented]);
-    return id;
-  });
+  const client = await deps.client(basic.id);
+  if (!client || client.token_endpoint_auth_method !== 'client_secret_basic' || client.introspection_encrypted_response_alg) return undefined;
+  return verifyClientSecret(deps.clientPepper, client.client_secret, basic.secret) ? basic.id : undefined;
 }
 
-/** Compares with every remembered header in constant time (no early exit on a match). */
-function seenBefore(known: Buffer[], presented: Buffer): boolean {
-  let hit = false;
-  for (const h of known) if (h.length === presented.length && timingSafeEqual(h, presented)) hit = true;
-  return hit;
+/** The same rule as the provider's allowedPolicy: own token, or the audience's introspector. */
+async function allowed(deps: FastIntrospectionDeps, caller: string, claims: Record<string, unknown>): Promise<boolean> {
+  return claims.client_id === caller || (await deps.resource(claims.aud as string))?.introspector === caller;
 }
 
-/** The same rule as the provider's allowedPolicy (provider.ts): own token, or the audience's introspector. */
-function allowed(deps: FastIntrospectionDeps, caller: string, claims: Record<string, unknown>): Later<boolean> {
-  if (claims.client_id === caller) return true;
-  return then(deps.resource(claims.aud as string), (rs) => rs?.introspector === caller);
-}
-
-/** The body oidc-provider renders for an active ClientCredentials token. */
-function responseFor(claims: Record<string, unknown>, issuer: string): Record<string, unknown> {
+/** The body oidc-provider renders for an active ClientCredentials token, in its key order. */
+function responseFor({ claims }: OpenedToken, issuer: string): Record<string, unknown> {
   const body: Record<string, unknown> = { active: true };
   for (const [name, value] of Object.entries(claims)) if (!NAMED.has(name)) body[name] = value;
-  const cnf = claims.cnf as Record<string, string> | undefined;
-  Object.assign(body, {
-    active: true, client_id: claims.client_id, exp: claims.exp, iat: claims.iat, iss: issuer, jti: claims.jti, aud: claims.aud,
-  });
+  Object.assign(body, { client_id: claims.client_id, exp: claims.exp, iat: claims.iat, iss: issuer, jti: claims.jti, aud: claims.aud });
   if (claims.scope) body.scope = claims.scope;
+  const cnf = claims.cnf as Record<string, string> | undefined;
   if (cnf?.jkt || cnf?.['x5t#S256']) body.cnf = { ...(cnf['x5t#S256'] ? { 'x5t#S256': cnf['x5t#S256'] } : {}), ...(cnf.jkt ? { jkt: cnf.jkt } : {}) };
   body.token_type = cnf?.jkt ? 'DPoP' : 'Bearer';
   return body;

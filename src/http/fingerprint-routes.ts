@@ -1,22 +1,17 @@
 /**
- * Routes of issue 6 (device fingerprints, privacy), served before oidc-provider:
+ * Device fingerprint and privacy routes (docs/fingerprint.md):
  *   GET    /fingerprint.js                      the collector (login page only loads it)
  *   GET    /.well-known/fingerprint-disclosure  what is collected, why, how long, opt-out (JSON)
  *   GET    /privacy                             the same for people (linked from the login page)
  *   GET    /me/data                             the caller's data export (a user access token
  *                                                for the account audience `<issuer>/me` only)
  *   DELETE /me/data                             erases the caller and everything about them
- * and the early check of the `fingerprint` parameter of POST /introspect (both the
- * fast path and oidc-provider's path then see only well-formed input).
  */
-import type { Context, Next } from 'koa';
-import type { Exchange, Next as StepNext } from './exchange.js';
-import { then } from './chain.js';
+import type { Context, Middleware } from 'koa';
 import type { TokenService } from '../access-tokens/index.js';
 import { BindingError, createReplayCache, verifyDpopProof } from '../binding/index.js';
-import { InvalidRequest, InvalidToken } from '../errors/index.js';
-import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
-import { readForm } from './form-body.js';
+import { InvalidToken } from '../errors/index.js';
+import type { FingerprintPolicy, FingerprintService } from '../fingerprint/index.js';
 
 export interface FingerprintRouteDeps {
   issuer: string;
@@ -42,16 +37,14 @@ export const ACCOUNT_PATH = '/me/data';
 /** Header a client app (or a user calling /me/data) sends its fingerprint in. */
 export const FINGERPRINT_HEADER = 'portcullis-fingerprint';
 
-/** Middleware serving the routes above. */
-export function fingerprintRoutes(deps: FingerprintRouteDeps) {
+/** The handlers of the routes above, by path. */
+export function fingerprintRoutes(deps: FingerprintRouteDeps): Record<string, Middleware> {
   const replay = createReplayCache();
-  return async function serveFingerprintRoutes(ctx: Context, next: Next): Promise<void> {
-    const read = ctx.method === 'GET' || ctx.method === 'HEAD';
-    if (read && ctx.path === '/fingerprint.js') return send(ctx, 'application/javascript; charset=utf-8', deps.script, 'public, max-age=3600');
-    if (read && ctx.path === '/.well-known/fingerprint-disclosure') return send(ctx, 'application/json', deps.disclosure, 'public, max-age=3600');
-    if (read && ctx.path === '/privacy') return send(ctx, 'text/html; charset=utf-8', deps.privacyPage, 'public, max-age=3600');
-    if (ctx.path === ACCOUNT_PATH && (read || ctx.method === 'DELETE')) return myData(ctx, deps, replay);
-    return next();
+  return {
+    '/fingerprint.js': async (ctx) => send(ctx, 'application/javascript; charset=utf-8', deps.script, 'public, max-age=3600'),
+    '/.well-known/fingerprint-disclosure': async (ctx) => send(ctx, 'application/json', deps.disclosure, 'public, max-age=3600'),
+    '/privacy': async (ctx) => send(ctx, 'text/html; charset=utf-8', deps.privacyPage, 'public, max-age=3600'),
+    [ACCOUNT_PATH]: (ctx) => myData(ctx, deps, replay),
   };
 }
 
@@ -60,19 +53,6 @@ function send(ctx: Context, type: string, body: unknown, cache: string): void {
   ctx.set('Cache-Control', cache);
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.body = body;
-}
-
-/** POST /introspect: a malformed `fingerprint` is invalid_request before any token work. */
-export function introspectionFingerprintCheck() {
-  return function checkFingerprintParam(ctx: Exchange, next: StepNext): void | Promise<void> {
-    if (ctx.method !== 'POST' || ctx.path !== '/introspect') return next();
-    return then(readForm(ctx), (form) => {
-      const value = form?.fingerprint;
-      if (Array.isArray(value)) throw new InvalidRequest('the fingerprint parameter is malformed', 'repeated');
-      if (typeof value === 'string' && value !== '') parseFingerprint(value);
-      return next();
-    });
-  };
 }
 
 const SCHEME = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/;

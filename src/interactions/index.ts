@@ -1,6 +1,6 @@
-/** Portcullis's own sign-in pages and the oidc-provider options for user sign-in. */
+/** Portcullis's own sign-in pages: login, second factor, consent, and sign-out. */
 export { interactionRoutes } from './routes.js';
 export type { InteractionDeps } from './routes.js';
-export { userProviderOptions, logoutFeature, wantsMfa, INTERACTION_PREFIX } from './provider-options.js';
 export { FORM_LIMIT, csrfToken } from './form.js';
 export { WRONG_CREDENTIALS, WRONG_CODE } from './steps.js';
+export { logoutPage, signedOutPage } from './pages.js';

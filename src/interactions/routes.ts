@@ -11,8 +11,8 @@
 import type { Context, Next } from 'koa';
 import { checkCsrf, FormError, readForm } from './form.js';
 import { errorPage } from './pages.js';
-import { INTERACTION_PREFIX } from './provider-options.js';
-import { abort, consent, login, show, totp, type Interaction, type StepDeps } from './steps.js';
+import { INTERACTION_PREFIX, SignInExpired, type PendingSignIn } from '../oidc/index.js';
+import { abort, consent, login, show, totp, type StepDeps } from './steps.js';
 
 interface Logger { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
 export interface InteractionDeps extends StepDeps { log: Logger }
@@ -41,21 +41,13 @@ export function interactionRoutes(deps: InteractionDeps) {
 }
 
 /** The interaction named by the signed interaction cookie, which must be the one in the path. */
-async function loadInteraction(deps: StepDeps, ctx: Context, uid: string): Promise<Interaction> {
-  let interaction: Interaction;
-  try {
-    interaction = await deps.provider().interactionDetails(ctx.req, ctx.res);
-  } catch (err) {
-    if (isClientError(err)) throw new FormError(400, 'This sign-in has expired or was not started here. Go back to the app and sign in again.');
-    throw err;
-  }
-  if (interaction.uid !== uid) throw new FormError(400, 'This sign-in has expired or was not started here. Go back to the app and sign in again.');
+async function loadInteraction(deps: StepDeps, ctx: Context, uid: string): Promise<PendingSignIn> {
+  const expired = () => new FormError(400, 'This sign-in has expired or was not started here. Go back to the app and sign in again.');
+  const interaction = await deps.signIn.details(ctx).catch((err: unknown) => {
+    throw err instanceof SignInExpired ? expired() : err;
+  });
+  if (interaction.uid !== uid) throw expired();
   return interaction;
-}
-
-function isClientError(err: unknown): boolean {
-  const status = (err as { statusCode?: number })?.statusCode;
-  return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 function renderFailure(log: Logger, ctx: Context, err: unknown): void {

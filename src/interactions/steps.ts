@@ -4,24 +4,23 @@
  * or finishes the interaction (303 back to oidc-provider's /auth/:uid resume).
  */
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
+import type { PendingSignIn, SignIn, SignInResult } from '../oidc/index.js';
 import type { Throttle, ThrottleKind } from '../throttle/index.js';
-import { levelOf, type UserService } from '../users/index.js';
+import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { consentPage, loginPage, totpPage } from './pages.js';
-import { wantsMfa } from './provider-options.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import type { RiskService } from '../risk/index.js';
 
-export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+type Interaction = PendingSignIn;
 export interface StepDeps {
-  provider: () => Provider; users: UserService; csrfKey: Uint8Array; now?: () => number;
-  /** issue 9: budgets and lockouts on the password and code forms, keyed by client address and user */
+  signIn: SignIn; users: UserService; csrfKey: Uint8Array; now?: () => number;
+  /** budgets and lockouts on the password and code forms, keyed by client address and user */
   throttle?: Throttle;
   clientIp?: (ctx: Context) => string;
-  /** issue 6: device fingerprints taken at sign-in, per the client's policy */
+  /** device fingerprints taken at sign-in, per the client's policy */
   fingerprints?: { service: FingerprintService; policy(clientId: string): Promise<FingerprintPolicy> };
-  /** issue 7: deny list and risk lockouts before the password, signals after it */
+  /** deny list and risk lockouts before the password, signals after it */
   risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded'>;
 }
 type Pending = { accountId: string; at: number; failures: number };
@@ -37,19 +36,18 @@ const epoch = (deps: StepDeps) => Math.floor((deps.now ?? Date.now)() / 1000);
 const path = (i: Interaction, step = '') => `/interaction/${i.uid}${step ? `/${step}` : ''}`;
 
 function pendingOf(deps: StepDeps, i: Interaction): Pending | undefined {
-  const p = (i.result as { portcullis_pending?: Pending } | undefined)?.portcullis_pending;
+  const p = i.kept as Pending | undefined;
   return p && epoch(deps) - p.at <= PENDING_TTL ? p : undefined;
 }
 
-async function savePending(deps: StepDeps, i: Interaction, pending: Pending | undefined): Promise<void> {
-  i.result = pending ? { portcullis_pending: pending } : undefined;
-  await i.save(Math.max(1, (i.exp ?? 0) - epoch(deps)));
+async function savePending(deps: StepDeps, ctx: Context, i: Interaction, pending: Pending | undefined): Promise<void> {
+  await deps.signIn.keep(ctx, i, pending);
 }
 
 // Consent keeps the login of the previous interaction (mergeWithLastSubmission), so
 // max_age=0 or acr_values checks see this request's fresh login and do not loop.
-async function finish(deps: StepDeps, ctx: Context, result: Record<string, unknown>, merge = false): Promise<void> {
-  const to = await deps.provider().interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+async function finish(deps: StepDeps, ctx: Context, result: SignInResult, merge = false): Promise<void> {
+  const to = await deps.signIn.finish(ctx, result, { merge });
   ctx.redirect(to);
   ctx.status = 303;
 }
@@ -75,7 +73,7 @@ async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject
 }
 
 /**
- * Issue 7: a deny-listed address or a user under a risk lockout gets the same 429 page
+ * A deny-listed address or a user under a risk lockout gets the same 429 page
  * as the throttle's lockout (unknown usernames are locked the same way: no enumeration).
  */
 async function riskAllows(deps: StepDeps, ctx: Context, keys: { ip: string; subject: string }, page: () => string): Promise<boolean> {
@@ -154,7 +152,7 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
     });
   }
   if (user.totp) {
-    await savePending(deps, i, { accountId: user.id, at: epoch(deps), failures: 0 });
+    await savePending(deps, ctx, i, { accountId: user.id, at: epoch(deps), failures: 0 });
     ctx.redirect(path(i));
     ctx.status = 303;
     return;
@@ -178,7 +176,7 @@ export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: U
   }
   await deps.throttle?.fail('totp', keys);
   const failures = pending.failures + 1;
-  await savePending(deps, i, failures >= MAX_CODE_FAILURES ? undefined : { ...pending, failures });
+  await savePending(deps, ctx, i, failures >= MAX_CODE_FAILURES ? undefined : { ...pending, failures });
   if (failures >= MAX_CODE_FAILURES) throw new FormError(400, 'Too many wrong codes. Go back to the app and sign in again.');
   html(ctx, page(WRONG_CODE));
 }
@@ -186,13 +184,7 @@ export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: U
 /** POST consent: a grant for what the client asked. */
 export async function consent(deps: StepDeps, ctx: Context, i: Interaction): Promise<void> {
   if (i.prompt.name !== 'consent' || !i.session?.accountId) throw new FormError(400, 'This sign-in step is already done.');
-  const { Grant } = deps.provider();
-  const d = i.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-  const grant = (i.grantId ? await Grant.find(i.grantId) : undefined) ?? new Grant({ accountId: i.session.accountId, clientId: String(i.params.client_id) });
-  if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
-  if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-  for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
-  const grantId = await grant.save();
+  const grantId = await deps.signIn.consent(i);
   return finish(deps, ctx, { consent: { grantId } }, true);
 }
 

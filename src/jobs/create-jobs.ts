@@ -85,12 +85,12 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
   return [
     { name: 'oidc-payloads', purge: async (now) => (await db.prisma.oidcPayload.deleteMany({ where: { expiresAt: { lte: now } } })).count },
     { name: 'revocations', purge: (now) => deps.revocation.purgeExpired(now) },
-    fingerprintPurgeTask(db, deps.config.fingerprint.retention), // issue 6: FINGERPRINT_RETENTION
+    fingerprintPurgeTask(db, deps.config.fingerprint.retention), // FINGERPRINT_RETENTION
     {
       name: 'security-events',
       purge: async (now) => (await db.prisma.securityEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - deps.config.eventRetention * 1000) } } })).count,
     },
-    // issue 7: the risk event log (RISK_EVENT_RETENTION) and expired step-up requirements
+    // the risk event log (RISK_EVENT_RETENTION) and expired step-up requirements
     { name: 'risk-events', purge: (now) => purgeRiskEvents(db, new Date(now.getTime() - deps.config.risk.eventRetention * 1000), now) },
   ];
 }

@@ -17,9 +17,9 @@ export interface JobPayloads {
   'events.sweep': Record<string, never>;
   /** one push delivery attempt of one stored security event (RFC 8935) */
   'event.push': { jti: string };
-  /** issue 7: one user notification (new device, locked out, session revoked) to the webhook and by email */
+  /** one user notification (new device, locked out, session revoked) to the webhook and by email */
   'risk.notify': RiskNotification;
-  /** issue 7: one security-team alert (a signed SET) to RISK_ALERT_URL */
+  /** one security-team alert (a signed SET) to RISK_ALERT_URL */
   'risk.alert': RiskAlert;
 }
 

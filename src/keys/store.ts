@@ -27,7 +27,7 @@ export interface KeyStore {
   /** Newest master secret of an audience (reloads once when unknown). */
   currentMaster(aud: string): Promise<MasterView | undefined>;
   /** A given master version of an audience. */
-  master(aud: string, version: number): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  master(aud: string, version: number): Promise<Uint8Array | undefined>;
   reload(): Promise<void>;
   onChange(listener: () => void): void;
   close(): void;
@@ -79,10 +79,11 @@ export async function createKeyStore(opts: Options): Promise<KeyStore> {
       if (!state.masters.has(aud)) await reload(); // a resource server added since the last reload
       return latest(state.masters.get(aud));
     },
-    master(aud, version) {
+    async master(aud, version) {
       const found = state.masters.get(aud)?.get(version);
-      if (found || version <= (latest(state.masters.get(aud))?.version ?? -1)) return found; // known, or retired: no promise
-      return reloadIfAllowed().then(() => state.masters.get(aud)?.get(version));
+      if (found || version <= (latest(state.masters.get(aud))?.version ?? -1)) return found; // known, or retired
+      await reloadIfAllowed(); // a version newer than ours: another process rotated
+      return state.masters.get(aud)?.get(version);
     },
     reload,
     onChange: (l) => { listeners.push(l); },

@@ -1,4 +1,4 @@
-/** Data rights (issue 6): export and erasure of everything held about a user. */
+/** Data rights: export and erasure of everything held about a user. */
 export { exportUser, eventsAbout } from './export-user.js';
 export type { PrivacyDeps } from './export-user.js';
 export { eraseUser } from './erase-user.js';

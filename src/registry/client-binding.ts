@@ -1,6 +1,6 @@
 /**
  * Client metadata for sender-constrained tokens and TLS client authentication
- * (issue 5): RFC 8705 `tls_client_auth` (a CA-issued certificate whose subject is
+ *: RFC 8705 `tls_client_auth` (a CA-issued certificate whose subject is
  * registered), `self_signed_tls_client_auth` (the client's own certificates,
  * registered as a JWKS with `x5c`), `tls_client_certificate_bound_access_tokens`
  * (RFC 8705 §3.4) and `dpop_bound_access_tokens` (RFC 9449 §5.2).

@@ -19,13 +19,13 @@ export interface ClientInput {
   scopes: string[];
   audiences: string[];
   redirectUris?: string[];
-  /** TLS client authentication and token binding (issue 5) */
+  /** TLS client authentication and token binding */
   binding?: ClientBinding;
   /** Logout redirect targets (RP-initiated logout). */
   postLogoutRedirectUris?: string[];
   /** A public client (browser or native app): no secret, token_endpoint_auth_method none, PKCE. */
   public?: boolean;
-  /** device fingerprint policy (issue 6); `off` makes every token DPoP-bound instead */
+  /** device fingerprint policy; `off` makes every token DPoP-bound instead */
   fingerprint?: FingerprintPolicy;
 }
 
@@ -74,7 +74,7 @@ export async function addClient(db: Database, pepper: Uint8Array, input: ClientI
 }
 
 /**
- * Client metadata for the fingerprint policy (issue 6). Clients that opt out are bound
+ * Client metadata for the fingerprint policy. Clients that opt out are bound
  * by DPoP instead: oidc-provider then refuses their token requests without a DPoP
  * proof (RFC 9449 §5.2 dpop_bound_access_tokens).
  */

@@ -15,11 +15,8 @@
 import type { Database } from '../storage/index.js';
 
 export interface RevocationMirror {
-  /**
-   * Resolves once the mirror reflects every revocation committed before the call;
-   * undefined (no promise) when it already does.
-   */
-  fresh(): Promise<void> | undefined;
+  /** Resolves once the mirror reflects every revocation committed before the call. */
+  fresh(): Promise<void>;
   /** Whether a token id is revoked (call after fresh()). */
   isRevoked(jti: string): boolean;
   /** A subject's current generation (call after fresh()). */
@@ -88,13 +85,10 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
   }
 
   return {
-    fresh() {
+    async fresh() {
       // Embedded, with no sync running (so the last one's rows are applied): when nothing
       // ran in PGlite since its epoch read ran, the mirror is already exact for this call.
-      if (!inflight && epoch >= 0n && quiet?.unchanged()) {
-        sweep();
-        return undefined;
-      }
+      if (!inflight && epoch >= 0n && quiet?.unchanged()) return sweep();
       if (!inflight) return start();
       // The running sync may have read before this call: wait for one that starts later.
       waiting ??= inflight.catch(() => undefined).then(() => {

@@ -26,7 +26,7 @@ export interface RevocationService {
   /** Marks every token of a session revoked until `expiresAt`. Idempotent. */
   revokeSession(sid: string, expiresAt: Date): Promise<void>;
   /** Current state of a token (and of its grant and session, if any), from the freshly synced mirror. */
-  state(jti: string, handle: string, generation: number, bound?: { gid?: string; sid?: string }): TokenState | Promise<TokenState>;
+  state(jti: string, handle: string, generation: number, bound?: { gid?: string; sid?: string }): Promise<TokenState>;
   /** Deletes revocations whose tokens have expired anyway. */
   purgeExpired(now: Date): Promise<number>;
 }
@@ -70,16 +70,12 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       generation.catch(() => { if (cache.get(handle) === entry) cache.delete(handle); });
       return generation;
     },
-    // answered without a promise when the mirror is already exact (embedded mode, nothing written since)
-    state(jti, handle, generation, bound = {}) {
-      const read = (): TokenState => {
-        if (mirror.isRevoked(jti)) return 'revoked';
-        if (typeof bound.gid === 'string' && mirror.isRevoked(grantKey(bound.gid))) return 'revoked';
-        if (typeof bound.sid === 'string' && mirror.isRevoked(sessionKey(bound.sid))) return 'revoked';
-        return mirror.generation(handle) === generation ? 'active' : 'stale-generation';
-      };
-      const fresh = mirror.fresh();
-      return fresh ? fresh.then(read) : read();
+    async state(jti, handle, generation, bound = {}) {
+      await mirror.fresh();
+      if (mirror.isRevoked(jti)) return 'revoked';
+      if (typeof bound.gid === 'string' && mirror.isRevoked(grantKey(bound.gid))) return 'revoked';
+      if (typeof bound.sid === 'string' && mirror.isRevoked(sessionKey(bound.sid))) return 'revoked';
+      return mirror.generation(handle) === generation ? 'active' : 'stale-generation';
     },
     async purgeExpired(at) {
       const { count } = await db.prisma.revocation.deleteMany({ where: { expiresAt: { lte: at } } });

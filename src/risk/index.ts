@@ -1,5 +1,5 @@
 /**
- * Risk signals and responses (issue 7): fingerprint velocity, impossible travel,
+ * Risk signals and responses: fingerprint velocity, impossible travel,
  * flagged addresses, malicious patterns; the policy; step-up, lockout, session
  * revocation; the security event log; notification and alert delivery.
  * Other folders import only this file. docs/risk.md describes it all.

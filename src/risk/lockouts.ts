@@ -1,13 +1,12 @@
 /**
  * Lockouts of users (`user:<username>`) and clients (`client:<id>`), in the database so
- * every process enforces them; each process caches a lookup (the pending query, so
- * concurrent requests share it) for a second. Each new
+ * every process enforces them; each process remembers a lookup for a second. Each new
  * lockout of the same key lasts twice as long (RISK_LOCKOUT_FIRST up to RISK_LOCKOUT_MAX);
  * the level is forgotten once a lockout has been over for RISK_LOCKOUT_MAX.
  */
 import type { Database } from '../storage/index.js';
+import { createTtlCache } from '../cache/index.js';
 import { lockoutSeconds } from './policy.js';
-import { rememberLookups } from './remembered.js';
 
 const CACHE_MS = 1000;
 
@@ -15,18 +14,16 @@ export interface LockoutState { until: Date; level: number }
 
 /** Creates the store. */
 export function createLockouts(db: Database, opts: { first: number; max: number; now: () => number }) {
-  const cache = rememberLookups((key) => db.prisma.riskLockout.findUnique({ where: { key } })
-    .then((row): LockoutState | undefined => (row ? { until: row.until, level: row.level } : undefined)), { ms: CACHE_MS, now: opts.now });
-  const read = (key: string) => cache.get(key);
-  const secondsLeft = (state: LockoutState | undefined): number => {
-    const left = state ? state.until.getTime() - opts.now() : 0;
-    return left > 0 ? Math.ceil(left / 1000) : 0;
-  };
+  const cache = createTtlCache(async (key): Promise<LockoutState | undefined> => {
+    const row = await db.prisma.riskLockout.findUnique({ where: { key } });
+    return row ? { until: row.until, level: row.level } : undefined;
+  }, { ttlMs: CACHE_MS, now: opts.now });
   return {
     /** Seconds left of a lockout of `key` (0 when not locked). */
-    lockedFor(key: string): number | Promise<number> {
-      const state = read(key);
-      return state instanceof Promise ? state.then(secondsLeft) : secondsLeft(state);
+    async lockedFor(key: string): Promise<number> {
+      const state = await cache.get(key);
+      const left = state ? state.until.getTime() - opts.now() : 0;
+      return left > 0 ? Math.ceil(left / 1000) : 0;
     },
     /** Starts (or extends) a lockout; returns its length in seconds. */
     async lock(key: string, reason: string): Promise<{ seconds: number; level: number; until: Date }> {

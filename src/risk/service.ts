@@ -170,7 +170,7 @@ export async function createRiskService(deps: RiskDeps) {
   return {
     enabled: config.enabled,
     /**
-     * Issue 6 (fingerprinting) calls this for every fingerprint comparison. A mismatch
+     * The fingerprint service reports every comparison here. A mismatch
      * (new device) notifies the user; rapid changes are scored.
      */
     async observeFingerprint(o: FingerprintObservation): Promise<Decision> {
@@ -199,15 +199,12 @@ export async function createRiskService(deps: RiskDeps) {
       return assess({ username: username.toLowerCase(), userId, ip, possible: ['step_up'] }, signals);
     },
     /** At /token, /introspect, /revoke before anything else: deny list and client lockouts. */
-    // no promise when the lockout state is remembered (the token endpoints' layers continue synchronously)
-    checkClient(clientId: string | undefined, ip: string): Refusal | undefined | Promise<Refusal | undefined> {
+    async checkClient(clientId: string | undefined, ip: string): Promise<Refusal | undefined> {
       if (!config.enabled) return undefined;
       if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
       const id = clean(clientId);
-      if (!id) return undefined;
-      const refusal = (seconds: number): Refusal | undefined => (seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined);
-      const seconds = lockouts.lockedFor(`client:${id}`);
-      return seconds instanceof Promise ? seconds.then(refusal) : refusal(seconds);
+      const seconds = id ? await lockouts.lockedFor(`client:${id}`) : 0;
+      return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
     },
     /** At issuance of a user's token: seconds the user is still locked out (0: not). */
     async userLockedFor(userId: string): Promise<number> {
@@ -218,14 +215,12 @@ export async function createRiskService(deps: RiskDeps) {
     /**
      * After introspection: signals from the presenter's address, then whether the
      * token is still active and, if a step-up is required, the `acr_values` to ask for.
-     * An active client token without a presenter address (no signals) is answered
-     * without a promise: the common case at the introspection endpoint.
      */
-    introspected(use: IntrospectionUse): IntrospectionVerdict | Promise<IntrospectionVerdict> {
+    async introspected(use: IntrospectionUse): Promise<IntrospectionVerdict> {
       if (!config.enabled) return { active: use.active };
       const c = use.claims;
       const user = c.kind === 'AccessToken' || (typeof c.sub === 'string' && c.sub !== c.client_id) ? String(c.sub) : undefined;
-      if (use.active && !user && !use.presenterIp) return { active: true };
+      if (use.active && !user && !use.presenterIp) return { active: true }; // a client's own token with no address: nothing to observe
       return introspectedAt(use, user);
     },
     /**

@@ -8,8 +8,8 @@
  * Cached per process for a second.
  */
 import type { Database } from '../storage/index.js';
+import { createTtlCache } from '../cache/index.js';
 import { ACR_VALUES } from '../users/index.js';
-import { rememberLookups } from './remembered.js';
 
 const CACHE_MS = 1000;
 
@@ -21,9 +21,10 @@ export interface StepUpRequirement {
 
 /** Creates the store. */
 export function createStepUps(db: Database, opts: { now: () => number; keepSec: number }) {
-  const cache = rememberLookups((userId, now) => db.prisma.riskStepUp.findUnique({ where: { subject: userId } })
-    .then((row): StepUpRequirement | undefined => (row && row.expiresAt.getTime() > now ? { acr: row.acr, since: row.since.getTime() } : undefined)), { ms: CACHE_MS, now: opts.now });
-  const read = (userId: string) => cache.get(userId);
+  const cache = createTtlCache(async (userId, now): Promise<StepUpRequirement | undefined> => {
+    const row = await db.prisma.riskStepUp.findUnique({ where: { subject: userId } });
+    return row && row.expiresAt.getTime() > now ? { acr: row.acr, since: row.since.getTime() } : undefined;
+  }, { ttlMs: CACHE_MS, now: opts.now });
   return {
     /** Requires `acr` for sign-ins from now on. */
     async require(userId: string, acr: string): Promise<void> {
@@ -35,7 +36,7 @@ export function createStepUps(db: Database, opts: { now: () => number; keepSec: 
     },
     /** The unmet requirement for a token's claims, or undefined when it is satisfied. */
     async unmet(userId: string, claims: { acr?: unknown; auth_time?: unknown }): Promise<StepUpRequirement | undefined> {
-      const req = await read(userId);
+      const req = await cache.get(userId);
       if (!req) return undefined;
       const authTime = typeof claims.auth_time === 'number' ? claims.auth_time : 0;
       const level = ACR_VALUES.indexOf(String(claims.acr));

@@ -8,7 +8,7 @@ export interface Signal { name: RiskSignalName; details: Record<string, unknown>
 /** Responses in increasing strength (docs/risk.md "Policy"). */
 export type Decision = 'allow' | 'allow_and_record' | 'step_up' | 'lockout' | 'revoke_session';
 
-/** What issue 6 (fingerprinting) reports for each fingerprint comparison. */
+/** What the fingerprint service reports for each fingerprint comparison. */
 export interface FingerprintObservation {
   /** the user id (token `sub`) or username */
   subject: string;

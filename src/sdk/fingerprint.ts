@@ -1,5 +1,5 @@
 /**
- * Device fingerprint check at a resource server (issue 6), the cheap tier: the
+ * Device fingerprint check at a resource server, the cheap tier: the
  * presenter's fingerprint (the JSON the Portcullis collector produces, sent by the
  * client app in the `Portcullis-Fingerprint` header) is reduced to the digest of its
  * stable components and compared with the token's `fpd` claim. When they differ the

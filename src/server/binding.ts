@@ -1,7 +1,8 @@
 /**
- * Issue 5 wiring: the DPoP nonce secret shared by every issuer process, the
- * client-certificate source (TLS socket or trusted proxy header) and the HTTP or
- * HTTPS listener (TLS_CERT_FILE / TLS_KEY_FILE / TLS_CLIENT_CA_FILE).
+ * Sender-constrained tokens: the DPoP nonce secret shared by every issuer process, the
+ * client-certificate source (TLS socket or trusted proxy header), the replay store of
+ * proofs presented at /introspect, and the HTTP or HTTPS listener (TLS_CERT_FILE /
+ * TLS_KEY_FILE / TLS_CLIENT_CA_FILE).
  */
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
@@ -11,8 +12,8 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
 import { createCertificateSource } from '../binding/index.js';
 import { deploymentSecret } from '../keys/index.js';
-import type { Database } from '../storage/index.js';
-import type { BindingDeps } from '../http/index.js';
+import { createReplayStore, type Database } from '../storage/index.js';
+import type { BindingDeps } from '../oidc/index.js';
 
 /** Splits a PEM bundle into certificates. */
 export function readCertificates(file: string): X509Certificate[] {
@@ -34,6 +35,7 @@ export async function createBindingDeps(config: Config, db: Database, kek: Uint8
       clientCas: config.tlsClientCaFile ? readCertificates(config.tlsClientCaFile) : [],
       warn: (fields, msg) => log.warn(fields, msg),
     }),
+    presentedProofs: createReplayStore(db.prisma),
     warn: (fields, msg) => log.warn(fields, msg),
   };
 }

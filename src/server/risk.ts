@@ -1,15 +1,13 @@
 /**
- * Issue 7 wiring: the risk service with its dependencies (event-log pepper, username
- * lookup, session revocation, metrics, delivery through the job queue), and the
- * oidc-provider hooks that feed it (introspection answers, refresh-token reuse and
- * DPoP proof replay at /token).
+ * The risk service with its dependencies: the event-log pepper, username lookups,
+ * session revocation, metrics, and delivery through the job queue. What feeds it at the
+ * HTTP endpoints is in src/http/gate.ts and src/oidc (introspection policy, risk hooks).
  */
-import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
-import type Provider from 'oidc-provider';
 import type { Config } from '../config/index.js';
 import type { TokenService } from '../access-tokens/index.js';
-import { createTtlCache, riskBeforeSigning, riskOutcome, type Metrics, type RequestStates } from '../http/index.js';
+import { createTtlCache } from '../cache/index.js';
+import type { Metrics } from '../http/index.js';
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
@@ -37,7 +35,7 @@ export async function checkRiskFiles(risk: Config['risk']): Promise<Locate> {
 
 /** Builds the risk service (throws IpListError naming the file and line of a bad IP list). */
 export async function startRisk(w: RiskWiring): Promise<RiskService> {
-  const usernames = createTtlCache(async (id: string) => (await w.users.findActive(id))?.username, 5000);
+  const usernames = createTtlCache(async (id: string) => (await w.users.findActive(id))?.username, { ttlMs: 5000 });
   // cluster mode: the processes share what they observe (last places, presenters, bursts)
   const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;
   let record: (o: Observation) => void = () => undefined;
@@ -45,7 +43,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   const risk = await createRiskService({
     config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, share: bus ? (o) => bus.publish(o) : undefined,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
-    usernameOf: async (id) => usernames(id),
+    usernameOf: (id) => usernames.get(id),
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
     revokeSession: (sid) => w.tokens.revokeSession(sid, 'policy'),
     metrics: { signal: (signal) => w.metrics.riskSignals.inc({ signal }), decision: (decision) => w.metrics.riskDecisions.inc({ decision }) },
@@ -58,24 +56,4 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   record = (o) => risk.record(o);
   const close = risk.close;
   return Object.assign(risk, { close: () => { close(); void bus?.close(); } });
-}
-
-type GrantErrorContext = { req?: IncomingMessage; oidc?: { client?: { clientId?: string }; entities?: { RefreshToken?: { accountId?: string; sessionUid?: string } } } };
-
-/** Installs the risk hooks on a freshly built provider. */
-export function watchProvider(provider: Provider, risk: RiskService, requests: RequestStates, log: Logger): void {
-  provider.use(riskOutcome(risk, requests) as never);
-  riskBeforeSigning(provider as never, risk, requests, () => (provider.constructor as unknown as { ctx?: never }).ctx); // RFC 9701 answers (Provider.ctx: the request's context)
-  const failed = (err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded');
-  provider.on('grant.error', (ctx: GrantErrorContext, err: { error?: string; error_description?: string; error_detail?: string }) => {
-    const ip = requests.of(ctx.req)?.risk?.ip ?? 'unknown';
-    const client = ctx.oidc?.client?.clientId;
-    // oidc-provider keeps the specific reason in error_detail (not sent to the client)
-    const why = `${err.error_description ?? ''} ${err.error_detail ?? ''}`;
-    if (err.error === 'invalid_grant' && why.includes('refresh token already used') && client) {
-      const rt = ctx.oidc?.entities?.RefreshToken;
-      risk.refreshReused(rt?.accountId, client, ip).catch(failed);
-    }
-    if (err.error === 'invalid_dpop_proof' && /replay/i.test(why)) risk.dpopReplayed(client, ip).catch(failed);
-  });
 }

@@ -1,5 +1,5 @@
 /**
- * Issue 8 hooks: TokenService.revokeSubject also emits `subject.revoked`, so resource
+ * Security events from the token service: TokenService.revokeSubject also emits `subject.revoked`, so resource
  * servers refuse the subject's older tokens locally. The generation bump is the source
  * of truth; if storing the event fails, revalidation's subject-generations evaluator
  * emits it on its next run. revokeSession (logout, a risk decision) emits a CAEP

@@ -11,3 +11,4 @@ export { createOidcAdapter } from './oidc-adapter.js';
 export type { OidcAdapter, OidcAdapterClass, OidcAdapterOptions, OidcAdapterPayload } from './oidc-adapter.js';
 export type { PrismaClient } from './prisma-client/client.js';
 export { MIGRATIONS_DIR } from './migrations-dir.js';
+export { createReplayStore } from './replay-store.js';

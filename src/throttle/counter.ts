@@ -73,7 +73,7 @@ export function peekCounts(store: Store, items: { counter: Counter; key: string 
   return store.run(remote, () => Promise.resolve(peekLocalCounts(items)));
 }
 
-/** The consumed counts from the memory windows, without a promise (embedded mode's hot path). */
+/** The consumed counts from the memory windows. */
 export function peekLocalCounts(items: { counter: Counter; key: string }[]): number[] {
   return items.map((i) => i.counter.local.peek(i.key).consumed);
 }

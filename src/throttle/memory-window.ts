@@ -1,9 +1,8 @@
 /**
  * Fixed-window counters in process memory: the embedded store, and the local twin of
- * every Redis counter. Synchronous on purpose: a check in embedded mode reads several
- * counters per request, and a promise per read cost more than the counting (each one
- * is hooked while AsyncLocalStorage is active). A window opens at a key's first hit
- * and lasts `durationSec`; expired windows are swept as the map grows.
+ * every Redis counter. Plain data in a map, so reads and writes are plain function
+ * calls; the throttle's own `check` is the async boundary. A window opens at a key's
+ * first hit and lasts `durationSec`; expired windows are swept as the map grows.
  */
 export interface WindowCount {
   consumed: number;

@@ -114,14 +114,13 @@ const onRecord = (recordCount: number): boolean => recordCount > 0;
 /**
  * Counts the request under each key and reads every failure budget and lockout in one
  * store round trip (peekCounts); only a key found over its limit costs one more read,
- * for its reset time. Without Redis the common case (nothing over) needs no promise at
- * all: the memory windows answer synchronously (checkLocal).
+ * for its reset time. Without Redis the memory windows are read directly (checkLocal).
  */
-function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Verdict | Promise<Verdict> {
+async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
   if (!ctx.store.redis) return checkLocal(ctx, kind, t, keys);
   const { failing, lockouts, probes, counted } = probe(t, keys);
-  return Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)])
-    .then(([hitCounts, counts]) => decide(ctx, kind, { failing, lockouts, counted }, hitCounts, counts));
+  const [hitCounts, counts] = await Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)]);
+  return decide(ctx, kind, { failing, lockouts, counted }, hitCounts, counts);
 }
 
 /** The failure budgets, lockouts and request budgets a request is under, and the counters to read. */
@@ -140,7 +139,7 @@ function probe(t: Table, keys: ThrottleKeys): Probed & { probes: { counter: Coun
  * request found over a limit is decided by the general path (decide) with the counts
  * already taken, so nothing is counted twice.
  */
-function checkLocal(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Verdict | Promise<Verdict> {
+async function checkLocal(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
   let over = false;
   let recorded = false;
   for (const [key, counter] of t.failures) {
@@ -172,18 +171,16 @@ function checkLocal(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys):
 interface Probed { failing: Present<Counter>; lockouts: Present<Lockout>; counted: Present<Counter> }
 
 /** The verdict from the request counts and the failure and lockout counts read. */
-function decide(ctx: Ctx, kind: ThrottleKind, { failing, lockouts, counted }: Probed, hitCounts: Count[], counts: number[]): Verdict | Promise<Verdict> {
+async function decide(ctx: Ctx, kind: ThrottleKind, { failing, lockouts, counted }: Probed, hitCounts: Count[], counts: number[]): Promise<Verdict> {
   const hits: Hit[] = counted.map(([key, c], i) => ({ key, rate: c.rate, count: hitCounts[i] }));
   const lockCounts = counts.slice(failing.length);
   const states = hits.map((h) => policyState(`${kind}-${h.key}`, h.rate, h.count));
   const over = [...overRequests(hits, states), ...overFailures(kind, failing, counts), ...overLocks(ctx, kind, lockouts, lockCounts)];
   const recorded = lockCounts.some((count, i) => i % LOCK_PROBES !== 0 && onRecord(count));
   if (over.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
-  return Promise.all(over).then((all) => {
-    const refused = all.filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
-    if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
-    return { ...refuse(ctx.opts, kind, states, refused), recorded };
-  });
+  const refused = (await Promise.all(over)).filter((r) => r.ms > 0 || r.reason === 'requests'); // a key that expired meanwhile no longer refuses
+  if (refused.length === 0) return { allowed: true, retryAfter: 0, recorded, headers: rateLimitHeaders(states) };
+  return { ...refuse(ctx.opts, kind, states, refused), recorded };
 }
 
 function overRequests(hits: Hit[], states: PolicyState[]): Promise<Refusal>[] {

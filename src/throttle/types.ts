@@ -49,8 +49,8 @@ export interface FailOptions {
 /** The throttling service the HTTP gate and the login/TOTP forms call. */
 export interface Throttle {
   readonly enabled: boolean;
-  /** Counts one request under every key and says whether it may proceed (synchronously when it can: await it). */
-  check(kind: ThrottleKind, keys: ThrottleKeys): Verdict | Promise<Verdict>;
+  /** Counts one request under every key and says whether it may proceed. */
+  check(kind: ThrottleKind, keys: ThrottleKeys): Promise<Verdict>;
   /** Records a failed attempt; may start a lockout (logged as `throttle.lockout`). */
   fail(kind: ThrottleKind, keys: ThrottleKeys, opts?: FailOptions): Promise<void>;
   /** Records a successful authentication: consecutive failure and lockout counts restart. */

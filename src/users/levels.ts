@@ -16,3 +16,8 @@ export interface Authentication { acr: string; amr: string[] }
 export function levelOf(withTotp: boolean): Authentication {
   return withTotp ? { acr: ACR_MFA, amr: ['pwd', 'otp'] } : { acr: ACR_PASSWORD, amr: ['pwd'] };
 }
+
+/** True when a request's `acr_values` (space-separated, OIDC Core §3.1.2.1) asks for the second-factor level. */
+export function wantsMfa(acrValues: unknown): boolean {
+  return typeof acrValues === 'string' && acrValues.split(' ').includes(ACR_MFA);
+}

@@ -1,5 +1,5 @@
 /**
- * `risk.notify` and `risk.alert` (issue 7): one delivery attempt of a user notification
+ * `risk.notify` and `risk.alert`: one delivery attempt of a user notification
  * (webhook, email) or a security-team alert (SET). A receiver or mail server that is
  * down is retried with backoff; a refusal stops the retries (PermanentJobError).
  */

@@ -1,12 +1,12 @@
 /**
  * AES-GCM initialization vectors (96 bits) drawn from a pool of CSPRNG output.
  *
- * jose draws each IV with its own `crypto.getRandomValues` call; under load in the
- * issuer one such call measured 20–35 µs of main-thread time (OpenSSL's RNG behind
- * a synchronous binding call), more than the AES-GCM encryption it feeds. One
- * `randomFillSync` per {@link POOL_IVS} IVs gives the same randomness: every IV is a
- * fresh 96-bit slice of CSPRNG output (NIST SP 800-38D §8.2.2, the random
- * construction), handed out once and wiped from the pool as it leaves.
+ * jose draws each IV with its own `crypto.getRandomValues` call, a synchronous call
+ * into OpenSSL's generator per token that costs more on the issuer's main thread than
+ * the AES-GCM encryption it feeds. One `randomFillSync` per {@link POOL_IVS} IVs gives
+ * the same randomness: every IV is a fresh 96-bit slice of CSPRNG output (NIST SP
+ * 800-38D §8.2.2, the random construction), handed out once and wiped from the pool as
+ * it leaves. The pool is per process; no IV is shared between processes.
  */
 import { randomFillSync } from 'node:crypto';
 

@@ -6,7 +6,7 @@
  * comes with the user work; this drives the same configuration functions directly.
  */
 import { addRole, assignRole } from '../../../src/authz/index.js';
-import { createAuthzConfiguration } from '../../../src/http/index.js';
+import { createAuthzConfiguration } from '../../../src/oidc/index.js';
 import { startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 
 let t: TestIssuer;

@@ -14,7 +14,7 @@ import {
   type AuthorizationDetail, type Subject,
 } from '../authz/index.js';
 import type { Database } from '../storage/index.js';
-import { createTtlCache } from './ttl-cache.js';
+import { createTtlCache } from '../cache/index.js';
 
 export interface AuthzConfigDeps {
   db: Database;
@@ -38,11 +38,11 @@ function parseRequested(ctx: KoaContextWithOIDC): AuthorizationDetail[] {
 
 /** The pieces of oidc-provider Configuration for permissions and authorization details. */
 export function createAuthzConfiguration(deps: AuthzConfigDeps) {
-  const load = createTtlCache(async (key: string) => {
+  const grants = createTtlCache(async (key: string) => {
     const subject = JSON.parse(key) as Subject;
     return grantedPermissions(deps.db, subject, await deps.directPermissions?.(subject) ?? []);
-  }, deps.cacheMs ?? 1000);
-  const granted = (token: TokenLike) => load(JSON.stringify(subjectOf(token)));
+  }, { ttlMs: deps.cacheMs ?? 1000 });
+  const granted = (token: TokenLike) => grants.get(JSON.stringify(subjectOf(token)));
 
   const extraTokenClaims = async (_ctx: unknown, token: TokenLike) => ({ permissions: narrowPermissions(await granted(token), token.scope) });
 

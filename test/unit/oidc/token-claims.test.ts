@@ -1,9 +1,9 @@
 /**
- * toClaims (src/http/oidc-bridge.ts): RFC 9068 claims from oidc-provider's token payload.
+ * toClaims (src/oidc/token-claims.ts): RFC 9068 claims from oidc-provider's token payload.
  * Extra claims (permissions, fingerprints) are carried, but never replace the claims
  * the issuer decides: an extra `sub`, `aud`, `iss` or `exp` loses.
  */
-import { toClaims } from '../../../src/http/oidc-bridge.js';
+import { toClaims } from '../../../src/oidc/index.js';
 
 const base = { jti: 'j1', iat: 1_700_000_000, exp: 1_700_000_900, clientId: 'svc', aud: 'https://api.test', scope: 'read' };
 

@@ -1,0 +1,36 @@
+/**
+ * oidc-provider's storage adapter (its `adapter` option), one object per model name:
+ * access tokens are answered from the tokens themselves (token-adapter.ts), clients are
+ * read from the registry and remembered for a second, everything else (grants, sessions,
+ * interactions, codes, refresh tokens, replay ids) is stored in the database.
+ */
+import type { Logger } from 'pino';
+import type { TokenService } from '../access-tokens/index.js';
+import { createTtlCache } from '../cache/index.js';
+import type { RiskService } from '../risk/index.js';
+import { createOidcAdapter, type Database, type OidcAdapter } from '../storage/index.js';
+import { reportReplays } from './risk-hooks.js';
+import { tokenAdapter, type RevokedToken } from './token-adapter.js';
+
+export interface AdapterDeps {
+  db: Database;
+  tokens: TokenService;
+  revoked(token: RevokedToken): Promise<void>;
+  risk?: RiskService;
+  log: Logger;
+}
+
+/** The class oidc-provider instantiates per model name. */
+export function createAdapter(deps: AdapterDeps): new (name: string) => unknown {
+  const Stored = createOidcAdapter(deps.db.prisma);
+  const clients = createTtlCache((id: string) => new Stored('Client').find(id), { ttlMs: 1000 });
+  return class {
+    constructor(name: string) {
+      if (name === 'AccessToken' || name === 'ClientCredentials') return tokenAdapter(name, deps);
+      const stored = new Stored(name);
+      if (name === 'Client') return Object.assign(Object.create(stored) as OidcAdapter, { find: (id: string) => clients.get(id) });
+      if (name === 'ReplayDetection' && deps.risk) return reportReplays(stored, deps.risk, deps.log);
+      return stored;
+    }
+  };
+}
