@@ -12,7 +12,10 @@ export interface Comparison {
   /** `rounds`: every round's figures, in round order (the baseline's round i ran next to the subject's) */
   subject: { name: string; figures: LoadFigures; rounds?: LoadFigures[] };
   baseline: { name: string; figures: LoadFigures; rounds?: LoadFigures[] };
-  goal: number;
+  /** the floor for the ratio; absent: the row is for reference */
+  goal?: number;
+  /** a ceiling for the subject's p99 latency, in ms */
+  p99Below?: number;
   /** further rows for context: Portcullis / reference is shown, no goal */
   references?: { name: string; figures: LoadFigures }[];
 }
@@ -75,15 +78,22 @@ export function httpTable(rows: Comparison[]): string {
     const ofMedians = c.subject.figures.rps / c.baseline.figures.rps;
     const paired = pairedRatio(c.subject.rounds, c.baseline.rounds);
     const ratio = paired ?? ofMedians;
-    const verdict = ratio >= c.goal ? 'met' : 'MISSED';
     const shown = paired === undefined ? `${ofMedians.toFixed(2)}x` : `${paired.toFixed(2)}x paired (medians ${ofMedians.toFixed(2)}x)`;
-    out.push(row(c.scenario, c.subject.name, c.subject.figures, `${shown}${cpuRatio(c.subject.figures, c.baseline.figures)}`, `>= ${c.goal}x: ${verdict}`));
+    out.push(row(c.scenario, c.subject.name, c.subject.figures, `${shown}${cpuRatio(c.subject.figures, c.baseline.figures)}`, goals(c, ratio)));
     out.push(row(c.scenario, c.baseline.name, c.baseline.figures, '', 'baseline'));
     for (const r of c.references ?? []) {
       out.push(row(c.scenario, r.name, r.figures, `${(c.subject.figures.rps / r.figures.rps).toFixed(2)}x${cpuRatio(c.subject.figures, r.figures)}`, 'reference only'));
     }
   }
   return out.join('\n');
+}
+
+/** The verdicts on a comparison's goals, or `reference` when it has none. */
+function goals(c: Comparison, ratio: number): string {
+  const verdicts = [];
+  if (c.goal !== undefined) verdicts.push(`>= ${c.goal}x: ${ratio >= c.goal ? 'met' : 'MISSED'}`);
+  if (c.p99Below !== undefined) verdicts.push(`p99 < ${c.p99Below} ms: ${c.subject.figures.p99 < c.p99Below ? 'met' : 'MISSED'}`);
+  return verdicts.length ? verdicts.join(', ') : 'reference';
 }
 
 /** The crypto ceiling and how much of an HTTP issuance's CPU the seal itself is. */

@@ -34,7 +34,11 @@ export function handOnIntrospection(metrics: Metrics): Middleware {
   };
 }
 
-/** Whether an introspection answer says active; a JWT answer (RFC 9701) says so only inside, and the policy's verdict tells. */
+/**
+ * Whether an introspection answer says active. An answer that is not a JSON object here
+ * (a JWT answer, RFC 9701, or the fast path's serialized one) says so only inside: the
+ * verdict of whoever allowed the token tells.
+ */
 export function answeredActive(ctx: Context): boolean {
   const state = ctx.state as TokenRequestState;
   const body = ctx.body as { active?: unknown } | string | undefined;

@@ -30,8 +30,10 @@ export interface RoutedState { route?: string }
 /** Koa middleware dispatching to the route whose path is the request's path. */
 export function router(routes: readonly Route[]): Middleware {
   const table = routes.map((route): Compiled => ({ route, run: compose(route.serve), segments: route.path.split('/').map((s) => (s.startsWith(':') ? null : s)) }));
+  const exact = new Map(table.filter((c) => !c.segments.includes(null)).map((c) => [c.route.path, c]));
   return function dispatch(ctx: Context, next: Next): Promise<void> {
-    const found = match(table, ctx.path) ?? (ctx.path.length > 1 && ctx.path.endsWith('/') ? match(table, ctx.path.slice(0, -1)) : undefined);
+    const registered = exact.get(ctx.path);
+    const found = registered ? { compiled: registered, path: ctx.path } : match(table, ctx.path) ?? (ctx.path.length > 1 && ctx.path.endsWith('/') ? match(table, ctx.path.slice(0, -1)) : undefined);
     if (!found) return next();
     if (found.path !== ctx.path) ctx.path = found.path; // the registered spelling, for every layer after this one
     (ctx.state as RoutedState).route = found.compiled.route.path;
@@ -43,10 +45,11 @@ export function router(routes: readonly Route[]): Middleware {
 /** The route for `path` (static segments compared in ASCII lower case), and the path spelled as registered. */
 function match(table: Compiled[], path: string): { compiled: Compiled; path: string } | undefined {
   const parts = path.split('/');
+  const folded = asciiLower(path).split('/');
   for (const compiled of table) {
     const { segments } = compiled;
     if (segments.length !== parts.length) continue;
-    if (segments.every((s, i) => (s === null ? parts[i] !== '' : s === asciiLower(parts[i])))) {
+    if (segments.every((s, i) => (s === null ? parts[i] !== '' : s === folded[i]))) {
       return { compiled, path: segments.map((s, i) => s ?? parts[i]).join('/') };
     }
   }

@@ -39,12 +39,15 @@ const RESUME = /^\/auth\/([A-Za-z0-9_-]{1,64})$/;
 
 /** provider.use middleware: a resumed sign-in hands the interaction's profile to the session. */
 export function bindFingerprintSessions(deps: FingerprintDeps) {
-  return async (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
+  const bindAfter = async (ctx: Ctx, next: () => Promise<void>, uid: string): Promise<void> => {
     await next();
-    const uid = RESUME.exec(ctx.path)?.[1];
-    if (!uid || ctx.oidc?.route !== 'resume' || !(ctx.oidc.result as { login?: unknown } | undefined)?.login) return;
+    if (ctx.oidc?.route !== 'resume' || !(ctx.oidc.result as { login?: unknown } | undefined)?.login) return;
     const sessionUid = ctx.oidc.session?.uid;
     if (sessionUid) await deps.service.bind(uid, sessionUid);
+  };
+  return (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
+    const uid = RESUME.exec(ctx.path)?.[1];
+    return uid ? bindAfter(ctx, next, uid) : next(); // every other route passes through
   };
 }
 

@@ -60,7 +60,7 @@ export function createProvider(deps: ProviderDeps, signingJwk: Record<string, un
   sealIssuedTokens(provider, { tokens: deps.tokens, issued: deps.issued });
   hashedClientSecrets(provider, deps.clientPepper);
   if (deps.fingerprints) provider.use(bindFingerprintSessions(deps.fingerprints) as never);
-  provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma)) as never);
+  provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma), `${ENDPOINTS.end_session}/confirm`) as never);
   if (deps.risk) watchForRisk(provider, deps.risk, deps.log);
   provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => deps.log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
   return provider;

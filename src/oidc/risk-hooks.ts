@@ -49,9 +49,9 @@ export function reportReplays(stored: OidcAdapter, risk: RiskService, log: Logge
  * in it is revoked (with its refresh tokens) and each session id recorded, before the
  * answer goes out. oidc-provider itself keeps offline_access grants across logout.
  */
-export function endSessionRevocation(tokens: TokenService, Stored: OidcAdapterClass) {
+export function endSessionRevocation(tokens: TokenService, Stored: OidcAdapterClass, confirmPath: string) {
   const [grants, refreshTokens] = [new Stored('Grant'), new Stored('RefreshToken')];
-  return async (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
+  const revokeAfter = async (ctx: Ctx, next: () => Promise<void>): Promise<void> => {
     await next();
     const session = ctx.oidc?.route === 'end_session_confirm' ? ctx.oidc.session as unknown as { destroyed?: boolean; authorizations?: Authorizations } : undefined;
     if (!session?.destroyed) return;
@@ -62,4 +62,5 @@ export function endSessionRevocation(tokens: TokenService, Stored: OidcAdapterCl
       await Promise.all([refreshTokens.revokeByGrantId(grantId), grants.destroy(grantId)]);
     }
   };
+  return (ctx: Ctx, next: () => Promise<void>): Promise<void> => (ctx.path === confirmPath ? revokeAfter(ctx, next) : next()); // every other route passes through
 }

@@ -6,6 +6,7 @@
  * pins the behaviour each relies on). docs/architecture.md lists them with the
  * upstream files.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import type { TokenService } from '../access-tokens/index.js';
 import { verifyClientSecret } from '../registry/index.js';
@@ -70,10 +71,21 @@ export function sealIssuedTokens(provider: Provider, deps: SealDeps): void {
   }
 }
 
-/** Client secrets are compared with their stored keyed hash, in constant time. */
+/**
+ * Client secrets are compared with their stored keyed hash, in constant time. A secret
+ * that passed is remembered beside its Client (oidc-provider builds a new one whenever
+ * the registered metadata changes), and later presentations are compared with it.
+ */
 export function hashedClientSecrets(provider: Provider, pepper: Uint8Array): void {
   const proto = (provider as unknown as Models).Client!.prototype;
+  const verified = new WeakMap<object, Buffer>();
   proto.compareClientSecret = async function (this: { clientSecret?: string }, presented: unknown) {
-    return verifyClientSecret(pepper, this.clientSecret, presented);
+    if (typeof presented !== 'string') return false;
+    const given = Buffer.from(presented);
+    const known = verified.get(this);
+    if (known && known.length === given.length && timingSafeEqual(known, given)) return true;
+    const ok = verifyClientSecret(pepper, this.clientSecret, presented);
+    if (ok) verified.set(this, given);
+    return ok;
   };
 }
