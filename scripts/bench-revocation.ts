@@ -17,7 +17,7 @@ import Koa from 'koa';
 import pg from 'pg';
 import { addReceiver } from '../src/events/index.js';
 import { generateKek } from '../src/keys/index.js';
-import { createSetReceiver, type SetReceiver } from '../src/sdk/receiver/index.js';
+import { createSetReceiver, type SetReceiver } from '@portcullis/sdk';
 import { openDatabase } from '../src/storage/index.js';
 import { freePort, runNode, startNode, waitForHttp, type Child } from './bench/children.js';
 

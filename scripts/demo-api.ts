@@ -10,7 +10,7 @@
  *   DEMO_API_ORIGIN            public origin (default http://localhost:<port>)
  */
 import { createServer } from 'node:http';
-import { createIntrospectionVerifier, createVerifier, type Verifier } from '../src/sdk/index.js';
+import { createIntrospectionVerifier, createVerifier, type Verifier } from '@portcullis/sdk';
 import { createDemoApi } from './demo-api/app.js';
 
 function verifierFrom(env: NodeJS.ProcessEnv, issuer: string, audience: string): Verifier {

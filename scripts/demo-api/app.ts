@@ -8,7 +8,7 @@
  *                             and this document's URL among its locations
  */
 import Koa, { type Context, type Next } from 'koa';
-import { requireAuthorizationDetails, requirePermissions, requireToken, type RequireTokenOptions, type VerifiedAccessToken, type Verifier } from '../../src/sdk/index.js';
+import { requireAuthorizationDetails, requirePermissions, requireToken, type RequireTokenOptions, type VerifiedAccessToken, type Verifier } from '@portcullis/sdk';
 
 export interface DemoApiOptions extends RequireTokenOptions {
   verifier: Verifier;

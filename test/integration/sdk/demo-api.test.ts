@@ -11,7 +11,7 @@ import * as oauth from 'oauth4webapi';
 import { createDerivedKeyCache } from '../../../src/keys/index.js';
 import { sealToken, type AccessTokenClaims } from '../../../src/tokens/index.js';
 import { certificateThumbprint } from '../../../src/binding/index.js';
-import { AccessTokenError, expressRequireToken, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '../../../src/sdk/index.js';
+import { AccessTokenError, expressRequireToken, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '@portcullis/sdk';
 import { createDemoApi } from '../../../scripts/demo-api/app.js';
 import { startTestIssuer, leaksInternals, type TestIssuer } from '../../support/issuer.js';
 import { dpopKey, dpopProof, makePki, openingSecretOf, type DpopKey } from '../../support/binding.js';

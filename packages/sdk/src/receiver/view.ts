@@ -10,7 +10,7 @@
  * Entries for tokens and sessions are dropped after entryTtlSec (the longest token
  * lifetime): by then the tokens they name have expired anyway.
  */
-import type { RevocationView, RevokableToken } from '../revocation-view.js';
+import type { RevocationView, RevokableToken } from '../verify/revocation-view.js';
 import type { VerifiedSet } from './verify-set.js';
 
 const CAEP = 'https://schemas.openid.net/secevent/caep/event-type/';

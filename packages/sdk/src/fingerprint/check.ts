@@ -1,5 +1,5 @@
 /**
- * Device fingerprint check at a resource server (issue 6), the cheap tier: the
+ * Device fingerprint check at a resource server, the cheap tier: the
  * presenter's fingerprint (the JSON the Portcullis collector produces, sent by the
  * client app in the `Portcullis-Fingerprint` header) is reduced to the digest of its
  * stable components and compared with the token's `fpd` claim. When they differ the
@@ -11,7 +11,9 @@
  * (`npm run admin -- fingerprint key`). Without a key, every bound token goes to
  * `onDifferent`.
  */
-import { activeComponents, hashComponents, parseFingerprint, sameDigest, stableDigest } from '../fingerprint/index.js';
+import { activeComponents } from './catalogue.js';
+import { hashComponents, sameDigest, stableDigest } from './hash.js';
+import { parseFingerprint } from './parse.js';
 
 export interface FingerprintCheckOptions {
   /** the deployment's fingerprint key (32 bytes) */
@@ -25,10 +27,13 @@ export interface FingerprintCheckOptions {
   onDifferent(claims: { fpd: string; sub?: string; client_id?: string }, presented: string): boolean | Promise<boolean>;
 }
 
-/** Creates the check: `(claims, presented) => Promise<boolean>`, true when the token may be used. */
-export function createFingerprintCheck(options: FingerprintCheckOptions) {
+/** `(claims, presented)`: true when the token may be used by this presenter. */
+export type FingerprintCheck = (claims: Record<string, unknown>, presented: string | undefined) => Promise<boolean>;
+
+/** Creates the check. */
+export function createFingerprintCheck(options: FingerprintCheckOptions): FingerprintCheck {
   const active = activeComponents(options.components ?? 'all', options.highEntropy ?? true).filter((c) => c.source === 'browser');
-  return async (claims: Record<string, unknown>, presented: string | undefined): Promise<boolean> => {
+  return async (claims, presented) => {
     const fpd = claims.fpd;
     if (typeof fpd !== 'string') return true; // not bound to a fingerprint
     if (presented === undefined || presented === '') return options.acceptMissing ?? true;

@@ -5,9 +5,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { certificateThumbprint, DPOP_ALGORITHMS, type CertificateSource } from '../binding/index.js';
-import type { Presentation, VerifiedAccessToken } from './claims.js';
-import { AccessTokenError } from './errors.js';
-import type { Verifier } from './verifier.js';
+import type { Presentation, VerifiedAccessToken } from '../verify/claims.js';
+import { AccessTokenError } from '../verify/errors.js';
+import type { Verifier } from '../verify/verifier.js';
 
 export interface RequireTokenOptions {
   /** realm in challenges (default "api") */

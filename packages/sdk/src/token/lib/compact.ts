@@ -1,6 +1,6 @@
 import { TokenError } from '../errors.js';
 
-/** Internal to src/tokens: bounded, strict parsing of compact serializations. */
+/** Internal to the token format: bounded, strict parsing of compact serializations. */
 
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 /** A protected header longer than this is not one of ours. */

@@ -1,4 +1,4 @@
-import type { AccessTokenClaims } from '../tokens/index.js';
+import type { AccessTokenClaims } from '../token/index.js';
 
 /** One RFC 9396 authorization details entry. */
 export interface AuthorizationDetail {

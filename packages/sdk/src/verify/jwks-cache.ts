@@ -5,7 +5,7 @@
  * tokens with made-up kids cannot turn into a flood of requests to the issuer.
  */
 import { importJWK, type JWK } from 'jose';
-import type { JoseKey } from '../keys/index.js';
+import type { VerificationKey } from '../token/index.js';
 
 export interface JwksCacheOptions {
   /** absolute URL of the issuer's JWKS */
@@ -22,10 +22,10 @@ export interface JwksCacheOptions {
 
 export interface JwksCache {
   /** the key for `kid` if the issuer publishes it with algorithm `alg` */
-  key(kid: string, alg: string): Promise<JoseKey | undefined>;
+  key(kid: string, alg: string): Promise<VerificationKey | undefined>;
 }
 
-type Entry = { key: JoseKey; alg: string };
+type Entry = { key: VerificationKey; alg: string };
 
 async function download(opts: JwksCacheOptions): Promise<Map<string, Entry>> {
   const res = await (opts.fetch ?? fetch)(opts.jwksUri, { signal: AbortSignal.timeout(opts.timeout ?? 5000), redirect: 'error', headers: { accept: 'application/jwk-set+json, application/json' } });
@@ -36,7 +36,7 @@ async function download(opts: JwksCacheOptions): Promise<Map<string, Entry>> {
     if (typeof jwk.kid !== 'string' || typeof jwk.alg !== 'string' || 'd' in jwk) continue;
     if (jwk.use !== undefined && jwk.use !== 'sig') continue;
     try {
-      keys.set(jwk.kid, { key: await importJWK(jwk, jwk.alg) as JoseKey, alg: jwk.alg });
+      keys.set(jwk.kid, { key: await importJWK(jwk, jwk.alg) as VerificationKey, alg: jwk.alg });
     } catch { /* a key this runtime cannot use is skipped */ }
   }
   return keys;

@@ -1,12 +1,11 @@
 /**
  * Local verification of Portcullis access tokens at a resource server: the outer
  * signature against the issuer's published keys, the inner JWE with the audience's
- * opening secret (both by src/tokens' openToken), issuer, audience, time and `typ`,
+ * opening secret (both by openToken), issuer, audience, time and `typ`,
  * then revocation events received (RevocationView) and the presenter binding.
  */
 import { createReplayCache, type ReplayCache } from '../binding/index.js';
-import { createDerivedKeyCache, masterAtVersion, parseOpeningSecret } from '../keys/index.js';
-import { openToken, TokenError, type OpenOptions } from '../tokens/index.js';
+import { createDerivedKeyCache, masterAtVersion, openToken, parseOpeningSecret, TokenError, type OpenOptions } from '../token/index.js';
 import { checkBinding, type DpopPolicy } from './check-binding.js';
 import { describe, type PortcullisClaims, type Presentation, type VerifiedAccessToken } from './claims.js';
 import { AccessTokenError } from './errors.js';

@@ -1,7 +1,8 @@
 /**
- * The resource server's SET receiver: Koa middleware for pushed Security Event Tokens
- * (RFC 8935) and the in-memory revocation view verifyAccessToken consults
- * (`revocationView`). Re-exported by src/sdk/index.ts.
+ * The resource server's side of security events: a receiver for pushed Security Event
+ * Tokens (RFC 8935; Koa middleware, with `handle` for Express and node:http), a poller
+ * for poll delivery (RFC 8936), and the in-memory revocation view both keep, which the
+ * verifier consults (`revocationView`).
  */
 export { createSetReceiver } from './middleware.js';
 export type { SetReceiver, SetReceiverOptions, ReceiverStats } from './middleware.js';
@@ -9,6 +10,5 @@ export { createRevocationView } from './view.js';
 export type { ReceiverRevocationView, ViewOptions } from './view.js';
 export { verifySet, SetVerificationError } from './verify-set.js';
 export type { VerifiedSet, VerifySetOptions, SetErrorCode } from './verify-set.js';
-export type { RevocationView, RevokableToken } from '../revocation-view.js';
 export { createSetPoller } from './poller.js';
 export type { SetPoller, SetPollerOptions } from './poller.js';

@@ -1,9 +1,9 @@
-import { utcDay } from '../../keys/index.js';
+import { utcDay } from '../derive.js';
 import type { AccessTokenClaims } from '../claims.js';
 import { TokenError } from '../errors.js';
 import type { InnerHeader } from '../headers.js';
 
-/** Internal to src/tokens: validation of decrypted claims (RFC 9068 §4). */
+/** Internal to the token format: validation of decrypted claims (RFC 9068 §4). */
 
 /** Clock inputs for {@link checkClaims}. */
 export interface ClaimClock {

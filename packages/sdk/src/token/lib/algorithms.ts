@@ -1,4 +1,4 @@
-/** Internal to src/tokens: which JWS algorithms may ever sign an access token. */
+/** Internal to the token format: which JWS algorithms may ever sign an access token. */
 
 /**
  * Asymmetric JWS algorithms only: a resource server holds only public keys, so

@@ -1,12 +1,12 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 
 /**
- * Key derivation for the nested token format: pseudonymous subject handles,
- * the one-way master-secret ratchet and per-(audience, day, subject) content keys.
+ * Key derivation for the nested token format (docs/token-format.md): the one-way
+ * master-secret ratchet and per-(audience, day, subject) content keys. The issuer
+ * seals and a resource server opens with these same functions.
  * All functions are pure; misuse throws TypeError.
  */
 
-const SUBJECT_HANDLE_PREFIX = 'portcullis/subject-handle/v1\0';
 const RATCHET_INFO = Buffer.from('portcullis/master-ratchet/v1', 'utf8');
 const CEK_SALT = Buffer.from('portcullis/cek/v1', 'utf8');
 const KEY_LENGTH = 32;
@@ -22,7 +22,7 @@ export interface ContentKeyContext {
   msv: number;
   /** UTC day of `iat`, `YYYY-MM-DD` */
   day: string;
-  /** subject handle from {@link subjectHandle} */
+  /** pseudonymous subject handle (the inner header's `sh`) */
   sh: string;
   /** subject generation (bumped to revoke all of a subject's tokens) */
   gen: number;
@@ -36,19 +36,6 @@ function assertSecret(secret: Uint8Array, name: string, min = KEY_LENGTH): void 
   if (!(secret instanceof Uint8Array) || secret.byteLength < min) {
     throw new TypeError(`${name} must be a Uint8Array of at least ${min} bytes`);
   }
-}
-
-/**
- * Stable pseudonymous handle for a subject: base64url of the first 16 bytes of
- * HMAC-SHA256(pepper, "portcullis/subject-handle/v1\0" + sub). 22 characters.
- *
- * @throws TypeError when the pepper is shorter than 16 bytes or `sub` is empty.
- */
-export function subjectHandle(pepper: Uint8Array, sub: string): string {
-  assertSecret(pepper, 'pepper', 16);
-  if (typeof sub !== 'string' || sub.length === 0) throw new TypeError('sub must be a non-empty string');
-  const mac = createHmac('sha256', pepper).update(SUBJECT_HANDLE_PREFIX + sub, 'utf8').digest();
-  return mac.subarray(0, 16).toString('base64url');
 }
 
 /**

@@ -15,7 +15,7 @@ export interface ReplayCacheOptions {
   max?: number;
   /** epoch seconds; defaults to the system clock */
   now?: () => number;
-  /** called with the key of every replay detected (issue 7: a risk signal) */
+  /** called with the key of every replay detected (the issuer turns them into a risk signal) */
   onReplay?: (key: string) => void;
 }
 

@@ -1,6 +1,6 @@
 /**
  * What a resource server knows about revocations pushed to it as Security Event
- * Tokens (see src/sdk/receiver). verifyAccessToken consults it after the token opens.
+ * Tokens (see the receiver). verifyAccessToken consults it after the token opens.
  */
 export interface RevokableToken {
   jti: string;

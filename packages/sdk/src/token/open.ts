@@ -1,5 +1,5 @@
 import { compactDecrypt, compactVerify } from 'jose';
-import type { DerivedKeyCache, JoseKey } from '../keys/index.js';
+import type { DerivedKeyCache } from './derived-key-cache.js';
 import type { AccessTokenClaims } from './claims.js';
 import { TokenError } from './errors.js';
 import type { InnerHeader, OuterHeader } from './headers.js';
@@ -10,12 +10,15 @@ import { decodeHeader, decodeUtf8, isSegment, parseJsonObject, splitCompact } fr
 
 type MaybePromise<T> = T | Promise<T>;
 
+/** A public key that verifies the outer signature: a WebCrypto CryptoKey or a Node KeyObject (what jose's importJWK returns). */
+export type VerificationKey = CryptoKey | import('node:crypto').KeyObject;
+
 /** How {@link openToken} finds keys and judges a token. */
 export interface OpenOptions {
   /** the issuer identifier; both `iss` values must equal it */
   issuer: string;
   /** the issuer's published verification key for `kid`, or undefined when unknown */
-  verificationKey(kid: string, alg: string): MaybePromise<JoseKey | undefined>;
+  verificationKey(kid: string, alg: string): MaybePromise<VerificationKey | undefined>;
   /** the master secret for (audience, version), or undefined for a foreign audience */
   master(aud: string, msv: number): MaybePromise<Uint8Array | undefined>;
   /** allowlist of asymmetric JWS algorithms, e.g. ['ES256', 'EdDSA', 'PS256'] */

@@ -6,7 +6,7 @@ import type { InnerHeader, OuterHeader } from '../headers.js';
 import { isAsymmetricAlgorithm } from './algorithms.js';
 import { assertOnlyMembers } from './compact.js';
 
-/** Internal to src/tokens: header checks that run before any cryptography. */
+/** Internal to the token format: header checks that run before any cryptography. */
 
 const MAX_KID_CHARS = 256;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

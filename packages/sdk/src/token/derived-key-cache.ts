@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { assertContentKeyContext, deriveContentKey } from './derive.js';
-import type { ContentKeyContext } from './derive.js';
+import { assertContentKeyContext, deriveContentKey, type ContentKeyContext } from './derive.js';
 
 /** Options for {@link createDerivedKeyCache}. */
 export interface DerivedKeyCacheOptions {
