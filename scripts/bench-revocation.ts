@@ -3,22 +3,29 @@
  *
  * Cluster mode, all real: issuer A and issuer B (two processes, one PostgreSQL schema,
  * Redis), one job worker process (`dist/src/worker.js`), and 1, 10, then 100 SDK
- * receivers (Koa + createSetReceiver) listening on loopback in this process. For each
- * revocation at A's /revoke it records, per receiver, the time from sending /revoke
- * until that receiver has applied the SET to its revocation view (checked to refuse the
- * token), and the time until /introspect
- * on B says active:false (plus how many introspections after /revoke answered true:
- * stale answers). Prints p50/p99. Needs PostgreSQL and Redis (BENCH_DATABASE_URL,
- * BENCH_REDIS_URL; defaults 127.0.0.1). BENCH_REVOCATIONS sets revocations per size.
+ * receivers (Koa + createSetReceiver) listening on loopback in this process. Two kinds
+ * of revocation, measured the same way:
+ *  - token: /revoke at A, timed from sending it;
+ *  - subject: the admin CLI's `subject revoke` action (scripts/admin/subject-revoke.ts,
+ *    run in this process so the CLI's start-up is not counted), timed from calling it.
+ * For each it records, per receiver, the time until that receiver has applied the SET
+ * to its revocation view (checked to refuse the token), and the time until /introspect
+ * on B says active:false (plus how many introspections after the revocation answered
+ * true: stale answers). Prints p50/p99. Needs PostgreSQL and Redis (BENCH_DATABASE_URL,
+ * BENCH_REDIS_URL; defaults 127.0.0.1). BENCH_REVOCATIONS sets revocations per size
+ * and kind.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
 import pg from 'pg';
-import { addReceiver } from '../src/events/index.js';
+import { createSetReceiver, type SetReceiver, type VerifiedSet } from '@portcullis/sdk';
+import { loadConfig } from '../src/config/index.js';
+import { addReceiver, GENERATION_CLAIM } from '../src/events/index.js';
 import { generateKek } from '../src/keys/index.js';
-import { createSetReceiver, type SetReceiver } from '../src/sdk/receiver/index.js';
 import { openDatabase } from '../src/storage/index.js';
+import { openAdminContext, type AdminContext } from './admin/context.js';
+import { revokeSubject } from './admin/subject-revoke.js';
 import { freePort, runNode, startNode, waitForHttp, type Child } from './bench/children.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
@@ -31,7 +38,10 @@ const CLIENT = 'bench-client';
 const SECRET = randomBytes(32).toString('base64url');
 const auth = `Basic ${Buffer.from(`${CLIENT}:${SECRET}`).toString('base64')}`;
 
-interface Receiver { receiver: SetReceiver; server: Server; arrivals: Map<string, number> }
+/** Arrival times by what was revoked: `jti:<jti>` for a token, `gen:<generation>` for the subject. */
+interface Receiver { receiver: SetReceiver; server: Server; arrivals: Map<string, { at: number; set: VerifiedSet }> }
+type Kind = 'token' | 'subject';
+interface Probe { jti: string; sub: string; sh?: string; gen?: number }
 
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -46,12 +56,12 @@ async function form(url: string, body: Record<string, string>): Promise<Record<s
 }
 
 async function startReceiverServer(issuer: string): Promise<{ r: Receiver; url: string }> {
-  const arrivals = new Map<string, number>();
+  const arrivals = new Map<string, { at: number; set: VerifiedSet }>();
   // Arrival is recorded when the receiver has applied the SET to its view (onEvent runs
   // right after), so the bench process does not busy-poll 100 views.
   const receiver = createSetReceiver({
     issuer, audience: AUDIENCE, path: '/events',
-    onEvent: (set) => { const jti = set.sub_id?.jti; if (typeof jti === 'string') arrivals.set(jti, performance.now()); },
+    onEvent: (set) => { const key = arrivalKey(set); if (key) arrivals.set(key, { at: performance.now(), set }); },
   });
   const app = new Koa();
   app.use(receiver);
@@ -62,6 +72,12 @@ async function startReceiverServer(issuer: string): Promise<{ r: Receiver; url: 
   return { r, url: `http://127.0.0.1:${port}/events` };
 }
 
+function arrivalKey(set: VerifiedSet): string | undefined {
+  if (typeof set.sub_id?.jti === 'string') return `jti:${set.sub_id.jti}`;
+  const generation = Object.values(set.events)[0]?.[GENERATION_CLAIM];
+  return typeof generation === 'number' ? `gen:${generation}` : undefined;
+}
+
 async function main(): Promise<void> {
   const schema = `bench_rev_${randomBytes(4).toString('hex')}`;
   const [portA, portB] = [await freePort(), await freePort()];
@@ -69,10 +85,13 @@ async function main(): Promise<void> {
   const env = {
     PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'warn', DATABASE_URL, DATABASE_SCHEMA: schema, REDIS_URL,
     PORTCULLIS_KEK: generateKek(), ISSUER: issuer, JOB_QUEUE_PREFIX: `bench-${schema}`, HOST: '127.0.0.1',
+    // each subject revocation is followed by a new token, which must be sealed under the new generation
+    SUBJECT_CACHE_TTL: '0s',
   };
   const children: Child[] = [];
   const receivers: Receiver[] = [];
   const db = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: '.', schema });
+  let admin: AdminContext | undefined;
   try {
     const a = startNode('issuer A', 'src/main.js', { ...env, PORT: String(portA) });
     children.push(a);
@@ -82,18 +101,21 @@ async function main(): Promise<void> {
     await waitForHttp(b, `http://127.0.0.1:${portB}/healthz`);
     await runNode('scripts/admin.js', ['resource', 'add', '--audience', AUDIENCE, '--scopes', SCOPE], env);
     await runNode('scripts/admin.js', ['client', 'add', '--id', CLIENT, '--secret-stdin', '--scopes', SCOPE, '--audience', AUDIENCE], env, SECRET);
-    console.log(`bench:revocation: ${REVOCATIONS} revocations per size; issuer A ${issuer}, issuer B :${portB}, 1 worker, receivers in this process`);
-    console.log('| receivers | SDK refuses: p50 | p99 | max | /introspect on B false: p50 | p99 | stale answers |');
-    console.log('|---|---|---|---|---|---|---|');
+    admin = await openAdminContext(loadConfig(env));
+    console.log(`bench:revocation: ${REVOCATIONS} revocations per size and kind; issuer A ${issuer}, issuer B :${portB}, 1 worker, receivers in this process`);
+    console.log('| revocation | receivers | SDK refuses: p50 | p99 | max | /introspect on B false: p50 | p99 | stale answers |');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const size of SIZES) {
       while (receivers.length < size) {
         const { r, url } = await startReceiverServer(issuer);
         receivers.push(r);
         await addReceiver(db, { clientId: CLIENT, audience: AUDIENCE, delivery: 'push', endpointUrl: url });
       }
-      await round(issuer, portB, receivers, size);
+      await round('token', { issuer, portB, receivers, size, admin });
+      await round('subject', { issuer, portB, receivers, size, admin });
     }
   } finally {
+    await admin?.close();
     for (const c of children.reverse()) await c.stop();
     for (const r of receivers) r.server.close();
     await db.close();
@@ -104,42 +126,56 @@ async function main(): Promise<void> {
   }
 }
 
-async function round(issuer: string, portB: number, receivers: Receiver[], size: number): Promise<void> {
+interface World { issuer: string; portB: number; receivers: Receiver[]; size: number; admin: AdminContext }
+
+/** Revokes `token` (or its whole subject); returns when the revocation call returned and the key its SETs arrive under. */
+async function revoke(kind: Kind, w: World, token: string, probe: Probe): Promise<string> {
+  if (kind === 'token') {
+    await form(`${w.issuer}/revoke`, { token });
+    return `jti:${probe.jti}`;
+  }
+  return `gen:${await revokeSubject(w.admin, probe.sub)}`;
+}
+
+async function round(kind: Kind, w: World): Promise<void> {
   const sdk: number[] = [];
   const introspect: number[] = [];
   let stale = 0;
   for (let i = 0; i < REVOCATIONS + 1; i++) {
-    const token = (await form(`${issuer}/token`, { grant_type: 'client_credentials', resource: AUDIENCE, scope: SCOPE })).access_token as string;
-    const info = await form(`${issuer}/introspect`, { token });
-    const probe = { jti: info.jti as string, sub: info.sub as string };
+    const token = (await form(`${w.issuer}/token`, { grant_type: 'client_credentials', resource: AUDIENCE, scope: SCOPE })).access_token as string;
+    const info = await form(`${w.issuer}/introspect`, { token });
+    const probe: Probe = { jti: info.jti as string, sub: info.sub as string };
     const started = performance.now();
-    await form(`${issuer}/revoke`, { token });
-    // Introspection on the other process right after /revoke answered: must be false.
+    const key = await revoke(kind, w, token, probe);
+    // Introspection on the other process right after the revocation returned: must be false.
     for (;;) {
-      const active = (await form(`http://127.0.0.1:${portB}/introspect`, { token })).active;
+      const active = (await form(`http://127.0.0.1:${w.portB}/introspect`, { token })).active;
       if (!active) break;
       stale++;
     }
     const introspected = performance.now() - started;
-    const times = await waitForViews(receivers, probe, started);
+    const times = await waitForViews(w.receivers, key, probe, started);
     if (i === 0) continue; // first round warms up the paths
     introspect.push(introspected);
     sdk.push(...times);
   }
   const f = (n: number) => `${n.toFixed(1)} ms`;
-  console.log(`| ${size} | ${f(pct(sdk, 50))} | ${f(pct(sdk, 99))} | ${f(Math.max(...sdk))} | ${f(pct(introspect, 50))} | ${f(pct(introspect, 99))} | ${stale} |`);
+  console.log(`| ${kind} | ${w.size} | ${f(pct(sdk, 50))} | ${f(pct(sdk, 99))} | ${f(Math.max(...sdk))} | ${f(pct(introspect, 50))} | ${f(pct(introspect, 99))} | ${stale} |`);
 }
 
 /** Waits until every receiver has applied the event and its view refuses the token; returns each one's delay. */
-async function waitForViews(receivers: Receiver[], probe: { jti: string; sub: string }, started: number): Promise<number[]> {
+async function waitForViews(receivers: Receiver[], key: string, probe: Probe, started: number): Promise<number[]> {
   const deadline = started + 30_000;
-  while (receivers.some((r) => !r.arrivals.has(probe.jti))) {
-    if (performance.now() > deadline) throw new Error(`only ${receivers.filter((r) => r.arrivals.has(probe.jti)).length}/${receivers.length} receivers got the event within 30 s`);
+  while (receivers.some((r) => !r.arrivals.has(key))) {
+    if (performance.now() > deadline) throw new Error(`only ${receivers.filter((r) => r.arrivals.has(key)).length}/${receivers.length} receivers got the event within 30 s`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  const refusing = receivers.filter((r) => r.receiver.view.isRevoked(probe)).length;
+  // a subject SET names the subject by its handle; the token was sealed one generation below
+  const generation = Number(key.startsWith('gen:') ? key.slice(4) : NaN);
+  const subjectProbe = (r: Receiver): Probe => ({ ...probe, sh: r.arrivals.get(key)!.set.sub_id?.id as string, gen: generation - 1 });
+  const refusing = receivers.filter((r) => r.receiver.view.isRevoked(key.startsWith('gen:') ? subjectProbe(r) : probe)).length;
   if (refusing !== receivers.length) throw new Error(`${receivers.length - refusing} receivers got the event but do not refuse the token`);
-  return receivers.map((r) => r.arrivals.get(probe.jti)! - started);
+  return receivers.map((r) => r.arrivals.get(key)!.at - started);
 }
 
 main().then(() => process.exit(0), (err: unknown) => {

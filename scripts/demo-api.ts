@@ -6,11 +6,11 @@
  *   PORTCULLIS_OPENING_SECRET  the opening secret `resource add` printed (local mode)
  *   PORTCULLIS_CLIENT_ID / PORTCULLIS_CLIENT_SECRET
  *                              introspection mode, when there is no opening secret
- *   DEMO_API_PORT              default 4000
+ *   DEMO_API_PORT              default: the audience's port (4000 for http://localhost:4000)
  *   DEMO_API_ORIGIN            public origin (default http://localhost:<port>)
  */
 import { createServer } from 'node:http';
-import { createIntrospectionVerifier, createVerifier, type Verifier } from '../src/sdk/index.js';
+import { createIntrospectionVerifier, createVerifier, type Verifier } from '@portcullis/sdk';
 import { createDemoApi } from './demo-api/app.js';
 
 function verifierFrom(env: NodeJS.ProcessEnv, issuer: string, audience: string): Verifier {
@@ -25,9 +25,9 @@ function main(env: NodeJS.ProcessEnv): void {
   const issuer = env.PORTCULLIS_ISSUER ?? 'http://localhost:3000';
   const audience = env.PORTCULLIS_AUDIENCE;
   if (!audience) throw new TypeError('set PORTCULLIS_AUDIENCE to the audience registered with `resource add`');
-  const port = Number(env.DEMO_API_PORT ?? 4000);
+  const port = Number(env.DEMO_API_PORT ?? (URL.parse(audience)?.port || 4000));
   const publicOrigin = env.DEMO_API_ORIGIN ?? `http://localhost:${port}`;
-  const app = createDemoApi({ verifier: verifierFrom(env, issuer, audience), publicOrigin });
+  const app = createDemoApi({ verifier: verifierFrom(env, issuer, audience), audience, publicOrigin });
   createServer(app.callback()).listen(port, '127.0.0.1', () => {
     process.stdout.write(`demo API for ${audience} listening on ${publicOrigin} (GET /me, /reports, /documents/<id>)\n`);
   });

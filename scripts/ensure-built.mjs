@@ -12,7 +12,7 @@ function newest(path) {
 }
 
 const marker = 'dist/.built';
-const sources = Math.max(newest('src'), newest('scripts'), newest('prisma/schema.prisma'), newest('package-lock.json'));
+const sources = Math.max(newest('src'), newest('scripts'), newest('packages/sdk/src'), newest('prisma/schema.prisma'), newest('package-lock.json'));
 if (!existsSync(marker) || statSync(marker).mtimeMs < sources) {
   try {
     execSync('npm run build --silent', { stdio: ['ignore', 'pipe', 'pipe'] });

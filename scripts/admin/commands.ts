@@ -4,9 +4,8 @@
  * within KEY_RELOAD_INTERVAL.
  */
 import { configTable } from '../../src/config/index.js';
-import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey, subjectHandle } from '../../src/keys/index.js';
+import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
 import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
-import { createRevocationService } from '../../src/revocation/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
 import { forgetSubject } from '../../src/authz/index.js';
@@ -14,7 +13,8 @@ import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 import { bindingFromArgs, bindingOptions } from './binding.js';
 import { userCommands } from './users.js';
-import { adminEmitter, eventCommands } from './events.js';
+import { eventCommands } from './events.js';
+import { revokeSubject } from './subject-revoke.js';
 import { fingerprintOption, privacyCommands } from './privacy.js';
 import { riskCommands } from './risk.js';
 
@@ -93,11 +93,7 @@ export const commands: Record<string, Command> = {
       const { positionals } = options(args, {}, 1);
       const sub = positionals[0];
       if (!sub || sub.length > 255) throw new UsageError('give the subject (a client id or user id)');
-      const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
-      const generation = await revocation.bumpSubject(subjectHandle(await ctx.secret('subject-handle'), sub));
-      // tell event receivers (subject.revoked)
-      const events = await adminEmitter(ctx);
-      try { await events.emit({ type: 'subject.revoked', sub, generation, initiator: 'admin' }); } finally { await events.close(); }
+      const generation = await revokeSubject(ctx, sub);
       out(`subject ${sub} revoked: key generation is now ${generation}; every earlier token of this subject stops opening`);
     },
   },

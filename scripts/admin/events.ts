@@ -1,12 +1,17 @@
 /**
  * Event receiver commands (OpenID SSF stream configuration) and the admin CLI's
  * emitter. `receiver add` registers a resource server as a receiver of security
- * events; events emitted by the CLI are queued on BullMQ in cluster mode, and picked
- * up by the running issuer's `events.sweep` job (JOB_REVALIDATE_INTERVAL) in embedded mode.
+ * events. Events emitted by the CLI are pushed as soon as they are stored: in cluster
+ * mode their jobs go on BullMQ for the workers; in embedded mode a NOTIFY wakes the
+ * running issuer, which sweeps the stored events into its job runner at once (its
+ * `events.sweep` timer, JOB_REVALIDATE_INTERVAL, is only the fallback).
  */
-import { addReceiver, createEventEmitter, listReceivers, receiverProblem, removeReceiver, type EventEmitter, type ReceiverInput } from '../../src/events/index.js';
+import {
+  addReceiver, createEventEmitter, EVENTS_PENDING_CHANNEL, listReceivers, receiverProblem, removeReceiver, type EventEmitter, type ReceiverInput,
+} from '../../src/events/index.js';
 import { createBullQueue } from '../../src/jobs/index.js';
 import { subjectHandle } from '../../src/keys/index.js';
+import { notify } from '../../src/storage/index.js';
 import { list, options, required, UsageError } from './args.js';
 import { out, type Command } from './command.js';
 import type { AdminContext } from './context.js';
@@ -17,7 +22,10 @@ export async function adminEmitter(ctx: AdminContext): Promise<EventEmitter & { 
   const queue = ctx.config.redisUrl ? createBullQueue({ redisUrl: ctx.config.redisUrl, prefix: ctx.config.jobQueuePrefix }) : undefined;
   const emitter = createEventEmitter({
     db: ctx.db, issuer: ctx.config.issuer, handleOf: (sub) => subjectHandle(pepper, sub), pushGiveUpSec: ctx.config.eventPushGiveUp,
-    enqueuePush: async (jtis) => { await queue?.add('event.push', jtis.map((jti) => ({ payload: { jti }, jobId: jti }))); },
+    async enqueuePush(jtis) {
+      if (queue) await queue.add('event.push', jtis.map((jti) => ({ payload: { jti }, jobId: jti })));
+      else await notify(ctx.db, EVENTS_PENDING_CHANNEL);
+    },
   });
   return { ...emitter, close: async () => { await queue?.close(); } };
 }

@@ -13,7 +13,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { calculateJwkThumbprint, compactDecrypt, compactVerify, EmbeddedJWK, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { createDerivedKeyCache, formatOpeningSecret, generateSigningKey, importSigningKey, subjectHandle } from '../../src/keys/index.js';
 import { sealToken, type AccessTokenClaims } from '../../src/tokens/index.js';
-import { createVerifier } from '../../src/sdk/index.js';
+import { createVerifier } from '@portcullis/sdk';
 import { figures, type OpFigures } from './crypto-ceiling.js';
 
 const ISSUER = 'https://issuer.bench.example';

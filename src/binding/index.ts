@@ -1,15 +1,16 @@
 /**
  * Sender-constrained tokens: DPoP proofs (RFC 9449) and certificate binding
  * (RFC 8705). Used by the issuer (introspection's binding check, client
- * certificates) and by the resource-server SDK.
+ * certificates); the checks themselves live in the resource-server SDK.
  */
-export { verifyDpopProof, DPOP_ALGORITHMS } from './dpop-proof.js';
-export type { DpopExpectation, VerifiedDpopProof } from './dpop-proof.js';
-export { createReplayCache, withReplayHook } from './replay-cache.js';
-export type { ReplayCache, ReplayCacheOptions } from './replay-cache.js';
-export { certificateThumbprint, accessTokenHash } from './thumbprint.js';
-export { createCertificateSource, parseTrustedProxies } from './certificate-source.js';
-export type { CertificateSource, CertificateSourceOptions, ClientCertificate } from './certificate-source.js';
+// The proof and certificate checks are the SDK's (its binding entry point): resource
+// servers and the issuer's introspection check presenters with one implementation.
+export {
+  verifyDpopProof, DPOP_ALGORITHMS, createReplayCache, withReplayHook, certificateThumbprint, accessTokenHash,
+  createCertificateSource, parseTrustedProxies, BindingError, BINDING_ERROR_MESSAGE,
+} from '@portcullis/sdk/binding';
+export type {
+  DpopExpectation, VerifiedDpopProof, ReplayCache, ReplayCacheOptions, CertificateSource, CertificateSourceOptions,
+  ClientCertificate, BindingErrorCode,
+} from '@portcullis/sdk/binding';
 export { certificateSubjectMatches } from './subject-match.js';
-export { BindingError, BINDING_ERROR_MESSAGE } from './errors.js';
-export type { BindingErrorCode } from './errors.js';

@@ -10,6 +10,13 @@ import { buildPayload, eventKey, wants, type ResolvedEvent } from './build-paylo
 import { listReceivers } from './receivers.js';
 import type { SecurityEventInput } from './types.js';
 
+/**
+ * The NOTIFY channel that says "pushed events are waiting": a process that stores
+ * events without a job queue of its own (the admin CLI in embedded mode) sends it, and
+ * the embedded issuer answers with an `events.sweep` at once instead of on its timer.
+ */
+export const EVENTS_PENDING_CHANNEL = 'portcullis_events_pending';
+
 export interface EventEmitter {
   /** Stores the event for every receiver that requested it; returns how many rows were new. */
   emit(event: SecurityEventInput): Promise<number>;

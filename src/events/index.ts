@@ -6,7 +6,7 @@ export { CAEP, RISC, EVENT_TYPES, SUPPORTED_EVENT_TYPES, EVENT_NAMES, GENERATION
 export type { SecurityEventInput } from './types.js';
 export { addReceiver, listReceivers, removeReceiver, receiverProblem, PUSH, POLL } from './receivers.js';
 export type { Receiver, ReceiverInput } from './receivers.js';
-export { createEventEmitter } from './emitter.js';
+export { createEventEmitter, EVENTS_PENDING_CHANNEL } from './emitter.js';
 export type { EventEmitter, EventEmitterOptions } from './emitter.js';
 export { deliverPush } from './deliver-push.js';
 export type { PushOutcome, PushDeps } from './deliver-push.js';

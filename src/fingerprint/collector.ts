@@ -13,7 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { ComponentSpec } from './catalogue.js';
+import type { ComponentSpec } from '@portcullis/sdk/fingerprint';
 
 const require = createRequire(import.meta.url);
 

@@ -4,7 +4,7 @@
  * the active component set and the configured retention, so they cannot drift from
  * what the server does.
  */
-import type { ComponentSpec } from './catalogue.js';
+import type { ComponentSpec } from '@portcullis/sdk/fingerprint';
 
 const PURPOSE = 'Check that an access token is used from the device it was issued to (theft and replay detection). Not used for advertising, analytics or tracking across sites.';
 

@@ -3,13 +3,16 @@
  * validation, keyed hashes, the weighted scorer, profiles and their history, the
  * browser collector and the privacy disclosure. No HTTP here.
  */
-export { CATALOGUE, COMPONENT_NAMES, activeComponents } from './catalogue.js';
-export type { ComponentSpec } from './catalogue.js';
+// The catalogue, keyed hashes and the stable digest are shared with resource servers,
+// which compute the same digest with the SDK.
+export {
+  CATALOGUE, COMPONENT_NAMES, activeComponents, hashComponent, hashComponents, stableDigest, sameDigest,
+  MAX_FINGERPRINT_BYTES, MAX_COMPONENTS, MAX_VALUE_LENGTH,
+} from '@portcullis/sdk/fingerprint';
+export type { ComponentSpec, Hashes } from '@portcullis/sdk/fingerprint';
 export { InvalidFingerprint } from './errors.js';
-export { parseFingerprint, MAX_FINGERPRINT_BYTES, MAX_COMPONENTS, MAX_VALUE_LENGTH } from './parse.js';
+export { parseFingerprint } from './parse.js';
 export type { Components } from './parse.js';
-export { hashComponent, hashComponents, stableDigest, sameDigest } from './hash.js';
-export type { Hashes } from './hash.js';
 export { similarity, classify, compareFingerprints } from './score.js';
 export type { Outcome, Thresholds, Comparison } from './score.js';
 export { networkOf, observedComponents, browserMajor, coarseMetadata } from './observed.js';

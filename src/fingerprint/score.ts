@@ -5,8 +5,8 @@
  * Thresholds turn the score into an outcome: match, drift (accepted, learned) or
  * mismatch.
  */
-import type { ComponentSpec } from './catalogue.js';
-import type { Hashes } from './hash.js';
+import type { ComponentSpec } from '@portcullis/sdk/fingerprint';
+import type { Hashes } from '@portcullis/sdk/fingerprint';
 
 export type Outcome = 'match' | 'drift' | 'mismatch';
 export interface Thresholds { match: number; drift: number }

@@ -8,8 +8,8 @@
  *   claims    `fpp` (profile id) and `fpd` (stable digest) for a user token
  *   verify    exact digest first; else load the profile and score; drift learns
  */
-import type { ComponentSpec } from './catalogue.js';
-import { hashComponents, sameDigest, stableDigest, type Hashes } from './hash.js';
+import type { ComponentSpec } from '@portcullis/sdk/fingerprint';
+import { hashComponents, sameDigest, stableDigest, type Hashes } from '@portcullis/sdk/fingerprint';
 import { coarseMetadata, networkOf, observedComponents, type Observed } from './observed.js';
 import { parseFingerprint } from './parse.js';
 import { compareFingerprints, type Outcome, type Thresholds } from './score.js';

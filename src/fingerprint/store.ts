@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/index.js';
-import type { Hashes } from './hash.js';
+import type { Hashes } from '@portcullis/sdk/fingerprint';
 
 export interface Profile { id: string; userId: string; sessionUid: string | null; components: Hashes; digest: string; coarse: Record<string, string>; expiresAt: Date }
 export interface ChangeInput { profileId: string; outcome: 'match' | 'drift' | 'mismatch'; score: number; changed: string[]; clientId?: string }

@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
-import { createEventEmitter, type EventEmitter } from '../events/index.js';
+import { createEventEmitter, EVENTS_PENDING_CHANNEL, type EventEmitter } from '../events/index.js';
 import type { KeyStore } from '../keys/index.js';
 import type { RevocationService } from '../revocation/index.js';
 import type { Database } from '../storage/index.js';
@@ -127,7 +127,9 @@ export async function startIssuerJobs(deps: JobDeps): Promise<Jobs> {
   const events = emitterFor(deps, runner);
   runner.start(createProcessors(deps, runner, events), schedulesOf(config));
   await runner.add('events.sweep', [{ payload: {} }]); // deliveries left pending by the last run
-  return { queue: runner, events, idle: () => runner.idle(), close: () => runner.close() };
+  // events the admin CLI stored: pushed now, not on the next sweep (scripts/admin/events.ts)
+  const unlisten = deps.db.notices?.on(EVENTS_PENDING_CHANNEL, () => void runner.add('events.sweep', [{ payload: {} }]));
+  return { queue: runner, events, idle: () => runner.idle(), close: () => { unlisten?.(); return runner.close(); } };
 }
 
 /** The worker process's side (cluster mode): BullMQ workers and the schedules. */

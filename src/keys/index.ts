@@ -5,17 +5,14 @@
 export { encryptSecret, decryptSecret, parseKek, generateKek } from './kek.js';
 export { generateSigningKey, importSigningKey, SIGNING_ALGORITHMS } from './signing-key.js';
 export type { GeneratedSigningKey, JoseKey, SigningAlgorithm } from './signing-key.js';
+export { subjectHandle } from './subject-handle.js';
+// The derivation behind the token format is shared with resource servers (the SDK's
+// token-format entry point), so both sides derive with one implementation.
 export {
-  subjectHandle,
-  ratchetMaster,
-  masterAtVersion,
-  utcDay,
-  deriveContentKey,
-  assertContentKeyContext,
-} from './derive.js';
-export type { ContentKeyContext } from './derive.js';
-export { createDerivedKeyCache } from './derived-key-cache.js';
-export type { DerivedKeyCache, DerivedKeyCacheOptions } from './derived-key-cache.js';
+  ratchetMaster, masterAtVersion, utcDay, deriveContentKey, assertContentKeyContext, createDerivedKeyCache,
+  formatOpeningSecret, parseOpeningSecret,
+} from '@portcullis/sdk/token';
+export type { ContentKeyContext, DerivedKeyCache, DerivedKeyCacheOptions } from '@portcullis/sdk/token';
 // Live key state and lifecycle (database-backed).
 export { createKeyStore, masterAad } from './store.js';
 export type { KeyStore, SigningKeyView, MasterView } from './store.js';
@@ -23,5 +20,4 @@ export { ensureKeys, rotateSigningKey, rotateMasters, createMaster } from './rot
 export type { RotationOptions, SigningRotation } from './rotate.js';
 export { resolveKek } from './kek-source.js';
 export { deploymentSecret } from './deployment-secret.js';
-export { formatOpeningSecret, parseOpeningSecret } from './opening-secret.js';
 export { subscribeKeyChanges, publishKeyChange, KEYS_CHANNEL } from './change-notice.js';

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Database } from '../storage/index.js';
 import { encryptSecret, decryptSecret } from './kek.js';
 import { generateSigningKey } from './signing-key.js';
-import { ratchetMaster } from './derive.js';
+import { ratchetMaster } from '@portcullis/sdk/token';
 import { masterAad } from './store.js';
 
 type Tx = Parameters<Parameters<Database['prisma']['$transaction']>[0]>[0];

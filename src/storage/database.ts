@@ -5,7 +5,7 @@ import { connectPg, type PgConnection } from './pg-connection.js';
 import { quoteSchema } from './schema-name.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { readLiveEmbeddedInfo, removeEmbeddedInfo, writeEmbeddedInfo } from './embedded-info.js';
-import { socketUrl, startEmbeddedServer, type QuietReads } from './embedded-server.js';
+import { socketUrl, startEmbeddedServer, type Notices, type QuietReads } from './embedded-server.js';
 
 /** An open database: Prisma for queries, the pool for migrations and raw SQL. */
 export interface Database {
@@ -16,6 +16,8 @@ export interface Database {
   schema: string;
   /** embedded owner only: tells whether anything ran in PGlite since a tagged read (embedded-server.ts) */
   quiet?: QuietReads;
+  /** embedded owner only: NOTIFY sent by any connection, the admin CLI's included (embedded-server.ts) */
+  notices?: Notices;
   /** Closes connections; as embedded owner also stops PGlite and releases the lock. */
   close(): Promise<void>;
 }
@@ -83,7 +85,7 @@ async function openEmbeddedOwner(opts: DatabaseOptions, schema: string): Promise
     const conn = connectPg(socketUrl(opts.dataDir), schema, 1);
     cleanup.unshift(conn.close, () => removeEmbeddedInfo(opts.dataDir));
     await writeEmbeddedInfo(opts.dataDir, { pid: process.pid, port: server.port });
-    return { ...asDatabase({ ...conn, close: () => runAll(cleanup) }, 'embedded', schema), quiet: server.quiet };
+    return { ...asDatabase({ ...conn, close: () => runAll(cleanup) }, 'embedded', schema), quiet: server.quiet, notices: server.notices };
   } catch (error) {
     await runAll(cleanup);
     throw error;

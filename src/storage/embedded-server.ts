@@ -2,12 +2,26 @@ import { unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { notifyStatement } from './notify.js';
 
 /** An in-process PGlite served over the PostgreSQL wire protocol on a Unix socket. */
 export interface EmbeddedServer {
   port: number;
   quiet: QuietReads;
+  notices: Notices;
   stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL NOTIFY for the embedded database. PGlite's own `listen` hears only its
+ * owner's statements, not those of socket clients such as the admin CLI, and every
+ * statement passes through one entry point anyway (see QuietReads), so a client's
+ * `NOTIFY <channel>` (sent as a simple query, exactly: see `notify` in notify.ts) is
+ * recognised there and its listeners run once the statement has.
+ */
+export interface Notices {
+  /** Calls `listener` after each `NOTIFY <channel>`; returns the function that stops it. */
+  on(channel: string, listener: () => void): () => void;
 }
 
 /**
@@ -43,6 +57,27 @@ function watchActivity(db: PGlite): QuietReads {
       return text;
     },
     unchanged: () => lastTagged === activity,
+  };
+}
+
+function watchNotices(db: PGlite): Notices {
+  const listeners = new Map<string, { message: Buffer; listeners: Set<() => void> }>();
+  const run = db.execProtocolRawSync.bind(db);
+  db.execProtocolRawSync = (message: Uint8Array): Uint8Array => {
+    const result = run(message);
+    for (const channel of listeners.values()) {
+      // after this statement: a listener's own queries cannot run inside it
+      if (isOneOf(message, [channel.message])) for (const listener of channel.listeners) setImmediate(listener);
+    }
+    return result;
+  };
+  return {
+    on(channel, listener) {
+      const entry = listeners.get(channel) ?? { message: simpleQuery(notifyStatement(channel)), listeners: new Set<() => void>() };
+      listeners.set(channel, entry);
+      entry.listeners.add(listener);
+      return () => { entry.listeners.delete(listener); };
+    },
   };
 }
 
@@ -97,6 +132,7 @@ export async function startEmbeddedServer(
   const db = await PGlite.create(join(dataDir, 'pglite'));
   log('storage.embedded.opened', { dataDir, ms: Date.now() - started });
   const quiet = watchActivity(db);
+  const notices = watchNotices(db);
   const server = new PGLiteSocketServer({ db, path, maxConnections: MAX_CONNECTIONS });
   try {
     await server.start();
@@ -104,7 +140,7 @@ export async function startEmbeddedServer(
     await db.close();
     throw error;
   }
-  return { port: SOCKET_PORT, quiet, stop: () => stopServer(server, db) };
+  return { port: SOCKET_PORT, quiet, notices, stop: () => stopServer(server, db) };
 }
 
 async function stopServer(server: PGLiteSocketServer, db: PGlite): Promise<void> {

@@ -5,6 +5,8 @@
 export { openDatabase, connectAdminDatabase } from './database.js';
 export type { Database, DatabaseOptions } from './database.js';
 export { DataDirLockedError } from './data-dir-lock.js';
+export { notify } from './notify.js';
+export type { Notices } from './embedded-server.js';
 export { migrate, MigrationStateError } from './migrate.js';
 export type { MigrateOptions } from './migrate.js';
 export { createOidcAdapter } from './oidc-adapter.js';

@@ -1,10 +1,9 @@
 import { CompactEncrypt, CompactSign } from 'jose';
-import { utcDay } from '../keys/index.js';
-import type { DerivedKeyCache, JoseKey } from '../keys/index.js';
-import type { AccessTokenClaims } from './claims.js';
-import { INNER_ALG, INNER_ENC, INNER_TYP, OUTER_CTY, OUTER_TYP } from './headers.js';
-import type { InnerHeader } from './headers.js';
-import { isAsymmetricAlgorithm } from './lib/algorithms.js';
+import {
+  INNER_ALG, INNER_ENC, INNER_TYP, isAsymmetricAlgorithm, OUTER_CTY, OUTER_TYP, utcDay,
+  type AccessTokenClaims, type DerivedKeyCache, type InnerHeader,
+} from '@portcullis/sdk/token';
+import type { JoseKey } from '../keys/index.js';
 import { nextIv } from './lib/iv-pool.js';
 
 /** What {@link sealToken} signs and encrypts with. */

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import Koa from 'koa';
-import { createSetReceiver, type SetReceiver, type SetReceiverOptions } from '../../src/sdk/receiver/index.js';
+import { createSetReceiver, type SetReceiver, type SetReceiverOptions } from '@portcullis/sdk';
 
 export interface RunningReceiver { url: string; port: number; receiver: SetReceiver; close(): Promise<void> }
 

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { pino } from 'pino';
 import { addReceiver } from '../../../src/events/index.js';
 import { generateKek } from '../../../src/keys/index.js';
-import type { RevokableToken } from '../../../src/sdk/receiver/index.js';
+import type { RevokableToken } from '@portcullis/sdk';
 import { startWorkerProcess, type WorkerProcess } from '../../../src/server/index.js';
 import { join } from 'node:path';
 import { assertBuilt, freePort, runScript } from '../admin/processes.js';

@@ -5,7 +5,7 @@
  * acknowledgements, authenticated as the receiver's client.
  */
 import { addReceiver } from '../../../src/events/index.js';
-import { createSetPoller, type RevokableToken } from '../../../src/sdk/receiver/index.js';
+import { createSetPoller, type RevokableToken } from '@portcullis/sdk';
 import { oauthClient, type OAuthClient } from '../admin/oauth.js';
 import { basic, post } from '../../support/clients.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';

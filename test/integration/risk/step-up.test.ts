@@ -9,7 +9,7 @@
 import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { TOTP, URI } from 'otpauth';
-import { AccessTokenError, challenge, createIntrospectionVerifier } from '../../../src/sdk/index.js';
+import { AccessTokenError, challenge, createIntrospectionVerifier } from '@portcullis/sdk';
 import { listRiskEvents, RISK_DECISION_EVENT } from '../../../src/risk/index.js';
 import { createStepUps } from '../../../src/risk/step-up.js';
 import { ACR_MFA, ACR_PASSWORD } from '../../../src/users/index.js';

@@ -11,7 +11,8 @@ import * as oauth from 'oauth4webapi';
 import { createDerivedKeyCache } from '../../../src/keys/index.js';
 import { sealToken, type AccessTokenClaims } from '../../../src/tokens/index.js';
 import { certificateThumbprint } from '../../../src/binding/index.js';
-import { AccessTokenError, expressRequireToken, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '../../../src/sdk/index.js';
+import { AccessTokenError, expressRequireToken, createDpopNonces, createIntrospectionVerifier, createVerifier, verifyAccessToken, type RevocationView, type Verifier } from '@portcullis/sdk';
+import { addRole, assignRole } from '../../../src/authz/index.js';
 import { createDemoApi } from '../../../scripts/demo-api/app.js';
 import { startTestIssuer, leaksInternals, type TestIssuer } from '../../support/issuer.js';
 import { dpopKey, dpopProof, makePki, openingSecretOf, type DpopKey } from '../../support/binding.js';
@@ -30,16 +31,22 @@ async function serve(verifier: Verifier, extra: Record<string, unknown> = {}): P
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  server.on('request', createDemoApi({ verifier, publicOrigin: origin, ...extra }).callback());
+  server.on('request', createDemoApi({ verifier, audience: API, publicOrigin: origin, ...extra }).callback());
   servers.push(server);
   return origin;
 }
 
 let demo: string;
+const WRITER_SECRET = 'writer-secret-0123456789-abcdefghijklmnop';
 beforeAll(async () => {
   t = await startTestIssuer();
-  await t.addResource({ audience: API, scopes: ['read'], introspector: 'rs' });
-  secret = await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API] });
+  await t.addResource({ audience: API, scopes: ['read', 'reports', 'documents'], introspector: 'rs' });
+  secret = await t.addClient({ id: 'svc', scopes: ['read', 'reports', 'documents'], audiences: [API] });
+  await addRole(t.issuer.db, 'analyst', ['reports:read', 'documents:read']);
+  await addRole(t.issuer.db, 'writer', ['reports:write']);
+  await t.addClient({ id: 'writer', secret: WRITER_SECRET, scopes: ['reports', 'documents'], audiences: [API] });
+  await assignRole(t.issuer.db, { kind: 'client', id: 'writer' }, 'writer');
+  await assignRole(t.issuer.db, { kind: 'client', id: 'svc' }, 'analyst'); // before any token: grants are cached for a second
   opening = await openingSecretOf(t, API);
   rsSecret = await t.addClient({ id: 'rs', scopes: [], audiences: [] });
   demo = await serve(createVerifier({ issuer: t.url, audience: API, openingSecret: opening, revocationView: view }));
@@ -231,22 +238,43 @@ describe('DPoP-bound tokens at the resource server (RFC 9449 §7.1)', () => {
   });
 });
 
-describe('authorization on claims', () => {
-  it('requirePermissions: 403 insufficient_scope without the permission, 200 with it', async () => {
-    const without = await get(`${demo}/reports`, auth('Bearer', await sealed({ permissions: ['reports:write'] })));
-    expect(without.status).toBe(403);
-    expect(without.json?.error).toBe('insufficient_scope');
-    expect(without.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
-    expect((await get(`${demo}/reports`, auth('Bearer', await bearerToken()))).status).toBe(403);
-    expect((await get(`${demo}/reports`, auth('Bearer', await sealed({ permissions: ['reports:read'] })))).status).toBe(200);
+describe('authorization on claims, with tokens the issuer issues', () => {
+  /** A token from /token for `client`, with extra form parameters (scope, authorization_details). */
+  async function issued(client: [string, string], extra: Record<string, string>): Promise<string> {
+    const res = await post(`${t.url}/token`, new URLSearchParams({ grant_type: 'client_credentials', resource: API, ...extra }), basic(...client));
+    expect(res.status).toBe(200);
+    return res.json!.access_token as string;
+  }
+
+  it('requirePermissions: 200 with reports:read in the token, 403 insufficient_scope without it', async () => {
+    const analyst = await issued(['svc', secret], { scope: 'reports' });
+    expect((await get(`${demo}/reports`, auth('Bearer', analyst))).json).toEqual({ reports: ['q1', 'q2'] });
+    const narrow = await issued(['svc', secret], { scope: 'read' });
+    const writer = await issued(['writer', WRITER_SECRET], { scope: 'reports' });
+    for (const tok of [narrow, writer]) {
+      const res = await get(`${demo}/reports`, auth('Bearer', tok));
+      expect(res.status).toBe(403);
+      expect(res.json?.error).toBe('insufficient_scope');
+      expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
+    }
   });
 
-  it('requireAuthorizationDetails: type, action and location must all match', async () => {
-    const detail = (d: Record<string, unknown>) => sealed({ authorization_details: [{ type: 'document_access', actions: ['read'], locations: [`${demo}/documents/d1`], ...d }] });
-    expect((await get(`${demo}/documents/d1`, auth('Bearer', await detail({})))).status).toBe(200);
-    expect((await get(`${demo}/documents/d2`, auth('Bearer', await detail({})))).status).toBe(403);
-    expect((await get(`${demo}/documents/d1`, auth('Bearer', await detail({ actions: ['write'] })))).status).toBe(403);
-    expect((await get(`${demo}/documents/d1`, auth('Bearer', await detail({ type: 'payment_initiation' })))).status).toBe(403);
+  it('requireAuthorizationDetails: a granted document_access opens its own document only', async () => {
+    const detail = (d: Record<string, unknown>) => issued(['svc', secret], { authorization_details: JSON.stringify([{ type: 'document_access', actions: ['read'], ...d }]) });
+    const byIdentifier = await detail({ identifier: 'report-7' });
+    expect((await get(`${demo}/documents/report-7`, auth('Bearer', byIdentifier))).json).toEqual({ id: 'report-7', content: 'document report-7' });
+    expect((await get(`${demo}/documents/report-8`, auth('Bearer', byIdentifier))).status).toBe(403);
+    const withLocation = await detail({ identifier: 'report-7', locations: [API] });
+    expect((await get(`${demo}/documents/report-7`, auth('Bearer', withLocation))).status).toBe(200);
+    expect((await get(`${demo}/documents/report-7`, auth('Bearer', await detail({})))).status).toBe(403);
+  });
+
+  it('requireAuthorizationDetails: the action and the type must match too', async () => {
+    const sealedDetail = (d: Record<string, unknown>) => sealed({ authorization_details: [{ type: 'document_access', actions: ['read'], identifier: 'd1', ...d }] });
+    expect((await get(`${demo}/documents/d1`, auth('Bearer', await sealedDetail({})))).status).toBe(200);
+    expect((await get(`${demo}/documents/d1`, auth('Bearer', await sealedDetail({ actions: ['write'] })))).status).toBe(403);
+    expect((await get(`${demo}/documents/d1`, auth('Bearer', await sealedDetail({ type: 'payment_initiation' })))).status).toBe(403);
+    expect((await get(`${demo}/documents/d1`, auth('Bearer', await sealedDetail({ locations: ['https://other.sdk.test'] })))).status).toBe(403);
   });
 });
 

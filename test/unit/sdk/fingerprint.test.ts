@@ -1,5 +1,5 @@
 /** The SDK's cheap fingerprint tier: exact digest locally, anything else to the hook. */
-import { createFingerprintCheck } from '../../../src/sdk/index.js';
+import { createFingerprintCheck } from '@portcullis/sdk';
 import { activeComponents, hashComponents, parseFingerprint, stableDigest } from '../../../src/fingerprint/index.js';
 
 const key = new Uint8Array(32).fill(3);

@@ -4,7 +4,7 @@
  * with its own algorithm.
  */
 import { exportJWK, generateKeyPair } from 'jose';
-import { createJwksCache } from '../../../src/sdk/index.js';
+import { createJwksCache } from '@portcullis/sdk';
 
 async function jwk(kid: string, alg = 'ES256') {
   const { publicKey } = await generateKeyPair(alg, { extractable: true });
