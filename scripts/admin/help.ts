@@ -39,7 +39,7 @@ export const USAGE: Record<string, string> = {
   'fingerprint key': 'fingerprint key   (prints the key resource servers need for the SDK\'s local fingerprint digest check)',
   'user unlock': 'user unlock NAME   (ends a risk lockout; recorded as an override)',
   'client unlock': 'client unlock ID   (ends a risk lockout of the client; recorded as an override)',
-  'events list': 'events list [--subject NAME] [--since DURATION] [--kind signal|decision|override] [--name NAME] [--limit N] [--json]   (the risk event log)',
+  'events list': 'events list [--subject NAME | --key KEY] [--since DURATION] [--kind signal|decision|override] [--name NAME] [--limit N] [--json]   (the risk event log; people appear by subject key, --subject NAME computes it and is recorded in the privacy audit)',
   'events stats': 'events stats [--since DURATION] [--json]   (signals, decisions and the override rate)',
   'user assign': 'user assign --user NAME --role NAME',
   'user unassign': 'user unassign --user NAME --role NAME',

@@ -1,5 +1,5 @@
 /**
- * Device fingerprints and data rights (issue 6):
+ * Device fingerprints and data rights:
  *   client update --id ID --fingerprint required|optional|off
  *   user export NAME    everything held about the user, as JSON on stdout
  *   user erase NAME     removes the user and everything about them
@@ -7,7 +7,7 @@
  * (`client add --fingerprint MODE` is in commands.ts.)
  */
 import { FINGERPRINT_POLICIES, type FingerprintPolicy } from '../../src/fingerprint/index.js';
-import { eraseUser, exportUser } from '../../src/privacy/index.js';
+import { eraseUser, exportUser, type PrivacyDeps } from '../../src/privacy/index.js';
 import { longestTokenTtl, setClientFingerprint } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
 import { createUserService } from '../../src/users/index.js';
@@ -21,6 +21,11 @@ export function fingerprintOption(value: unknown): FingerprintPolicy | undefined
   if (value === undefined) return undefined;
   if (!(FINGERPRINT_POLICIES as readonly unknown[]).includes(value)) throw new UsageError(`--fingerprint must be one of ${FINGERPRINT_POLICIES.join(', ')}`);
   return value as FingerprintPolicy;
+}
+
+/** What export and erasure key a person's records by. */
+async function privacyDeps(ctx: AdminContext): Promise<PrivacyDeps> {
+  return { db: ctx.db, handlePepper: await ctx.secret('subject-handle'), keys: await ctx.subjectKeys() };
 }
 
 async function userId(ctx: AdminContext, args: string[]): Promise<string> {
@@ -54,7 +59,7 @@ export const privacyCommands: Record<string, Command> = {
   'user export': {
     async run(ctx, args) {
       const id = await userId(ctx, args);
-      const data = await exportUser({ db: ctx.db, handlePepper: await ctx.secret('subject-handle') }, id);
+      const data = await exportUser(await privacyDeps(ctx), id, 'admin');
       out(JSON.stringify(data, null, 2));
     },
   },
@@ -63,11 +68,12 @@ export const privacyCommands: Record<string, Command> = {
       const id = await userId(ctx, args);
       const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
       const keep = new Date(Date.now() + (await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance) * 1000);
-      const erased = await eraseUser({ db: ctx.db, handlePepper: await ctx.secret('subject-handle'), revocation }, id, keep);
+      const erased = await eraseUser({ ...await privacyDeps(ctx), revocation }, id, keep, 'admin');
       if (!erased) throw new UsageError(`no user ${id}`);
       const events = await adminEmitter(ctx);
       try { await events.emit({ type: 'subject.revoked', sub: id, generation: erased.generation, initiator: 'admin' }); } finally { await events.close(); }
-      out(`user ${id} erased: ${erased.profiles} fingerprint profile(s), ${erased.grants} grant(s), ${erased.sessions} session(s), ${erased.roles} role assignment(s), ${erased.permissionChanges} permission record(s), ${erased.events} security event(s); every token stopped`);
+      out(`user ${id} erased: ${erased.profiles} fingerprint profile(s), ${erased.grants} grant(s), ${erased.sessions} session(s), ${erased.oidc} other sign-in record(s), ${erased.roles} role assignment(s), `
+        + `${erased.permissionChanges} permission record(s), ${erased.events} security event(s), ${erased.riskEvents} risk event(s), ${erased.lockouts} lockout(s), ${erased.stepUps} step-up requirement(s); every token stopped`);
     },
   },
 };

@@ -1,14 +1,37 @@
 /**
- * Risk administration (issue 7): `events list` and `events stats` read the security
- * event log; `user unlock` ends a risk lockout and records an override (counted by
- * `events stats` as the false-positive rate); `client unlock` does the same for a client.
+ * Risk administration: `events list` and `events stats` read the security event log;
+ * `user unlock` ends a risk lockout and records an override (counted by `events stats`
+ * as the false-positive rate); `client unlock` does the same for a client.
+ *
+ * The log names people only by their pseudonymous subject key. `events list --subject
+ * NAME` is the one way from a name to its records: it computes the key (and, for an
+ * account, the key of its user id) and records the look-up in the privacy audit.
+ * `--key KEY` lists the events of a key as an alert carried it, without a name.
  */
 import { parseDuration } from '../../src/config/index.js';
+import { recordAudit } from '../../src/privacy/index.js';
 import { listRiskEvents, riskEventStats, unlockClient, unlockUser, type RiskEventKind } from '../../src/risk/index.js';
 import { options, UsageError } from './args.js';
 import { out, type Command } from './command.js';
+import type { AdminContext } from './context.js';
 
 const KINDS = ['signal', 'decision', 'override'];
+
+/**
+ * The subject keys `--subject NAME` or `--key KEY` stand for; a look-up by name is
+ * audited (undefined: every subject).
+ */
+async function subjectKeysOf(ctx: AdminContext, values: { subject?: unknown; key?: unknown }, query: Record<string, unknown>): Promise<string[] | undefined> {
+  if (values.subject !== undefined && values.key !== undefined) throw new UsageError('give --subject NAME or --key KEY, not both');
+  if (typeof values.key === 'string') return [values.key];
+  if (typeof values.subject !== 'string') return undefined;
+  if (!values.subject.trim() || values.subject.length > 255) throw new UsageError('--subject takes a username');
+  const keys = await ctx.subjectKeys();
+  const nameKey = keys.ofName(values.subject);
+  const user = await ctx.db.prisma.user.findFirst({ where: { username: { equals: values.subject.trim(), mode: 'insensitive' } }, select: { id: true } });
+  await recordAudit(ctx.db, { action: 'risk.lookup', actor: 'admin', subjectKey: nameKey, details: { command: 'events list', ...query } });
+  return user ? [nameKey, keys.ofUser(user.id)] : [nameKey];
+}
 
 function since(text: string | undefined, fallback: string): Date {
   const seconds = parseDuration(text ?? fallback);
@@ -19,18 +42,17 @@ function since(text: string | undefined, fallback: string): Date {
 export const riskCommands: Record<string, Command> = {
   'events list': {
     async run(ctx, args) {
-      const { values } = options(args, { subject: { type: 'string' }, since: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } });
+      const { values } = options(args, { subject: { type: 'string' }, key: { type: 'string' }, since: { type: 'string' }, kind: { type: 'string' }, name: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } });
       const kind = values.kind as string | undefined;
       if (kind && !KINDS.includes(kind)) throw new UsageError(`--kind is one of ${KINDS.join(', ')}`);
       const limit = values.limit === undefined ? 100 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is 1 to 10000');
-      const rows = await listRiskEvents(ctx.db, {
-        subject: (values.subject as string | undefined)?.toLowerCase(), since: since(values.since as string | undefined, '1d'),
-        kind: kind as RiskEventKind | undefined, name: values.name as string | undefined, limit,
-      });
+      const query = { since: since(values.since as string | undefined, '1d'), kind: kind as RiskEventKind | undefined, name: values.name as string | undefined, limit };
+      const subjectKeys = await subjectKeysOf(ctx, values, { since: query.since.toISOString(), kind: query.kind, name: query.name });
+      const rows = await listRiskEvents(ctx.db, { ...query, subjectKeys });
       if (values.json) { out(JSON.stringify(rows)); return; }
       for (const r of rows) {
-        out(`${r.at.toISOString()}\t${r.kind}\t${r.name}\tsubject=${r.subject ?? '-'}\tclient=${r.clientId ?? '-'}\tnet=${r.ipCoarse ?? '-'}\tcountry=${r.country ?? '-'}\tscore=${r.score}\t${JSON.stringify(r.details)}`);
+        out(`${r.at.toISOString()}\t${r.kind}\t${r.name}\tsubject=${r.subjectKey ?? '-'}\tclient=${r.clientId ?? '-'}\tnet=${r.ipCoarse ?? '-'}\tcountry=${r.country ?? '-'}\tscore=${r.score}\t${JSON.stringify(r.details)}`);
       }
       if (!rows.length) out('no risk events');
     },
@@ -49,7 +71,7 @@ export const riskCommands: Record<string, Command> = {
       const { values, positionals } = options(args, { username: { type: 'string' } }, 1);
       const who = (values.username as string | undefined) ?? positionals[0];
       if (!who || who.length > 64) throw new UsageError('give the username (user unlock NAME)');
-      if (!await unlockUser(ctx.db, who, 'admin')) throw new UsageError(`user ${who} is not locked out`);
+      if (!await unlockUser(ctx.db, await ctx.subjectKeys(), who, 'admin')) throw new UsageError(`user ${who} is not locked out`);
       out(`user ${who} unlocked; recorded as an override`);
     },
   },

@@ -123,9 +123,9 @@ export function createProvider(deps: ProviderDeps): Provider {
     },
     ttl: {
       Interaction: 600,
-      Session: 14 * 86_400,
-      Grant: 14 * 86_400,
-      RefreshToken: 14 * 86_400,
+      Session: config.sessionTtl, // SESSION_TTL: also how long their rows (personal data) are kept
+      Grant: config.sessionTtl,
+      RefreshToken: config.sessionTtl,
       IdToken: 3600,
       ClientCredentials: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,
       AccessToken: (_ctx, token) => (token as unknown as { resourceServer?: { accessTokenTTL?: number } }).resourceServer?.accessTokenTTL ?? config.accessTokenTtl,

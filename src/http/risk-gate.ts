@@ -15,7 +15,7 @@ import { isIP, type BlockList } from 'node:net';
 import type { Exchange, Next } from './exchange.js';
 import { pending, then } from './chain.js';
 import { InvalidRequest, OAuthError } from '../errors/index.js';
-import type { RiskService } from '../risk/index.js';
+import { coarseIp, type RiskService } from '../risk/index.js';
 import { clientAddress } from './client-address.js';
 import { readForm } from './form-body.js';
 import { basicCredentials } from './basic-credentials.js';
@@ -39,7 +39,7 @@ export function riskGate(deps: { risk: RiskService; trustedProxies: BlockList; r
       const presenter = ctx.method === 'POST' && ctx.path === '/introspect' ? form?.presenter_ip : undefined;
       if (presenter !== undefined && (typeof presenter !== 'string' || isIP(presenter) === 0)) throw new InvalidRequest('presenter_ip must be one IPv4 or IPv6 address');
       return then(deps.risk.checkClient(client, ip), (refusal) => {
-        if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed ${ip}`);
+        if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed address in ${coarseIp(ip) ?? 'an unknown network'}`);
         if (refusal) throw new OAuthError('invalid_client', 401, 'the client is temporarily locked out', `risk lockout of ${client}`, { 'Retry-After': String(refusal.retryAfter) });
         const state = deps.requests.of(ctx.req);
         if (state) state.risk = { ip, client, presenterIp: presenter as string | undefined };

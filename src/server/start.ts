@@ -97,14 +97,14 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       thresholds: { match: config.fingerprint.match, drift: config.fingerprint.drift }, retentionSec: config.fingerprint.retention,
     });
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord(id)), mismatch: config.fingerprint.mismatch };
-    const privacy = { db, handlePepper };
+    const privacy = { db, handlePepper, keys: risk.keys };
     const fingerprintRoute = fingerprintRoutes({
       ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
       disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention),
-      exportUser: (id) => exportUser(privacy, id),
+      exportUser: (id) => exportUser(privacy, id, 'user'),
       eraseUser: async (id) => {
         const keep = new Date(Date.now() + (await longestTokenTtl(db, config.accessTokenTtl) + config.clockTolerance) * 1000);
-        const erased = await eraseUser({ ...privacy, revocation }, id, keep);
+        const erased = await eraseUser({ ...privacy, revocation }, id, keep, 'user');
         if (erased) await events.emit({ type: 'subject.revoked', sub: id, generation: erased.generation, initiator: 'user' }).catch((err: unknown) => log.warn({ err: String(err) }, 'subject.revoked event not stored'));
         return erased;
       },
