@@ -4,10 +4,11 @@
  *   user export NAME    everything held about the user, as JSON on stdout
  *   user erase NAME     removes the user and everything about them
  *   fingerprint key     the key resource servers need for the SDK's local digest check
+ *   privacy inventory   the data inventory table of docs/privacy.md
  * (`client add --fingerprint MODE` is in commands.ts.)
  */
 import { FINGERPRINT_POLICIES, type FingerprintPolicy } from '../../src/fingerprint/index.js';
-import { eraseUser, exportUser, type PrivacyDeps } from '../../src/privacy/index.js';
+import { eraseUser, exportUser, inventoryTable, type PrivacyDeps } from '../../src/privacy/index.js';
 import { longestTokenTtl, setClientFingerprint } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
 import { createUserService } from '../../src/users/index.js';
@@ -38,6 +39,12 @@ async function userId(ctx: AdminContext, args: string[]): Promise<string> {
 }
 
 export const privacyCommands: Record<string, Command> = {
+  'privacy inventory': {
+    needsDatabase: false,
+    async run() {
+      for (const line of inventoryTable()) out(line);
+    },
+  },
   'fingerprint key': {
     async run(ctx) {
       const key = await ctx.secret('fingerprint');

@@ -15,3 +15,5 @@ export { pseudonymiseRiskRecords, PSEUDONYMISE_RISK } from './pseudonymise.js';
 export type { Pseudonymised } from './pseudonymise.js';
 export { erasedSubjectsPurgeTask, inactiveUsersPurgeTask } from './retention.js';
 export type { InactiveUsersDeps } from './retention.js';
+export { INVENTORY, NO_PERSONAL_DATA, inventoryTable, inventoryForPeople, retentionFor, inWords } from './inventory.js';
+export type { InventoryEntry } from './inventory.js';

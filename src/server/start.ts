@@ -20,7 +20,7 @@ import { createThrottle, type Throttle } from '../throttle/index.js';
 import { throttleOutcome, trustedProxyList, type Metrics } from '../http/index.js';
 import { bindFingerprintSessions, fingerprintRoutes, introspectionFingerprintCheck, ACCOUNT_PATH, type FingerprintDeps } from '../http/index.js';
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
-import { eraseUser, exportUser } from '../privacy/index.js';
+import { eraseUser, exportUser, inventoryForPeople } from '../privacy/index.js';
 import { checkRiskFiles, startRisk, watchProvider } from './risk.js';
 import type { RiskService } from '../risk/index.js';
 
@@ -100,7 +100,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const privacy = { db, handlePepper, keys: risk.keys };
     const fingerprintRoute = fingerprintRoutes({
       ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
-      disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention),
+      disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention, inventoryForPeople(config)),
       exportUser: (id) => exportUser(privacy, id, 'user'),
       eraseUser: async (id) => {
         const keep = new Date(Date.now() + (await longestTokenTtl(db, config.accessTokenTtl) + config.clockTolerance) * 1000);
