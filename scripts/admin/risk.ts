@@ -17,20 +17,25 @@ import type { AdminContext } from './context.js';
 
 const KINDS = ['signal', 'decision', 'override'];
 
-/**
- * The subject keys `--subject NAME` or `--key KEY` stand for; a look-up by name is
- * audited (undefined: every subject).
- */
-async function subjectKeysOf(ctx: AdminContext, values: { subject?: unknown; key?: unknown }, query: Record<string, unknown>): Promise<string[] | undefined> {
+/** Who `--subject NAME` or `--key KEY` stands for (undefined: everyone). */
+async function subjectOf(ctx: AdminContext, values: { subject?: unknown; key?: unknown }): Promise<{ keys: string[]; byName: boolean; account: boolean } | undefined> {
   if (values.subject !== undefined && values.key !== undefined) throw new UsageError('give --subject NAME or --key KEY, not both');
-  if (typeof values.key === 'string') return [values.key];
+  if (typeof values.key === 'string') return { keys: [values.key], byName: false, account: false };
   if (typeof values.subject !== 'string') return undefined;
   if (!values.subject.trim() || values.subject.length > 255) throw new UsageError('--subject takes a username');
   const keys = await ctx.subjectKeys();
-  const nameKey = keys.ofName(values.subject);
   const user = await ctx.db.prisma.user.findFirst({ where: { username: { equals: values.subject.trim(), mode: 'insensitive' } }, select: { id: true } });
-  await recordAudit(ctx.db, { action: 'risk.lookup', actor: 'admin', subjectKey: nameKey, details: { command: 'events list', ...query } });
-  return user ? [nameKey, keys.ofUser(user.id)] : [nameKey];
+  return { keys: user ? [keys.ofName(values.subject), keys.ofUser(user.id)] : [keys.ofName(values.subject)], byName: true, account: Boolean(user) };
+}
+
+/**
+ * A look-up by name goes into the privacy audit, under the name's key when it found
+ * someone (an account or records). One that found no one names no one: otherwise
+ * looking up an erased person would store their key again.
+ */
+async function auditLookup(ctx: AdminContext, who: { keys: string[]; account: boolean }, found: number, query: Record<string, unknown>): Promise<void> {
+  const subjectKey = who.account || found > 0 ? who.keys[0] : undefined;
+  await recordAudit(ctx.db, { action: 'risk.lookup', actor: 'admin', subjectKey, details: { command: 'events list', found, ...query } });
 }
 
 function since(text: string | undefined, fallback: string): Date {
@@ -48,8 +53,9 @@ export const riskCommands: Record<string, Command> = {
       const limit = values.limit === undefined ? 100 : Number(values.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError('--limit is 1 to 10000');
       const query = { since: since(values.since as string | undefined, '1d'), kind: kind as RiskEventKind | undefined, name: values.name as string | undefined, limit };
-      const subjectKeys = await subjectKeysOf(ctx, values, { since: query.since.toISOString(), kind: query.kind, name: query.name });
-      const rows = await listRiskEvents(ctx.db, { ...query, subjectKeys });
+      const who = await subjectOf(ctx, values);
+      const rows = await listRiskEvents(ctx.db, { ...query, subjectKeys: who?.keys });
+      if (who?.byName) await auditLookup(ctx, who, rows.length, { since: query.since.toISOString(), kind: query.kind, name: query.name });
       if (values.json) { out(JSON.stringify(rows)); return; }
       for (const r of rows) {
         out(`${r.at.toISOString()}\t${r.kind}\t${r.name}\tsubject=${r.subjectKey ?? '-'}\tclient=${r.clientId ?? '-'}\tnet=${r.ipCoarse ?? '-'}\tcountry=${r.country ?? '-'}\tscore=${r.score}\t${JSON.stringify(r.details)}`);

@@ -17,7 +17,10 @@ export const RISK_DECISION_EVENT = 'urn:portcullis:event:risk-decision';
  * name); a client by its id.
  */
 function subjectOf(a: RiskAlert): { format: 'opaque'; id: string } {
-  return { format: 'opaque', id: a.subjectKey ?? (a.clientId ? `client:${a.clientId}` : 'unknown') };
+  if (a.subjectKey) return { format: 'opaque', id: a.subjectKey };
+  // an alert queued by an earlier release named the person in `subject`: never send that on
+  const legacy = (a as { subject?: unknown }).subject !== undefined;
+  return { format: 'opaque', id: !legacy && a.clientId ? `client:${a.clientId}` : 'unknown' };
 }
 
 /** Signs and pushes one alert. */
