@@ -56,7 +56,7 @@ export const INVENTORY: readonly InventoryEntry[] = Object.freeze([
     table: 'OidcPayload', columns: ['payload', 'grantId', 'uid', 'expiresAt'],
     what: 'your sign-in sessions, consents (grants), refresh tokens, authorization codes and sign-ins in progress',
     purpose: 'keeping you signed in and letting apps you allowed refresh their tokens (contract)', setting: 'SESSION_TTL',
-    retention: 'sessions, grants and refresh tokens until they expire (from the sign-in or consent); sign-ins in progress 10 minutes; codes 1 minute; then deleted',
+    retention: 'from the sign-in or consent for sessions, grants and refresh tokens (then they expire); sign-ins in progress 10 minutes, codes 1 minute; deleted once expired',
     seconds: (c) => c.sessionTtl, exported: '`sessionsAndGrants` (what each covers, never its identifier, which is a credential)', erased: 'deleted (every row naming your user id)',
   },
   {
@@ -81,7 +81,7 @@ export const INVENTORY: readonly InventoryEntry[] = Object.freeze([
     table: 'RiskLockout', columns: ['key', 'level', 'until', 'reason'],
     what: 'a temporary lockout of your username after suspicious activity, named by its keyed hash',
     purpose: 'stopping password guessing (security)', setting: 'RISK_LOCKOUT_MAX',
-    retention: 'until that long after the lockout ended (a later lockout then starts at the first level again)', seconds: (c) => c.risk.lockoutMax,
+    retention: 'after the lockout ended (a later lockout then starts at the first level again)', seconds: (c) => c.risk.lockoutMax,
     exported: '`lockouts`', erased: 'deleted',
   },
   {
