@@ -110,7 +110,7 @@ export const settings = [
   // --- jobs and security events (src/jobs, src/events) ---
   { env: 'JOB_QUEUE_PREFIX', default: 'portcullis', description: 'Cluster mode: Redis key prefix of the BullMQ queues (one per deployment sharing a Redis).', schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ -') },
   { env: 'JOB_ROTATION_CHECK', default: '1h', description: 'How often the key rotation job runs `keys rotate --if-due` (the periods are SIGNING_KEY_ROTATION and MASTER_SECRET_ROTATION).', schema: seconds },
-  { env: 'JOB_PURGE_INTERVAL', default: '1h', description: 'How often expired rows (oidc-provider records, revocations, finished security events) are purged.', schema: seconds },
+  { env: 'JOB_PURGE_INTERVAL', default: '1h', description: 'How often rows past their retention (every table with personal data, docs/privacy.md) and expired revocations are purged.', schema: seconds },
   { env: 'JOB_REVALIDATE_INTERVAL', default: '30s', description: 'How often continuous revalidation re-evaluates subjects and clients and emits the changes as security events.', schema: seconds },
   { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
   { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
