@@ -3,6 +3,7 @@
  * issuers within a second; key changes at once where Redis carries the notice, else
  * within KEY_RELOAD_INTERVAL.
  */
+import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
 import { configTable } from '../../src/config/index.js';
 import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
 import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
@@ -117,8 +118,11 @@ export const commands: Record<string, Command> = {
     },
   },
   'db migrate': {
-    async run() {
+    // opening the context applied the SQL migrations and the data migration (context.ts)
+    async run(ctx) {
       out('database schema is up to date');
+      const done = await ctx.db.prisma.dataMigration.findUnique({ where: { name: PSEUDONYMISE_RISK } });
+      out(`risk records pseudonymised: ${done ? `${done.rows} row(s) rekeyed since ${done.firstRun.toISOString()}` : 'none stored in clear'}`);
     },
   },
   ...userCommands,

@@ -4,10 +4,11 @@
  *   user export NAME    everything held about the user, as JSON on stdout
  *   user erase NAME     removes the user and everything about them
  *   fingerprint key     the key resource servers need for the SDK's local digest check
+ *   privacy inventory   the data inventory table of docs/privacy.md
  * (`client add --fingerprint MODE` is in commands.ts.)
  */
 import { FINGERPRINT_POLICIES, type FingerprintPolicy } from '../../src/fingerprint/index.js';
-import { eraseUser, exportUser } from '../../src/privacy/index.js';
+import { eraseUser, exportUser, inventoryTable, type PrivacyDeps } from '../../src/privacy/index.js';
 import { longestTokenTtl, setClientFingerprint } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
 import { createUserService } from '../../src/users/index.js';
@@ -23,6 +24,11 @@ export function fingerprintOption(value: unknown): FingerprintPolicy | undefined
   return value as FingerprintPolicy;
 }
 
+/** What export and erasure key a person's records by. */
+async function privacyDeps(ctx: AdminContext): Promise<PrivacyDeps> {
+  return { db: ctx.db, handlePepper: await ctx.secret('subject-handle'), keys: await ctx.subjectKeys() };
+}
+
 async function userId(ctx: AdminContext, args: string[]): Promise<string> {
   const { values, positionals } = options(args, { username: { type: 'string' } }, 1);
   const who = (values.username as string | undefined) ?? positionals[0];
@@ -33,6 +39,12 @@ async function userId(ctx: AdminContext, args: string[]): Promise<string> {
 }
 
 export const privacyCommands: Record<string, Command> = {
+  'privacy inventory': {
+    needsDatabase: false,
+    async run() {
+      for (const line of inventoryTable()) out(line);
+    },
+  },
   'fingerprint key': {
     async run(ctx) {
       const key = await ctx.secret('fingerprint');
@@ -54,7 +66,7 @@ export const privacyCommands: Record<string, Command> = {
   'user export': {
     async run(ctx, args) {
       const id = await userId(ctx, args);
-      const data = await exportUser({ db: ctx.db, handlePepper: await ctx.secret('subject-handle') }, id);
+      const data = await exportUser(await privacyDeps(ctx), id, 'admin');
       out(JSON.stringify(data, null, 2));
     },
   },
@@ -63,11 +75,12 @@ export const privacyCommands: Record<string, Command> = {
       const id = await userId(ctx, args);
       const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
       const keep = new Date(Date.now() + (await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance) * 1000);
-      const erased = await eraseUser({ db: ctx.db, handlePepper: await ctx.secret('subject-handle'), revocation }, id, keep);
+      const erased = await eraseUser({ ...await privacyDeps(ctx), revocation }, id, keep, 'admin');
       if (!erased) throw new UsageError(`no user ${id}`);
       const events = await adminEmitter(ctx);
       try { await events.emit({ type: 'subject.revoked', sub: id, generation: erased.generation, initiator: 'admin' }); } finally { await events.close(); }
-      out(`user ${id} erased: ${erased.profiles} fingerprint profile(s), ${erased.grants} grant(s), ${erased.sessions} session(s), ${erased.roles} role assignment(s), ${erased.permissionChanges} permission record(s), ${erased.events} security event(s); every token stopped`);
+      out(`user ${id} erased: ${erased.profiles} fingerprint profile(s), ${erased.grants} grant(s), ${erased.sessions} session(s), ${erased.oidc} other sign-in record(s), ${erased.roles} role assignment(s), `
+        + `${erased.permissionChanges} permission record(s), ${erased.events} security event(s), ${erased.riskEvents} risk event(s), ${erased.lockouts} lockout(s), ${erased.stepUps} step-up requirement(s); every token stopped`);
     },
   },
 };

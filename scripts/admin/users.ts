@@ -5,6 +5,7 @@
  */
 import { longestTokenTtl } from '../../src/registry/index.js';
 import { createRevocationService } from '../../src/revocation/index.js';
+import { subjectHandle } from '../../src/keys/index.js';
 import { forgetSubject } from '../../src/authz/index.js';
 import { adminEmitter } from './events.js';
 import { createUserService, revokeUser, userProblem, type UserService, type UserView } from '../../src/users/index.js';
@@ -39,13 +40,15 @@ function toggle(disabled: boolean): Command {
   };
 }
 
-/** Ends every token, grant and session of a user. */
+/** Ends every token, grant and session of a user; `keepUntil` is when the last of them has expired. */
 async function revokeAll(ctx: AdminContext, user: UserView) {
   const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
   const keepSec = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
-  const result = await revokeUser({ db: ctx.db, revocation, handlePepper: await ctx.secret('subject-handle') }, user.id, new Date(Date.now() + keepSec * 1000));
+  const keepUntil = new Date(Date.now() + keepSec * 1000);
+  const handlePepper = await ctx.secret('subject-handle');
+  const result = await revokeUser({ db: ctx.db, revocation, handlePepper }, user.id, keepUntil);
   await emit(ctx, { type: 'subject.revoked', sub: user.id, generation: result.generation, initiator: 'admin' });
-  return result;
+  return { ...result, keepUntil, handle: subjectHandle(handlePepper, user.id) };
 }
 
 /** Tells event receivers about an admin change to a user. */
@@ -82,9 +85,11 @@ export const userCommands: Record<string, Command> = {
   'user delete': {
     async run(ctx, args) {
       const user = await existing(ctx, target(args));
-      await revokeAll(ctx, user);
+      const revoked = await revokeAll(ctx, user);
       await users(ctx).remove(user.id);
       await forgetSubject(ctx.db, { kind: 'user', id: user.id }); // a later user must not inherit roles
+      // the generation row only stops the tokens issued before; the purge job drops it once they expired
+      await ctx.db.prisma.subjectKey.updateMany({ where: { handle: revoked.handle }, data: { dropAfter: revoked.keepUntil } });
       out(`user ${user.username} deleted; their sessions, grants and tokens are revoked`);
     },
   },

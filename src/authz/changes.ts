@@ -54,3 +54,12 @@ export async function listChanges(db: Database, afterId = 0, take = 1000): Promi
   const rows = await db.prisma.permissionChange.findMany({ where: { id: { gt: afterId } }, orderBy: { id: 'asc' }, take });
   return rows as unknown as PermissionChangeRecord[];
 }
+
+/**
+ * Deletes change records written before `before` (PERMISSION_CHANGE_RETENTION, the purge
+ * job): they name the user a change was about, and continuous validation has long turned
+ * them into events by then.
+ */
+export async function purgeChanges(db: Database, before: Date): Promise<number> {
+  return (await db.prisma.permissionChange.deleteMany({ where: { createdAt: { lt: before } } })).count;
+}

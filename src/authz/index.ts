@@ -14,7 +14,7 @@ export { addRole, grantToRole, revokeFromRole, removeRole, listRoles } from './r
 export type { RoleRecord } from './roles.js';
 export { assignRole, unassignRole, forgetSubject } from './assignments.js';
 export { grantedPermissions } from './granted.js';
-export { listChanges } from './changes.js';
+export { listChanges, purgeChanges } from './changes.js';
 export type { PermissionChangeRecord, ChangeName } from './changes.js';
 export { DETAIL_TYPES, DETAIL_TYPE_NAMES, detailProblem, requiredPermissions } from './detail-types.js';
 export type { AuthorizationDetail, DocumentAccess, PaymentInitiation, DetailTypeName } from './detail-types.js';

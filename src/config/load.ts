@@ -20,6 +20,8 @@ export interface Config {
   metricsToken?: string;
   signingAlg: 'ES256' | 'EdDSA' | 'PS256';
   accessTokenTtl: number;
+  /** sessions, grants and refresh tokens (seconds) */
+  sessionTtl: number;
   clockTolerance: number;
   signingKeyRotation: number;
   masterSecretRotation: number;
@@ -48,6 +50,8 @@ export interface Config {
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
   // risk signals and responses
   risk: RiskConfig;
+  // retention of personal data beyond the areas above (docs/privacy.md)
+  privacy: { permissionChangeRetention: number; auditRetention: number; inactiveUserRetention?: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -95,6 +99,7 @@ function assemble(v: Record<string, unknown>): Config {
     metricsToken: v.METRICS_TOKEN as string | undefined,
     signingAlg: v.SIGNING_ALG as Config['signingAlg'],
     accessTokenTtl: v.ACCESS_TOKEN_TTL as number,
+    sessionTtl: v.SESSION_TTL as number,
     clockTolerance: v.CLOCK_TOLERANCE as number,
     signingKeyRotation: v.SIGNING_KEY_ROTATION as number,
     masterSecretRotation: v.MASTER_SECRET_ROTATION as number,
@@ -113,6 +118,7 @@ function assemble(v: Record<string, unknown>): Config {
     throttle: throttleConfig(v),
     fingerprint: fingerprintSettings(v),
     risk: riskConfig(v),
+    privacy: privacySettings(v),
     ...bindingSettings(v),
   };
 }
@@ -136,4 +142,16 @@ function fingerprintSettings(v: Record<string, unknown>): Config['fingerprint'] 
   const [match, drift] = [v.FINGERPRINT_MATCH as number, v.FINGERPRINT_DRIFT as number];
   if (drift > match) throw new ConfigError('FINGERPRINT_DRIFT', 'must not be greater than FINGERPRINT_MATCH');
   return { components: v.FINGERPRINT_COMPONENTS as string[] | 'all', highEntropy: v.FINGERPRINT_HIGH_ENTROPY as boolean, match, drift, retention: v.FINGERPRINT_RETENTION as number, mismatch: v.FINGERPRINT_MISMATCH as 'inactive' | 'step_up' };
+}
+
+/**
+ * Retention settings of docs/privacy.md. An account is inactive only once it could not
+ * have been used without a sign-in for that long: a refresh token lives up to SESSION_TTL.
+ */
+function privacySettings(v: Record<string, unknown>): Config['privacy'] {
+  const inactiveUserRetention = v.USER_INACTIVE_RETENTION as number | undefined;
+  if (inactiveUserRetention !== undefined && inactiveUserRetention <= (v.SESSION_TTL as number)) {
+    throw new ConfigError('USER_INACTIVE_RETENTION', 'must be longer than SESSION_TTL (accounts signed in once still use their refresh tokens that long)');
+  }
+  return { permissionChangeRetention: v.PERMISSION_CHANGE_RETENTION as number, auditRetention: v.PRIVACY_AUDIT_RETENTION as number, inactiveUserRetention };
 }

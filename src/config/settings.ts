@@ -21,6 +21,15 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
+const durationOrOff = z.string().transform((v, ctx) => {
+  if (v.trim() === 'off') return undefined;
+  const n = parseDuration(v);
+  if (n === undefined || n === 0) {
+    ctx.addIssue({ code: 'custom', message: 'expected off or a duration such as 365d' });
+    return z.NEVER;
+  }
+  return n;
+});
 const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const rates = z.string().transform((v, ctx) => {
   const parsed = parseRates(v);
@@ -84,6 +93,7 @@ export const settings = [
   { env: 'LOG_LEVEL', default: 'info', description: 'pino log level (fatal, error, warn, info, debug, trace, silent).', schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
   { env: 'SIGNING_ALG', default: 'ES256', description: 'Algorithm of new signing keys: ES256, EdDSA or PS256.', schema: z.enum(['ES256', 'EdDSA', 'PS256']) },
   { env: 'ACCESS_TOKEN_TTL', default: '15m', description: 'Default access token lifetime (a resource server may set its own).', schema: seconds },
+  { env: 'SESSION_TTL', default: '14d', description: 'Lifetime of a sign-in session, its grants and refresh tokens (oidc-provider Session, Grant, RefreshToken); their rows are deleted once expired (docs/privacy.md).', schema: seconds },
   { env: 'CLOCK_TOLERANCE', default: '30s', description: 'Leeway when checking exp/iat.', schema: seconds },
   { env: 'SIGNING_KEY_ROTATION', default: '30d', description: 'Signing key age after which `keys rotate --if-due` rotates it (run it from cron or a scheduler).', schema: seconds },
   { env: 'MASTER_SECRET_ROTATION', default: '1d', description: 'Age after which an audience\'s derivation master secret is ratcheted by `keys rotate`.', schema: seconds },
@@ -100,7 +110,7 @@ export const settings = [
   // --- jobs and security events (src/jobs, src/events) ---
   { env: 'JOB_QUEUE_PREFIX', default: 'portcullis', description: 'Cluster mode: Redis key prefix of the BullMQ queues (one per deployment sharing a Redis).', schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 : _ -') },
   { env: 'JOB_ROTATION_CHECK', default: '1h', description: 'How often the key rotation job runs `keys rotate --if-due` (the periods are SIGNING_KEY_ROTATION and MASTER_SECRET_ROTATION).', schema: seconds },
-  { env: 'JOB_PURGE_INTERVAL', default: '1h', description: 'How often expired rows (oidc-provider records, revocations, finished security events) are purged.', schema: seconds },
+  { env: 'JOB_PURGE_INTERVAL', default: '1h', description: 'How often rows past their retention (every table with personal data, docs/privacy.md) and expired revocations are purged.', schema: seconds },
   { env: 'JOB_REVALIDATE_INTERVAL', default: '30s', description: 'How often continuous revalidation re-evaluates subjects and clients and emits the changes as security events.', schema: seconds },
   { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
   { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
@@ -165,4 +175,8 @@ export const settings = [
   { env: 'RISK_EMAIL_FROM', default: 'portcullis@localhost', description: 'Sender of notification emails.', schema: z.string().min(3).max(254) },
   { env: 'RISK_ALERT_URL', description: 'Security-team alerts (step-up and stronger decisions) are POSTed here as signed Security Event Tokens (RFC 8417, RFC 8935 push).', schema: httpUrl.optional() },
   { env: 'RISK_EVENT_RETENTION', default: '90d', description: 'How long risk event log rows are kept before the purge job deletes them.', schema: seconds },
+  // ---- Privacy: retention and the record of access (docs/privacy.md) ----
+  { env: 'PERMISSION_CHANGE_RETENTION', default: '90d', description: 'How long permission change records (who was granted or lost a role, and when) are kept before the purge job deletes them.', schema: seconds },
+  { env: 'PRIVACY_AUDIT_RETENTION', default: '365d', description: 'How long the privacy audit (admin look-ups of a person, exports, erasures) is kept before the purge job deletes it.', schema: seconds },
+  { env: 'USER_INACTIVE_RETENTION', default: 'off', description: 'Accounts without a sign-in for this long (counted from creation before the first one) are erased by the purge job, with everything held about them. `off`: accounts stay until deleted or erased.', schema: durationOrOff },
 ] as const satisfies readonly Setting[];

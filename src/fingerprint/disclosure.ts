@@ -2,7 +2,8 @@
  * Transparency: the machine-readable disclosure (GET /.well-known/fingerprint-disclosure)
  * and the human page (GET /privacy) linked from the login page. Both are built from
  * the active component set and the configured retention, so they cannot drift from
- * what the server does.
+ * what the server does; the page also lists everything else kept about a person, from
+ * the data inventory (src/privacy/inventory.ts) its caller passes in.
  */
 import type { ComponentSpec } from '@portcullis/sdk/fingerprint';
 
@@ -25,10 +26,14 @@ export function disclosure(issuer: string, active: readonly ComponentSpec[], ret
 
 const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The human-readable page. */
-export function privacyPage(issuer: string, active: readonly ComponentSpec[], retentionSec: number): string {
+/** One line of the data inventory as people read it. */
+export interface KeptRecord { what: string; purpose: string; howLong: string }
+
+/** The human-readable page; `kept` is everything held about a person (the data inventory). */
+export function privacyPage(issuer: string, active: readonly ComponentSpec[], retentionSec: number, kept: readonly KeptRecord[] = []): string {
   const days = Math.round(retentionSec / 86_400);
   const rows = active.map((c) => `<li><strong>${esc(c.name)}</strong>: ${esc(c.description)}${c.source === 'server' ? ' (seen by the server)' : ''}</li>`).join('');
+  const records = kept.map((k) => `<li><strong>${esc(k.what)}</strong>. Why: ${esc(k.purpose)}. How long: ${esc(k.howLong)}.</li>`).join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Device information - Portcullis</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}</style></head><body><main>
 <h1>What we learn about your device, and why</h1>
@@ -36,6 +41,9 @@ export function privacyPage(issuer: string, active: readonly ComponentSpec[], re
 <p>When you reach the sign-in page, your browser computes the characteristics below and sends them with the form. Nothing is collected before that page.</p>
 <ul>${rows}</ul>
 <p>Each value is replaced by a keyed hash as soon as it arrives; the original values are never stored. We keep the hashes, the browser name with its major version and the platform for ${days} day(s) after last use, then delete them.</p>
+${records ? `<h2>Everything we keep about you</h2>
+<p>Your username and user id appear in our records only where listed here. Security records name you by a keyed hash that only this service can link to you, and our logs name no one.</p>
+<ul>${records}</ul>` : ''}
 <p>Your rights: while signed in to an app, it (or you) can download everything we hold about you with <code>GET ${esc(issuer)}/me/data</code> and erase it with <code>DELETE ${esc(issuer)}/me/data</code>, using your access token. Apps may also opt out of device checks entirely; they then bind your tokens to a key instead (DPoP).</p>
 <p>Machine-readable version: <a href="/.well-known/fingerprint-disclosure">/.well-known/fingerprint-disclosure</a>.</p>
 </main></body></html>`;

@@ -25,3 +25,4 @@ export { FINGERPRINT_POLICIES, policyOf } from './policy.js';
 export type { FingerprintPolicy } from './policy.js';
 export { collectorScript } from './collector.js';
 export { disclosure, privacyPage } from './disclosure.js';
+export type { KeptRecord } from './disclosure.js';

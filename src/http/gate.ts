@@ -14,7 +14,7 @@ import type { BlockList } from 'node:net';
 import type { Context, Middleware, Next } from 'koa';
 import { OAuthError, TooManyRequests } from '../errors/index.js';
 import type { TokenRequestState } from '../oidc/index.js';
-import type { RiskService } from '../risk/index.js';
+import { coarseIp, type RiskService } from '../risk/index.js';
 import type { Throttle, ThrottleKeys, ThrottleKind } from '../throttle/index.js';
 import { basicCredentials } from './basic-credentials.js';
 import { clientAddress } from './client-address.js';
@@ -59,7 +59,7 @@ async function callerOf(ctx: Context, trustedProxies: BlockList): Promise<Thrott
 
 async function refuseRisky(ctx: Context, risk: RiskService | undefined, keys: ThrottleKeys): Promise<void> {
   const refusal = await risk?.checkClient(keys.client, keys.ip as string);
-  if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed ${keys.ip}`);
+  if (refusal?.reason === 'denied') throw new OAuthError('invalid_request', 403, 'requests from this address are refused', `deny-listed address in ${coarseIp(keys.ip as string) ?? 'an unknown network'}`);
   if (refusal) throw new OAuthError('invalid_client', 401, 'the client is temporarily locked out', `risk lockout of ${keys.client}`, { 'Retry-After': String(refusal.retryAfter) });
 }
 

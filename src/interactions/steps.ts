@@ -20,8 +20,8 @@ export interface StepDeps {
   clientIp?: (ctx: Context) => string;
   /** device fingerprints taken at sign-in, per the client's policy */
   fingerprints?: { service: FingerprintService; policy(clientId: string): Promise<FingerprintPolicy> };
-  /** deny list and risk lockouts before the password, signals after it */
-  risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded'>;
+  /** deny list and risk lockouts before the password, signals after it; its subject keys name people to the throttle */
+  risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded' | 'keys'>;
 }
 type Pending = { accountId: string; at: number; failures: number };
 
@@ -58,11 +58,22 @@ function html(ctx: Context, body: string): void {
 }
 
 /**
+ * The throttle's subject: the risk engine's pseudonymous key of the name as typed (or of
+ * the user id at the TOTP form), so the throttle's counters and its lockout log line
+ * tell people apart without naming them, exactly as the risk records do.
+ */
+function throttleSubject(deps: StepDeps, subject: { typed: string } | { userId: string }): string {
+  const keys = deps.risk?.keys;
+  if ('userId' in subject) return keys ? keys.ofUser(subject.userId) : subject.userId;
+  return keys ? keys.ofName(subject.typed) : subject.typed.trim().toLowerCase();
+}
+
+/**
  * Asks the throttle before any password or code work; on refusal answers 429 with
  * Retry-After and the same page for every username (no enumeration through lockouts).
  */
-async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject: string, page: () => string): Promise<{ ip: string; subject: string } | undefined> {
-  const keys = { ip: deps.clientIp?.(ctx) ?? ctx.req.socket.remoteAddress ?? 'unknown', subject: subject.trim().toLowerCase() };
+async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject: { typed: string } | { userId: string }, page: () => string): Promise<{ ip: string; subject: string } | undefined> {
+  const keys = { ip: deps.clientIp?.(ctx) ?? ctx.req.socket.remoteAddress ?? 'unknown', subject: throttleSubject(deps, subject) };
   if (!deps.throttle) return keys;
   const verdict = await deps.throttle.check(kind, keys);
   ctx.set(verdict.headers);
@@ -76,8 +87,8 @@ async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject
  * A deny-listed address or a user under a risk lockout gets the same 429 page
  * as the throttle's lockout (unknown usernames are locked the same way: no enumeration).
  */
-async function riskAllows(deps: StepDeps, ctx: Context, keys: { ip: string; subject: string }, page: () => string): Promise<boolean> {
-  const refusal = await deps.risk?.checkLogin(keys.subject, keys.ip);
+async function riskAllows(deps: StepDeps, ctx: Context, username: string, ip: string, page: () => string): Promise<boolean> {
+  const refusal = await deps.risk?.checkLogin(username, ip);
   if (!refusal) return true;
   if (refusal.retryAfter > 0) ctx.set('Retry-After', String(refusal.retryAfter));
   ctx.status = refusal.reason === 'denied' ? 403 : 429;
@@ -134,16 +145,17 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
     return html(ctx, await again(DEVICE_CHECK_NEEDED));
   }
   const tooMany = await again(TOO_MANY);
-  const keys = await allowed(deps, ctx, 'login', username, () => tooMany);
+  const keys = await allowed(deps, ctx, 'login', { typed: username }, () => tooMany);
   if (!keys) return;
-  if (!await riskAllows(deps, ctx, keys, () => tooMany)) return;
+  if (!await riskAllows(deps, ctx, username, keys.ip, () => tooMany)) return;
   const user = await deps.users.authenticate(username, form.get('password') ?? '');
   if (!user) {
     await deps.throttle?.fail('login', keys); // unknown usernames count the same (no enumeration)
-    await deps.risk?.loginFailed(keys.subject, keys.ip);
+    await deps.risk?.loginFailed(username, keys.ip);
     return html(ctx, await again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  await deps.users.signedIn(user.id);
   await deps.risk?.loginSucceeded(user.username, user.id, keys.ip);
   if (device.value !== undefined) {
     await deps.fingerprints!.service.login({
@@ -168,7 +180,7 @@ export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: U
   const pending = i.prompt.name === 'login' ? pendingOf(deps, i) : undefined;
   if (!pending) throw new FormError(400, 'This sign-in has expired. Go back to the app and sign in again.');
   const page = (error: string) => totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
-  const keys = await allowed(deps, ctx, 'totp', pending.accountId, () => page(TOO_MANY));
+  const keys = await allowed(deps, ctx, 'totp', { userId: pending.accountId }, () => page(TOO_MANY));
   if (!keys) return;
   if (await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '')) {
     await deps.throttle?.succeed('totp', keys);

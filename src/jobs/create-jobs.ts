@@ -19,7 +19,10 @@ import { purgeExpiredProcessor, type PurgeTask } from './processors/purge-expire
 import { fingerprintPurgeTask } from '../fingerprint/index.js';
 import { pushEventProcessor } from './processors/push-event.js';
 import { riskAlertProcessor, riskNotifyProcessor } from './processors/risk-deliver.js';
-import { purgeRiskEvents } from '../risk/index.js';
+import { purgeRiskEvents, purgeRiskState } from '../risk/index.js';
+import { purgeChanges } from '../authz/index.js';
+import { auditPurgeTask, erasedSubjectsPurgeTask, inactiveUsersPurgeTask } from '../privacy/index.js';
+import { longestTokenTtl } from '../registry/index.js';
 import { revalidateProcessor } from './processors/revalidate.js';
 import { rotateKeysProcessor } from './processors/rotate-keys.js';
 import { sweepEventsProcessor } from './processors/sweep-events.js';
@@ -79,9 +82,13 @@ function emitterFor(deps: JobDeps, queue: JobQueue): EventEmitter {
   });
 }
 
-/** Built-in purges: expired oidc-provider rows, expired revocations, old finished events. */
-export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'config'>): PurgeTask[] {
-  const { db } = deps;
+/**
+ * Built-in purges: every table holding personal data has one (docs/privacy.md, "Data
+ * inventory"), plus expired revocations. `events` is needed only with
+ * USER_INACTIVE_RETENTION set (an erased account's tokens are revoked to receivers).
+ */
+export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'config'> & Partial<Pick<JobDeps, 'kek'>> & { events?: EventEmitter }): PurgeTask[] {
+  const { db, config } = deps;
   return [
     { name: 'oidc-payloads', purge: async (now) => (await db.prisma.oidcPayload.deleteMany({ where: { expiresAt: { lte: now } } })).count },
     { name: 'revocations', purge: (now) => deps.revocation.purgeExpired(now) },
@@ -90,9 +97,23 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
       name: 'security-events',
       purge: async (now) => (await db.prisma.securityEvent.deleteMany({ where: { createdAt: { lte: new Date(now.getTime() - deps.config.eventRetention * 1000) } } })).count,
     },
-    // the risk event log (RISK_EVENT_RETENTION) and expired step-up requirements
-    { name: 'risk-events', purge: (now) => purgeRiskEvents(db, new Date(now.getTime() - deps.config.risk.eventRetention * 1000), now) },
+    // the risk event log (RISK_EVENT_RETENTION); expired step-up requirements and lockouts over for RISK_LOCKOUT_MAX
+    { name: 'risk-events', purge: (now) => purgeRiskEvents(db, new Date(now.getTime() - config.risk.eventRetention * 1000)) },
+    { name: 'risk-state', purge: (now) => purgeRiskState(db, now, config.risk.lockoutMax) },
+    { name: 'permission-changes', purge: (now) => purgeChanges(db, new Date(now.getTime() - config.privacy.permissionChangeRetention * 1000)) },
+    auditPurgeTask(db, config.privacy.auditRetention),
+    erasedSubjectsPurgeTask(db),
+    ...inactiveUsers(deps),
   ];
+}
+
+/** USER_INACTIVE_RETENTION (off by default): the task that erases accounts unused for that long. */
+function inactiveUsers(deps: Parameters<typeof builtinPurgeTasks>[0]): PurgeTask[] {
+  const retention = deps.config.privacy.inactiveUserRetention;
+  if (retention === undefined) return [];
+  if (!deps.kek || !deps.events) throw new TypeError('USER_INACTIVE_RETENTION needs the KEK and the event emitter in the purge job');
+  const keepSec = async () => await longestTokenTtl(deps.db, deps.config.accessTokenTtl) + deps.config.clockTolerance;
+  return [inactiveUsersPurgeTask({ db: deps.db, kek: deps.kek, revocation: deps.revocation, events: deps.events, keepSec }, retention)];
 }
 
 /** Every processor, with the built-in evaluators and purge tasks plus the given ones. */
@@ -100,7 +121,7 @@ export function createProcessors(deps: JobDeps, queue: JobQueue, events: EventEm
   const subjects = { revokeSubject: (sub: string) => deps.revocation.bumpSubject(deps.handleOf(sub)) };
   return {
     'keys.rotate': rotateKeysProcessor({ db: deps.db, kek: deps.kek, config: deps.config, onKeysChanged: deps.onKeysChanged, now: deps.now }),
-    'rows.purge': purgeExpiredProcessor({ tasks: [...builtinPurgeTasks(deps), ...(deps.purgeTasks ?? [])], now: deps.now }),
+    'rows.purge': purgeExpiredProcessor({ tasks: [...builtinPurgeTasks({ ...deps, events }), ...(deps.purgeTasks ?? [])], now: deps.now }),
     'sessions.revalidate': revalidateProcessor({
       db: deps.db, events, now: deps.now,
       evaluators: [subjectGenerations(deps.db), removedClients(deps.db, subjects), ...(deps.evaluators ?? [])],
@@ -112,7 +133,8 @@ export function createProcessors(deps: JobDeps, queue: JobQueue, events: EventEm
 }
 
 function riskProcessors(deps: JobDeps): Pick<Processors, 'risk.notify' | 'risk.alert'> {
-  const delivery = { config: deps.config.risk, issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now };
+  const usernameOf = async (id: string) => (await deps.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username;
+  const delivery = { config: deps.config.risk, issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now, usernameOf };
   return { 'risk.notify': riskNotifyProcessor(delivery), 'risk.alert': riskAlertProcessor(delivery) };
 }
 

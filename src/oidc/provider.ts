@@ -89,9 +89,9 @@ function baseConfiguration(deps: ProviderDeps, signingJwk: Record<string, unknow
     features: features(deps),
     ttl: {
       Interaction: 600,
-      Session: 14 * 86_400,
-      Grant: 14 * 86_400,
-      RefreshToken: 14 * 86_400,
+      Session: config.sessionTtl, // SESSION_TTL: also how long their rows (personal data) are kept
+      Grant: config.sessionTtl,
+      RefreshToken: config.sessionTtl,
       IdToken: 3600,
       ClientCredentials: (_ctx, token) => accessTokenTtl(token, config.accessTokenTtl),
       AccessToken: (_ctx, token) => accessTokenTtl(token, config.accessTokenTtl),

@@ -1,7 +1,8 @@
 /**
  * Risk signals and responses: fingerprint velocity, impossible travel,
  * flagged addresses, malicious patterns; the policy; step-up, lockout, session
- * revocation; the security event log; notification and alert delivery.
+ * revocation; the security event log; notification and alert delivery; pseudonymous
+ * subject keys, the only way any of these names a person.
  * Other folders import only this file. docs/risk.md describes it all.
  */
 export { createRiskService } from './service.js';
@@ -9,9 +10,11 @@ export type { RiskDeps, RiskService, IntrospectionUse, Refusal } from './service
 export type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
 export { decide, lockoutSeconds } from './policy.js';
 export { IpListError, compileIpList, loadIpListFile } from './ip-list.js';
-export { listRiskEvents, riskEventStats, purgeRiskEvents, coarseIp } from './event-log.js';
+export { listRiskEvents, riskEventStats, purgeRiskEvents, purgeRiskState, coarseIp } from './event-log.js';
 export type { RiskEventView, EventQuery, RiskEventKind } from './event-log.js';
 export { unlockUser, unlockClient } from './unlock.js';
+export { createSubjectKeys, loadSubjectKeys, normaliseName, personLockout, stepUpSubject, SUBJECT_KEY_SECRET } from './subject-keys.js';
+export type { SubjectKeys } from './subject-keys.js';
 export { deliverNotification, deliverAlert, NOTIFICATION_TYP, RISK_DECISION_EVENT } from './deliver/index.js';
 export type { DeliveryDeps, DeliveryResult } from './deliver/index.js';
 export { createLocator, locate, distanceKm, isPublic } from './geo.js';

@@ -19,6 +19,7 @@ import { createFlaggedIps } from './signals/flagged-ips.js';
 import { createImpossibleTravel } from './signals/impossible-travel.js';
 import { createPatterns } from './signals/patterns.js';
 import { createStepUps } from './step-up.js';
+import { normaliseName, personLockout, stepUpSubject, type SubjectKeys } from './subject-keys.js';
 import type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
 import type { Observation } from './bus.js';
 
@@ -28,12 +29,16 @@ export interface RiskDeps {
   log: Logger;
   /** keys the address hash in the event log */
   pepper: Uint8Array;
+  /** pseudonymous subject keys: records, logs and alerts name people only by these */
+  keys: SubjectKeys;
   /** epoch milliseconds (tests inject it) */
   now?: () => number;
   /** queues a user notification / an alert (the jobs `risk.notify`, `risk.alert`) */
   deliver?: { notify(n: RiskNotification): Promise<void>; alert(a: RiskAlert): Promise<void> };
   /** user id -> username */
   usernameOf(userId: string): Promise<string | undefined>;
+  /** name as typed -> the user it names, if any (who a lockout at the login form notifies) */
+  userIdOf?(typed: string): Promise<string | undefined>;
   /** the level a step-up asks of this user: the second factor if enrolled, else a fresh password sign-in (default ACR_MFA) */
   requiredAcr?(userId: string): Promise<string>;
   /** ends a session and its tokens (revoke_session) */
@@ -47,8 +52,12 @@ export interface RiskDeps {
   share?: (o: Observation) => void;
 }
 
-/** Who a set of signals is about, and what may be done where they were observed. */
-interface Target { username?: string; userId?: string; clientId?: string; ip?: string; sid?: string; possible: Decision[] }
+/**
+ * Who a set of signals is about, and what may be done where they were observed. A person
+ * is named by `subjectKey` only; `typed` is the name as typed at the login form, kept
+ * in memory to find whom a lockout notifies.
+ */
+interface Target { subjectKey?: string; typed?: string; userId?: string; clientId?: string; ip?: string; sid?: string; possible: Decision[] }
 
 export interface IntrospectionUse {
   claims: Record<string, unknown>;
@@ -82,7 +91,8 @@ export async function createRiskService(deps: RiskDeps) {
   const events = createEventLog(deps.db, deps.pepper, locate);
   const lockouts = createLockouts(deps.db, { first: config.lockoutFirst, max: config.lockoutMax, now });
   const stepUps = createStepUps(deps.db, { now, keepSec: deps.stepUpKeepSec ?? 86_400 });
-  const { share } = deps;
+  const { share, keys } = deps;
+  const stepUpOf = (userId: string) => stepUpSubject(keys.ofUser(userId));
   const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow, share });
   const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm, locate, share });
   const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow, share });
@@ -98,35 +108,37 @@ export async function createRiskService(deps: RiskDeps) {
     const at = new Date(now());
     for (const s of signals) {
       deps.metrics?.signal(s.name);
-      await events.record({ kind: 'signal', name: s.name, at, subject: t.username, clientId: t.clientId, ip: t.ip, score: config.scores[s.name], details: s.details });
+      await events.record({ kind: 'signal', name: s.name, at, subjectKey: t.subjectKey, clientId: t.clientId, ip: t.ip, score: config.scores[s.name], details: s.details });
     }
-    const score = t.username || t.clientId
-      ? await events.scoreSince(t.username ? { subject: t.username } : { clientId: t.clientId }, new Date(at.getTime() - config.scoreWindow * 1000))
+    const score = t.subjectKey || t.clientId
+      ? await events.scoreSince(t.subjectKey ? { subjectKey: t.subjectKey } : { clientId: t.clientId }, new Date(at.getTime() - config.scoreWindow * 1000))
       : signals.reduce((sum, s) => sum + config.scores[s.name], 0); // only an address: this observation alone
     const decision = decide(score, config.thresholds, new Set(t.possible));
     if (decision === 'allow') return decision;
     deps.metrics?.decision(decision);
     const names = signals.map((s) => s.name);
-    const id = await events.record({ kind: 'decision', name: decision, at, subject: t.username, clientId: t.clientId, ip: t.ip, score, decision, details: { signals: names } });
+    const id = await events.record({ kind: 'decision', name: decision, at, subjectKey: t.subjectKey, clientId: t.clientId, ip: t.ip, score, decision, details: { signals: names } });
     if (decision !== 'allow_and_record') await apply(t, decision, id, score, names, at);
     return decision;
   }
 
   async function apply(t: Target, decision: Decision, id: string, score: number, signals: string[], at: Date): Promise<void> {
-    log.warn({ event: 'risk.decision', decision, subject: t.username, client: t.clientId, score, signals }, 'risk.decision');
-    if (decision === 'step_up' && t.userId) await stepUps.require(t.userId, await acrFor(t.userId));
+    // the same pseudonymous key as the event log and the alert: a line tells people apart, never names one
+    log.warn({ event: 'risk.decision', decision, subject: t.subjectKey, client: t.clientId, score, signals }, 'risk.decision');
+    if (decision === 'step_up' && t.userId) await stepUps.require(stepUpOf(t.userId), await acrFor(t.userId));
     if (decision === 'lockout') {
-      const key = t.username ? `user:${t.username}` : `client:${t.clientId}`;
+      const key = t.subjectKey ? personLockout(t.subjectKey) : `client:${t.clientId}`;
       if (await lockouts.lockedFor(key) > 0) return; // already locked: signals meanwhile do not lengthen it
       const locked = await lockouts.lock(key, signals.join(' '));
-      if (t.username) await notify({ id, type: 'locked_out', username: t.username, at: at.toISOString(), details: { until: locked.until.toISOString(), seconds: locked.seconds } });
+      const userId = t.userId ?? (t.typed ? await deps.userIdOf?.(t.typed) : undefined); // a name nobody has is notified to nobody
+      if (userId) await notify({ id, type: 'locked_out', userId, at: at.toISOString(), details: { until: locked.until.toISOString(), seconds: locked.seconds } });
     }
     if (decision === 'revoke_session' && t.sid) {
       await deps.revokeSession?.(t.sid);
-      if (t.userId) await stepUps.require(t.userId, await acrFor(t.userId));
-      if (t.username) await notify({ id, type: 'session_revoked', username: t.username, at: at.toISOString(), details: {} });
+      if (t.userId) await stepUps.require(stepUpOf(t.userId), await acrFor(t.userId));
+      if (t.userId) await notify({ id, type: 'session_revoked', userId: t.userId, at: at.toISOString(), details: {} });
     }
-    await deps.deliver?.alert({ id, decision, subject: t.username, clientId: t.clientId, score, signals, at: at.toISOString() })
+    await deps.deliver?.alert({ id, decision, subjectKey: t.subjectKey, clientId: t.clientId, score, signals, at: at.toISOString() })
       .catch((err: unknown) => log.warn({ err: String(err) }, 'risk alert not queued'));
   }
 
@@ -136,7 +148,15 @@ export async function createRiskService(deps: RiskDeps) {
     await deps.deliver?.notify(n).catch((err: unknown) => log.warn({ err: String(err) }, 'risk notification not queued'));
   }
 
-  const userKey = (username: string) => `user:${username.trim().toLowerCase()}`;
+  /**
+   * The key of the person a user id belongs to: the key of their name, so signals about
+   * a known user add up with the failures typed against that name; the key of the id
+   * when no user has it any more.
+   */
+  async function personKey(userId: string): Promise<string> {
+    const username = await deps.usernameOf(userId);
+    return username ? keys.ofName(username) : keys.ofUser(userId);
+  }
 
   /** introspected() beyond the common case: an inactive token, a user token or a presenter address. */
   async function introspectedAt(use: IntrospectionUse, user: string | undefined): Promise<IntrospectionVerdict> {
@@ -154,49 +174,49 @@ export async function createRiskService(deps: RiskDeps) {
     }
     const c = use.claims;
     const ip = use.presenterIp;
-    const signals = ip ? [...(user ? travel.observe({ subject: user, ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
+    const signals = ip ? [...(user ? travel.observe({ subject: keys.ofUser(user), ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
     if (!user) {
       if (signals.length) await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals);
       return { active: true };
     }
-    const username = signals.length ? (await deps.usernameOf(user)) ?? user : undefined;
+    const subjectKey = signals.length ? await personKey(user) : undefined;
     const sid = typeof c.sid === 'string' ? c.sid : undefined;
-    const decision = await assess({ username, userId: user, clientId: String(c.client_id), ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
+    const decision = await assess({ subjectKey, userId: user, clientId: String(c.client_id), ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
     if (decision === 'revoke_session' || decision === 'lockout') return { active: false };
-    const unmet = await stepUps.unmet(user, c);
+    const unmet = await stepUps.unmet(stepUpOf(user), c);
     return unmet ? { active: false, stepUp: { acr_values: unmet.acr } } : { active: true };
   }
 
   return {
     enabled: config.enabled,
+    /** The deployment's subject keys (the login forms key their throttle counters with them too). */
+    keys,
     /**
-     * The fingerprint service reports every comparison here. A mismatch
-     * (new device) notifies the user; rapid changes are scored.
+     * Fingerprinting calls this for every fingerprint comparison. A mismatch (new
+     * device) notifies the user; rapid changes are scored.
      */
     async observeFingerprint(o: FingerprintObservation): Promise<Decision> {
       if (!clean(o.subject)) throw new TypeError('observeFingerprint: subject must be a user id');
-      const signals = fingerprints.observe(o);
-      const username = (await deps.usernameOf(o.subject)) ?? o.subject;
-      if (o.outcome === 'mismatch') await notify({ id: randomUUID(), type: 'new_device', username, at: new Date(o.at).toISOString(), details: { client: o.clientId } });
-      return assess({ username, userId: o.subject, clientId: o.clientId, ip: o.ip, sid: o.session, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
+      const signals = fingerprints.observe({ ...o, subject: keys.ofUser(o.subject) });
+      if (o.outcome === 'mismatch') await notify({ id: randomUUID(), type: 'new_device', userId: o.subject, at: new Date(o.at).toISOString(), details: { client: o.clientId } });
+      return assess({ subjectKey: await personKey(o.subject), userId: o.subject, clientId: o.clientId, ip: o.ip, sid: o.session, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
     },
     /** Before the password is checked: a deny-listed address or a locked user is refused. */
     async checkLogin(username: string, ip: string): Promise<Refusal | undefined> {
       if (!config.enabled) return undefined;
       if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
-      const name = clean(username.trim().toLowerCase());
-      const seconds = name ? await lockouts.lockedFor(userKey(name)) : 0;
+      const seconds = normaliseName(username) ? await lockouts.lockedFor(personLockout(keys.ofName(username))) : 0;
       return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
     },
     async loginFailed(username: string, ip: string): Promise<Decision> {
       flagged.failed(ip, now());
-      const name = clean(username.trim().toLowerCase().slice(0, 64));
-      return assess({ username: name, ip, possible: name ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...flagged.observe(ip, now())]);
+      const subjectKey = normaliseName(username) ? keys.ofName(username) : undefined;
+      return assess({ subjectKey, typed: username, ip, possible: subjectKey ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...flagged.observe(ip, now())]);
     },
     async loginSucceeded(username: string, userId: string, ip: string): Promise<Decision> {
-      const signals = [...travel.observe({ subject: userId, ip, at: now() }), ...flagged.observe(ip, now())];
+      const signals = [...travel.observe({ subject: keys.ofUser(userId), ip, at: now() }), ...flagged.observe(ip, now())];
       // the password was right: ask for more (step-up), never lock out at this moment
-      return assess({ username: username.toLowerCase(), userId, ip, possible: ['step_up'] }, signals);
+      return assess({ subjectKey: keys.ofName(username), userId, ip, possible: ['step_up'] }, signals);
     },
     /** At /token, /introspect, /revoke before anything else: deny list and client lockouts. */
     async checkClient(clientId: string | undefined, ip: string): Promise<Refusal | undefined> {
@@ -210,7 +230,7 @@ export async function createRiskService(deps: RiskDeps) {
     async userLockedFor(userId: string): Promise<number> {
       if (!config.enabled) return 0;
       const username = await deps.usernameOf(userId);
-      return username ? lockouts.lockedFor(userKey(username)) : 0;
+      return username ? lockouts.lockedFor(personLockout(keys.ofName(username))) : 0;
     },
     /**
      * After introspection: signals from the presenter's address, then whether the
@@ -231,18 +251,18 @@ export async function createRiskService(deps: RiskDeps) {
     async fingerprintMismatch(userId: string, ip: string | undefined, clientId: string | undefined): Promise<string | undefined> {
       if (!config.enabled || !clean(userId)) return undefined;
       const at = new Date(now());
-      const username = (await deps.usernameOf(userId)) ?? userId;
+      const subjectKey = await personKey(userId);
       deps.metrics?.signal('fingerprint_mismatch');
-      await events.record({ kind: 'signal', name: 'fingerprint_mismatch', at, subject: username, clientId: clean(clientId), ip, score: 0, details: {} });
+      await events.record({ kind: 'signal', name: 'fingerprint_mismatch', at, subjectKey, clientId: clean(clientId), ip, score: 0, details: {} });
       deps.metrics?.decision('step_up');
-      const id = await events.record({ kind: 'decision', name: 'step_up', at, subject: username, clientId: clean(clientId), ip, score: 0, decision: 'step_up', details: { signals: ['fingerprint_mismatch'] } });
-      await apply({ username, userId, clientId: clean(clientId), ip, possible: ['step_up'] }, 'step_up', id, 0, ['fingerprint_mismatch'], at);
+      const id = await events.record({ kind: 'decision', name: 'step_up', at, subjectKey, clientId: clean(clientId), ip, score: 0, decision: 'step_up', details: { signals: ['fingerprint_mismatch'] } });
+      await apply({ subjectKey, userId, clientId: clean(clientId), ip, possible: ['step_up'] }, 'step_up', id, 0, ['fingerprint_mismatch'], at);
       return acrFor(userId);
     },
     /** oidc-provider detected a refresh token used twice (it revoked the grant already). */
     async refreshReused(userId: string | undefined, clientId: string, ip: string, sid?: string): Promise<Decision> {
-      const username = userId ? (await deps.usernameOf(userId)) ?? userId : undefined;
-      return assess({ username, userId, clientId, ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, [{ name: 'refresh_reuse', details: {} }]);
+      const subjectKey = userId ? await personKey(userId) : undefined;
+      return assess({ subjectKey, userId, clientId, ip, sid, possible: ['step_up', 'lockout', 'revoke_session'] }, [{ name: 'refresh_reuse', details: {} }]);
     },
     /** A DPoP proof was replayed (at /token or in a presented proof at /introspect). */
     async dpopReplayed(clientId: string | undefined, ip: string | undefined): Promise<Decision> {
@@ -251,9 +271,9 @@ export async function createRiskService(deps: RiskDeps) {
     },
     /** Ends a user's lockout (admin) and records an override, so false positives can be counted. */
     async unlockUser(username: string, by = 'admin'): Promise<boolean> {
-      const name = username.trim().toLowerCase();
-      const ended = await lockouts.unlock(userKey(name));
-      if (ended) await events.record({ kind: 'override', name: 'unlock', at: new Date(now()), subject: name, details: { by } });
+      const subjectKey = keys.ofName(username);
+      const ended = await lockouts.unlock(personLockout(subjectKey));
+      if (ended) await events.record({ kind: 'override', name: 'unlock', at: new Date(now()), subjectKey, details: { by } });
       return ended;
     },
     /** Re-reads changed IP list files now (also done every RISK_LIST_RELOAD). */

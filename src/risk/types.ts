@@ -8,9 +8,9 @@ export interface Signal { name: RiskSignalName; details: Record<string, unknown>
 /** Responses in increasing strength (docs/risk.md "Policy"). */
 export type Decision = 'allow' | 'allow_and_record' | 'step_up' | 'lockout' | 'revoke_session';
 
-/** What the fingerprint service reports for each fingerprint comparison. */
+/** What fingerprinting reports for each fingerprint comparison. */
 export interface FingerprintObservation {
-  /** the user id (token `sub`) or username */
+  /** the user id (token `sub`) */
   subject: string;
   session?: string;
   clientId?: string;
@@ -22,12 +22,15 @@ export interface FingerprintObservation {
   at: number;
 }
 
-/** A user notification queued for delivery (webhook and email). */
+/**
+ * A user notification queued for delivery (webhook and email). It names the user by id
+ * only: the job looks the username up when it delivers, so a queued notification
+ * neither copies the name into the queue nor reaches a person erased meanwhile.
+ */
 export interface RiskNotification {
   id: string;
   type: 'new_device' | 'locked_out' | 'session_revoked';
-  /** username (emailed when it is an address) */
-  username: string;
+  userId: string;
   /** ISO time */
   at: string;
   details: Record<string, unknown>;
@@ -37,7 +40,8 @@ export interface RiskNotification {
 export interface RiskAlert {
   id: string;
   decision: Decision;
-  subject?: string;
+  /** the person's subject key (never a name): the SET's opaque `sub_id` */
+  subjectKey?: string;
   clientId?: string;
   score: number;
   signals: string[];

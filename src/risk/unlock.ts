@@ -1,14 +1,16 @@
 /**
- * `user unlock` (admin CLI): ends a user's risk lockout and records an override in the
- * event log, so the share of lockouts that were false positives can be measured.
+ * `user unlock` (admin CLI): ends a person's risk lockout and records an override in the
+ * event log, so the share of lockouts that were false positives can be measured. The
+ * admin names the person; only their subject key is looked up and written.
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/index.js';
+import { personLockout, type SubjectKeys } from './subject-keys.js';
 
-/** True when a running lockout of the user was ended. */
-export async function unlockUser(db: Database, username: string, by: string, now = new Date()): Promise<boolean> {
-  const subject = username.trim().toLowerCase();
-  return end(db, `user:${subject}`, now, { subject, details: { by } });
+/** True when a running lockout of the name was ended. */
+export async function unlockUser(db: Database, keys: SubjectKeys, username: string, by: string, now = new Date()): Promise<boolean> {
+  const subjectKey = keys.ofName(username);
+  return end(db, personLockout(subjectKey), now, { subjectKey, details: { by } });
 }
 
 /** True when a running lockout of the client was ended (`client unlock`). */
@@ -16,7 +18,7 @@ export async function unlockClient(db: Database, clientId: string, by: string, n
   return end(db, `client:${clientId}`, now, { clientId, details: { by } });
 }
 
-async function end(db: Database, key: string, now: Date, row: { subject?: string; clientId?: string; details: object }): Promise<boolean> {
+async function end(db: Database, key: string, now: Date, row: { subjectKey?: string; clientId?: string; details: object }): Promise<boolean> {
   const { count } = await db.prisma.riskLockout.updateMany({ where: { key, until: { gt: now } }, data: { until: now, updatedAt: now } });
   if (count === 0) return false;
   await db.prisma.riskEvent.create({ data: { id: randomUUID(), at: now, kind: 'override', name: 'unlock', ...row } });

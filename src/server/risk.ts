@@ -1,7 +1,9 @@
 /**
- * The risk service with its dependencies: the event-log pepper, username lookups,
- * session revocation, metrics, and delivery through the job queue. What feeds it at the
- * HTTP endpoints is in src/http/gate.ts and src/oidc (introspection policy, risk hooks).
+ * Risk wiring: the risk service with its dependencies (event-log pepper, subject keys,
+ * username lookups, session revocation, metrics, delivery through the job queue), and the
+ * start-up pass that pseudonymises risk rows an earlier release stored in clear. What
+ * feeds it at the HTTP endpoints is in src/http/gate.ts and src/oidc (introspection
+ * policy, risk hooks).
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -11,7 +13,8 @@ import type { Metrics } from '../http/index.js';
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
-import { compileIpList, createLocator, createObservationBus, createRiskService, loadIpListFile, type Locate, type Observation, type RiskService } from '../risk/index.js';
+import { compileIpList, createLocator, createObservationBus, createRiskService, loadIpListFile, loadSubjectKeys, type Locate, type Observation, type RiskService, type SubjectKeys } from '../risk/index.js';
+import { pseudonymiseRiskRecords } from '../privacy/index.js';
 import type { Database } from '../storage/index.js';
 import { ACR_MFA, ACR_PASSWORD, type UserService } from '../users/index.js';
 
@@ -33,17 +36,31 @@ export async function checkRiskFiles(risk: Config['risk']): Promise<Locate> {
   return createLocator(risk.geoipDb);
 }
 
+/**
+ * The deployment's subject keys, after rekeying whatever an earlier release stored in
+ * clear (src/privacy/pseudonymise.ts); logs what it changed.
+ */
+async function subjectKeys(w: RiskWiring): Promise<SubjectKeys> {
+  const keys = await loadSubjectKeys(w.db, w.kek);
+  const done = await pseudonymiseRiskRecords(w.db, keys);
+  if (done.events + done.lockouts + done.stepUps > 0) w.log.info({ event: 'privacy.pseudonymised', ...done }, 'privacy.pseudonymised: risk rows rekeyed');
+  return keys;
+}
+
 /** Builds the risk service (throws IpListError naming the file and line of a bad IP list). */
 export async function startRisk(w: RiskWiring): Promise<RiskService> {
-  const usernames = createTtlCache(async (id: string) => (await w.users.findActive(id))?.username, { ttlMs: 5000 });
+  const keys = await subjectKeys(w);
+  // disabled users too: signals about them are keyed by their name like everyone's
+  const usernames = createTtlCache(async (id: string) => (await w.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username, { ttlMs: 5000 });
+  const userIdOf = async (typed: string) => (await w.db.prisma.user.findFirst({ where: { username: { equals: typed.trim(), mode: 'insensitive' } }, select: { id: true } }))?.id;
   // cluster mode: the processes share what they observe (last places, presenters, bursts)
   const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;
   let record: (o: Observation) => void = () => undefined;
   const bus = redisUrl ? createObservationBus({ redisUrl, channel: `portcullis:risk:${w.config.databaseSchema}`, apply: (o) => record(o), log: w.log }) : undefined;
   const risk = await createRiskService({
     config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, share: bus ? (o) => bus.publish(o) : undefined,
-    pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'),
-    usernameOf: (id) => usernames.get(id),
+    pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'), keys,
+    usernameOf: (id) => usernames.get(id), userIdOf,
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
     revokeSession: (sid) => w.tokens.revokeSession(sid, 'policy'),
     metrics: { signal: (signal) => w.metrics.riskSignals.inc({ signal }), decision: (decision) => w.metrics.riskDecisions.inc({ decision }) },

@@ -14,7 +14,7 @@ import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/in
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createOidc, type FingerprintDeps, type Oidc, type RevokedToken } from '../oidc/index.js';
-import { eraseUser, exportUser } from '../privacy/index.js';
+import { eraseUser, exportUser, inventoryForPeople } from '../privacy/index.js';
 import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import type { RiskService } from '../risk/index.js';
@@ -105,9 +105,9 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
       fingerprint: fingerprintRoutes({
         ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
-        disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention),
-        exportUser: (id) => exportUser({ db, handlePepper }, id),
-        eraseUser: (id) => eraseAndTell(id, { db, handlePepper, revocation, events, log, config }),
+        disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention, inventoryForPeople(config)),
+        exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
+        eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),
       events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer }) },
     });
@@ -133,12 +133,12 @@ async function tokenRevoked(t: RevokedToken, events: EventEmitter, metrics: Metr
     .catch((err: unknown) => log.warn({ err: String(err) }, 'token.revoked event not stored'));
 }
 
-interface EraseDeps { db: Database; handlePepper: Uint8Array; revocation: ReturnType<typeof createRevocationService>; events: EventEmitter; log: Logger; config: Config }
+interface EraseDeps { db: Database; handlePepper: Uint8Array; keys: RiskService['keys']; revocation: ReturnType<typeof createRevocationService>; events: EventEmitter; log: Logger; config: Config }
 
 /** DELETE /me/data: everything about the user goes; their tokens stop, and receivers are told. */
 async function eraseAndTell(id: string, d: EraseDeps): Promise<unknown> {
   const keep = new Date(Date.now() + (await longestTokenTtl(d.db, d.config.accessTokenTtl) + d.config.clockTolerance) * 1000);
-  const erased = await eraseUser({ db: d.db, handlePepper: d.handlePepper, revocation: d.revocation }, id, keep);
+  const erased = await eraseUser({ db: d.db, handlePepper: d.handlePepper, keys: d.keys, revocation: d.revocation }, id, keep, 'user');
   if (erased) await d.events.emit({ type: 'subject.revoked', sub: id, generation: erased.generation, initiator: 'user' }).catch((err: unknown) => d.log.warn({ err: String(err) }, 'subject.revoked event not stored'));
   return erased;
 }

@@ -12,6 +12,7 @@ import { createCounter, peekCounts, peekLocalCounts, type Count, type Counter } 
 import { rateLimitHeaders, type PolicyState } from './headers.js';
 import { createLockout, type Lockout } from './lockout.js';
 import { createStore, type Store } from './store.js';
+import { coarseIp } from '../risk/index.js';
 import type { FailOptions, LimitReason, Throttle, ThrottleEvents, ThrottleKeys, Verdict } from './types.js';
 
 export interface ThrottleOptions {
@@ -226,7 +227,8 @@ async function fail(opts: ThrottleOptions, kind: ThrottleKind, t: Table, keys: T
     ...lockouts.map(async ([key, l, k]) => {
       const started = await l.failed(k);
       if (!started) return;
-      opts.log.warn({ event: 'throttle.lockout', kind, key, ip: keys.ip, client: keys.client, subject: keys.subject, seconds: started.seconds, level: started.level }, 'throttle.lockout');
+      // no raw address in logs: its network (as the risk event log keeps it); `subject` is already a pseudonymous key
+      opts.log.warn({ event: 'throttle.lockout', kind, key, net: keys.ip === undefined ? undefined : coarseIp(keys.ip), client: keys.client, subject: keys.subject, seconds: started.seconds, level: started.level }, 'throttle.lockout');
       opts.events.lockout(kind, key);
     }),
   ]);

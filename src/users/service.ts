@@ -27,6 +27,8 @@ export interface UserService {
   enrolTotp(idOrName: string): Promise<string | undefined>;
   /** Checks a code; a code (time step) already used is refused (RFC 6238 §5.2). */
   verifyTotp(id: string, code: string): Promise<boolean>;
+  /** Records a successful sign-in (USER_INACTIVE_RETENTION counts from the last one). */
+  signedIn(id: string): Promise<void>;
 }
 
 const USERNAME = /^[A-Za-z0-9._@+-]{1,64}$/;
@@ -99,6 +101,9 @@ export function createUserService(deps: { db: Database; kek: Uint8Array; issuer:
       // Conditional update: of two requests racing with the same code, one wins.
       const { count } = await prisma.user.updateMany({ where: { id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } });
       return count === 1;
+    },
+    async signedIn(id) {
+      await prisma.user.updateMany({ where: { id }, data: { lastSignInAt: new Date(now()) } });
     },
   };
 }

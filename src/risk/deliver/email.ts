@@ -24,19 +24,29 @@ const TEXTS: Record<RiskNotification['type'], string> = {
 /** True when the username can receive mail. */
 export const mailable = (username: string): boolean => ADDRESS.test(username);
 
-/** Sends one notification; connection failures are retried, refusals (5xx) are permanent. */
-export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification): Promise<DeliveryResult> {
+/**
+ * Why a send failed, without the server's text: SMTP replies quote the recipient
+ * (`550 <frank@example.test>: Recipient address rejected`), and the reason is logged
+ * by the job runner, where no address may appear.
+ */
+function failure(err: unknown): string {
+  const { code, responseCode } = err as { code?: unknown; responseCode?: unknown };
+  return ['smtp', typeof code === 'string' ? code : 'error', typeof responseCode === 'number' ? String(responseCode) : ''].filter(Boolean).join(' ');
+}
+
+/** Sends one notification to `to`; connection failures are retried, refusals (5xx) are permanent. */
+export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification, to: string): Promise<DeliveryResult> {
   const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000 } as never);
   try {
     await transport.sendMail({
-      from, to: n.username, subject: SUBJECTS[n.type],
+      from, to, subject: SUBJECTS[n.type],
       text: `${TEXTS[n.type]}\n\nTime: ${n.at}\nReference: ${n.id}\n`,
       headers: { 'X-Portcullis-Notification': n.type },
     });
     return { ok: true };
   } catch (err) {
     const code = (err as { responseCode?: number }).responseCode;
-    return { ok: false, permanent: typeof code === 'number' && code >= 500, error: (err as Error).message };
+    return { ok: false, permanent: typeof code === 'number' && code >= 500, error: failure(err) };
   } finally {
     transport.close();
   }

@@ -10,14 +10,24 @@ export { NOTIFICATION_TYP } from './webhook.js';
 export { RISK_DECISION_EVENT } from './alert.js';
 export type { DeliveryResult } from './webhook.js';
 
-export interface DeliveryDeps { config: RiskConfig; issuer: string; signingKey(): SigningKeyView; now?: () => Date }
+export interface DeliveryDeps {
+  config: RiskConfig; issuer: string; signingKey(): SigningKeyView; now?: () => Date;
+  /** user id -> username, read at delivery (undefined once the user is gone) */
+  usernameOf(userId: string): Promise<string | undefined>;
+}
 
-/** Every configured channel for one notification; the worst result wins (a retry re-sends all, receivers dedupe on jti/Reference). */
+/**
+ * Every configured channel for one notification; the worst result wins (a retry re-sends
+ * all, receivers dedupe on jti/Reference). The username is read now: a user erased since
+ * the notification was queued is not notified (there is nobody left to tell).
+ */
 export async function deliverNotification(deps: DeliveryDeps, n: RiskNotification): Promise<DeliveryResult> {
   const now = deps.now?.() ?? new Date();
+  const username = typeof n.userId === 'string' ? await deps.usernameOf(n.userId) : undefined;
+  if (username === undefined) return { ok: true };
   const results: DeliveryResult[] = [];
-  if (deps.config.webhookUrl) results.push(await post(deps.config.webhookUrl, await signNotification(n, deps.issuer, deps.signingKey(), now), 'application/jwt'));
-  if (deps.config.smtpUrl && mailable(n.username)) results.push(await sendEmail(deps.config.smtpUrl, deps.config.emailFrom, n));
+  if (deps.config.webhookUrl) results.push(await post(deps.config.webhookUrl, await signNotification(n, username, deps.issuer, deps.signingKey(), now), 'application/jwt'));
+  if (deps.config.smtpUrl && mailable(username)) results.push(await sendEmail(deps.config.smtpUrl, deps.config.emailFrom, n, username));
   return results.find((r) => !r.ok && !r.permanent) ?? results.find((r) => !r.ok) ?? { ok: true };
 }
 

@@ -13,9 +13,9 @@ export const NOTIFICATION_TYP = 'risk-notification+jwt';
 /** Outcome of one attempt: permanent failures must not be retried. */
 export type DeliveryResult = { ok: true } | { ok: false; permanent: boolean; error: string };
 
-/** The signed body for a notification. */
-export function signNotification(n: RiskNotification, issuer: string, key: SigningKeyView, now: Date): Promise<string> {
-  return new SignJWT({ type: n.type, username: n.username, occurred_at: n.at, details: n.details })
+/** The signed body for a notification to `username` (the receiver relays it to that person). */
+export function signNotification(n: RiskNotification, username: string, issuer: string, key: SigningKeyView, now: Date): Promise<string> {
+  return new SignJWT({ type: n.type, username, occurred_at: n.at, details: n.details })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: NOTIFICATION_TYP })
     .setIssuer(issuer).setAudience('risk-webhook').setJti(n.id).setIssuedAt(Math.floor(now.getTime() / 1000))
     .sign(key.key);

@@ -21,7 +21,7 @@ beforeAll(async () => { w = await startFingerprintWorld(); });
 afterAll(async () => { await w?.t.close(); });
 
 const as = (username: string): SignIn => ({ config: w.web, redirectUri: REDIRECT, username, password: PASSWORD, params: { resource: API }, fingerprint: fp(LAPTOP) });
-const ctx = () => ({ config: w.t.config, db: w.t.issuer.db, kek: w.t.kek, secret: (n: string) => deploymentSecret(w.t.issuer.db, w.t.kek, n), close: async () => {} }) as AdminContext;
+const ctx = () => ({ config: w.t.config, db: w.t.issuer.db, kek: w.t.kek, secret: (n: string) => deploymentSecret(w.t.issuer.db, w.t.kek, n), subjectKeys: async () => w.t.issuer.risk.keys, close: async () => {} }) as AdminContext;
 
 async function run(command: string, args: string[]): Promise<string> {
   let output = '';
@@ -62,7 +62,7 @@ it('user export writes everything held about the user as JSON, without secrets',
   expect(data.fingerprints).toHaveLength(1);
   expect(data.fingerprints[0]).toMatchObject({ coarse: { platform: 'Linux x86_64' }, changes: [expect.objectContaining({ outcome: 'mismatch' })] });
   expect(data.roles).toEqual([expect.objectContaining({ role: 'erin-role' })]);
-  expect(data.sessionsAndGrants.map((s: { kind: string }) => s.kind).sort()).toEqual(['grant', 'session']);
+  expect(data.sessionsAndGrants.map((s: { kind: string }) => s.kind).sort()).toEqual(['authorization_code', 'grant', 'refresh_token', 'session']); // the used code is kept until it expires (replay detection)
   const text = JSON.stringify(data);
   expect(text).not.toMatch(/passwordHash|\$argon2|totpSecret/);
   expect(text).not.toContain('Linux x86_64","canvas'); // component values are hashes

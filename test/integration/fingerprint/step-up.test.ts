@@ -4,6 +4,7 @@
  * user needs a new sign-in, and the risk log records the signal and the decision.
  * (The default, `inactive`, answers exactly {active:false}: binding.test.ts.)
  */
+import { stepUpSubject } from '../../../src/risk/index.js';
 import { tokensFor, type SignIn } from '../users/browser.js';
 import { API, REDIRECT, startUsersWorld, type UsersWorld } from '../users/setup.js';
 import { fp, introspect, LAPTOP, OTHER_DEVICE, PASSWORD } from './world.js';
@@ -31,13 +32,13 @@ it('another device: inactive with the step-up hint, earlier tokens too; the log 
   const other = await introspect(w, second, { fingerprint: fp(LAPTOP) });
   expect(other).toEqual({ status: 200, body: { active: false, step_up: HINT } });
 
-  const rows = await w.t.issuer.db.prisma.riskEvent.findMany({ where: { subject: 'bob' }, orderBy: { at: 'asc' } });
+  const rows = await w.t.issuer.db.prisma.riskEvent.findMany({ where: { subjectKey: w.t.issuer.risk.keys.ofName('bob') }, orderBy: { at: 'asc' } });
   expect(rows).toEqual(expect.arrayContaining([
     expect.objectContaining({ kind: 'signal', name: 'fingerprint_mismatch' }),
     expect.objectContaining({ kind: 'decision', name: 'step_up', decision: 'step_up' }),
   ]));
   const user = await w.users.find('bob');
-  expect(await w.t.issuer.db.prisma.riskStepUp.findUnique({ where: { subject: user!.id } })).toMatchObject({ acr: replayed.body.step_up && (replayed.body.step_up as { acr_values: string }).acr_values });
+  expect(await w.t.issuer.db.prisma.riskStepUp.findUnique({ where: { subject: stepUpSubject(w.t.issuer.risk.keys.ofUser(user!.id)) } })).toMatchObject({ acr: replayed.body.step_up && (replayed.body.step_up as { acr_values: string }).acr_values });
 });
 
 it('a missing fingerprint is not a mismatch (no requirement, no hint)', async () => {
@@ -45,5 +46,5 @@ it('a missing fingerprint is not a mismatch (no requirement, no hint)', async ()
   const token = (await tokensFor({ ...bob(), username: 'carol' })).tokens.access_token;
   expect((await introspect(w, token)).body.active).toBe(true);
   const carol = await w.users.find('carol');
-  expect(await w.t.issuer.db.prisma.riskStepUp.count({ where: { subject: carol!.id } })).toBe(0);
+  expect(await w.t.issuer.db.prisma.riskStepUp.count({ where: { subject: stepUpSubject(w.t.issuer.risk.keys.ofUser(carol!.id)) } })).toBe(0);
 });

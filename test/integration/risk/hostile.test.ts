@@ -16,6 +16,7 @@ import { loadConfig } from '../../../src/config/index.js';
 import { IpListError, listRiskEvents, unlockClient } from '../../../src/risk/index.js';
 import { startIssuer } from '../../../src/server/index.js';
 import { builtinPurgeTasks } from '../../../src/jobs/index.js';
+import { createUserService } from '../../../src/users/index.js';
 import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
 import { startRecorder, type Recorder } from './receiver.js';
@@ -136,13 +137,14 @@ describe('patterns and fingerprints', () => {
 
   it('scores fingerprint observations from issue 6 and tells the user about a new device', async () => {
     const at = Date.now();
-    const observe = (outcome: 'drift' | 'mismatch', i: number) => t.issuer.risk.observeFingerprint({ subject: 'gina', session: 's-1', clientId: 'web', outcome, score: 0.4, ip: '127.0.0.1', at: at + i });
+    const gina = await createUserService({ db: t.issuer.db, kek: t.kek, issuer: t.url }).add({ username: 'gina', password: 'correct horse battery' });
+    const observe = (outcome: 'drift' | 'mismatch', i: number) => t.issuer.risk.observeFingerprint({ subject: gina.id, session: 's-1', clientId: 'web', outcome, score: 0.4, ip: '127.0.0.1', at: at + i });
     expect(await observe('mismatch', 0)).toBe('allow_and_record');
     await eventually('new device notification', 5000, () => hook.bodies.length > 0);
     expect(Buffer.from(hook.bodies[0].body.split('.')[1], 'base64url').toString()).toContain('"type":"new_device"');
     await observe('drift', 1);
     expect(await observe('drift', 2)).toBe('step_up');
-    const names = (await listRiskEvents(t.issuer.db, { subject: 'gina' })).map((r) => r.name);
+    const names = (await listRiskEvents(t.issuer.db, { subjectKeys: [t.issuer.risk.keys.ofName('gina')] })).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['new_device', 'fingerprint_velocity', 'step_up']));
   });
 

@@ -12,7 +12,7 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { riskCommands } from '../../../scripts/admin/risk.js';
 import type { AdminContext } from '../../../scripts/admin/context.js';
-import { listRiskEvents, NOTIFICATION_TYP, riskEventStats } from '../../../src/risk/index.js';
+import { listRiskEvents, NOTIFICATION_TYP, personLockout, riskEventStats } from '../../../src/risk/index.js';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
 import { eventually } from '../../support/receivers.js';
 import { Browser, formAction, hidden, signIn, tokensFor, type Page } from '../users/browser.js';
@@ -69,7 +69,7 @@ async function attempt(password: string, forwardedFor?: string): Promise<Page> {
   return { status: res.status, url: res.url, html, location: res.headers.get('location') ?? undefined };
 }
 
-const admin = (): AdminContext => ({ config: w.t.config, db: w.t.issuer.db, kek: w.t.kek, secret: async () => new Uint8Array(32), close: async () => undefined });
+const admin = (): AdminContext => ({ config: w.t.config, db: w.t.issuer.db, kek: w.t.kek, secret: async () => new Uint8Array(32), subjectKeys: async () => w.t.issuer.risk.keys, close: async () => undefined });
 async function run(command: string, args: string[]): Promise<string> {
   const lines: string[] = [];
   const write = process.stdout.write;
@@ -86,7 +86,7 @@ describe('risk lockout', () => {
     expect(denied.status).toBe(403);
     expect(denied.html).toContain('Too many attempts');
     expect(denied.location).toBeUndefined();
-    expect(await listRiskEvents(w.t.issuer.db, { subject: USER })).toEqual([]); // nothing counted against the user
+    expect(await listRiskEvents(w.t.issuer.db, { subjectKeys: [w.t.issuer.risk.keys.ofName(USER)] })).toEqual([]); // nothing counted against the user
   });
 
   it('locks the user after four wrong passwords, refuses the right one, and notifies by webhook and email', async () => {
@@ -132,9 +132,9 @@ describe('risk lockout', () => {
     offsetMs += 2 * 60_000; // the earlier failures left the score window
     for (let i = 0; i < 4; i++) await attempt('wrong password!');
     expect((await attempt(PASSWORD)).status).toBe(429);
-    const decision = (await listRiskEvents(w.t.issuer.db, { subject: USER, kind: 'decision', name: 'lockout' }))[0];
+    const decision = (await listRiskEvents(w.t.issuer.db, { subjectKeys: [w.t.issuer.risk.keys.ofName(USER)], kind: 'decision', name: 'lockout' }))[0];
     expect(decision).toBeDefined();
-    const row = await w.t.issuer.db.prisma.riskLockout.findUnique({ where: { key: `user:${USER}` } });
+    const row = await w.t.issuer.db.prisma.riskLockout.findUnique({ where: { key: personLockout(w.t.issuer.risk.keys.ofName(USER)) } });
     expect(row?.level).toBe(2);
     offsetMs += 19 * 60_000;
     expect((await attempt(PASSWORD)).status).toBe(429); // 20 minutes, not yet over

@@ -10,7 +10,7 @@ import * as client from 'openid-client';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { TOTP, URI } from 'otpauth';
 import { AccessTokenError, challenge, createIntrospectionVerifier } from '@portcullis/sdk';
-import { listRiskEvents, RISK_DECISION_EVENT } from '../../../src/risk/index.js';
+import { listRiskEvents, RISK_DECISION_EVENT, stepUpSubject } from '../../../src/risk/index.js';
 import { createStepUps } from '../../../src/risk/step-up.js';
 import { ACR_MFA, ACR_PASSWORD } from '../../../src/users/index.js';
 import { serverErrors, leaksInternals } from '../../support/issuer.js';
@@ -116,7 +116,7 @@ describe('impossible travel triggers step-up', () => {
   });
 
   it('logs the signal and the decision without raw addresses, counts them, and alerts the security team with a signed SET', async () => {
-    const rows = await listRiskEvents(w.t.issuer.db, { subject: 'erin' });
+    const rows = await listRiskEvents(w.t.issuer.db, { subjectKeys: [w.t.issuer.risk.keys.ofName('erin')] });
     expect(rows.map((r) => `${r.kind}:${r.name}`)).toEqual(expect.arrayContaining(['signal:impossible_travel', 'decision:step_up']));
     const travel = rows.find((r) => r.name === 'impossible_travel')!;
     expect(travel).toMatchObject({ ipCoarse: '1.0.16.0/24', country: 'JP', score: 60 });
@@ -140,12 +140,12 @@ describe('impossible travel triggers step-up', () => {
     const { tokens } = await tokensFor({ config: w.web, redirectUri: REDIRECT, username: 'hank', password: PASSWORD, params: { resource: API } });
     await client.refreshTokenGrant(w.web, tokens.refresh_token!, { resource: API });
     await expect(client.refreshTokenGrant(w.web, tokens.refresh_token!, { resource: API })).rejects.toMatchObject({ error: 'invalid_grant' });
-    await eventually('refresh reuse decision', 5000, async () => (await listRiskEvents(w.t.issuer.db, { subject: 'hank', kind: 'decision' })).length > 0);
-    const rows = await listRiskEvents(w.t.issuer.db, { subject: 'hank' });
+    await eventually('refresh reuse decision', 5000, async () => (await listRiskEvents(w.t.issuer.db, { subjectKeys: [w.t.issuer.risk.keys.ofName('hank')], kind: 'decision' })).length > 0);
+    const rows = await listRiskEvents(w.t.issuer.db, { subjectKeys: [w.t.issuer.risk.keys.ofName('hank')] });
     expect(rows.map((r) => `${r.kind}:${r.name}`)).toEqual(expect.arrayContaining(['signal:refresh_reuse', 'decision:step_up']));
     expect((await introspect(tokens.access_token)).body).toEqual({ active: false }); // oidc-provider revoked the grant
     const hank = await w.users.find('hank');
-    expect(await w.t.issuer.db.prisma.riskStepUp.findUnique({ where: { subject: hank!.id } })).toMatchObject({ acr: ACR_PASSWORD });
+    expect(await w.t.issuer.db.prisma.riskStepUp.findUnique({ where: { subject: stepUpSubject(w.t.issuer.risk.keys.ofUser(hank!.id)) } })).toMatchObject({ acr: ACR_PASSWORD });
     await nextSecond();
     const fresh = await tokensFor({ config: w.web, redirectUri: REDIRECT, username: 'hank', password: PASSWORD, params: { resource: API, prompt: 'login' } });
     expect((await introspect(fresh.tokens.access_token)).body).toMatchObject({ active: true });

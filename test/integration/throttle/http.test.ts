@@ -94,7 +94,8 @@ describe('brute force on client secrets', () => {
     expect(locked.headers.get('retry-after')).toBe('1');
     expect(locked.headers.get('ratelimit')).toContain('"token-client-lockout";r=0;t=1');
     const line = a.logs.find((r) => r.msg === 'throttle.lockout');
-    expect(line).toMatchObject({ event: 'throttle.lockout', kind: 'token', key: 'client', client: 'locky', ip: '127.0.0.1', seconds: 1, level: 1 });
+    expect(line).toMatchObject({ event: 'throttle.lockout', kind: 'token', key: 'client', client: 'locky', net: '127.0.0.0/24', seconds: 1, level: 1 });
+    expect(JSON.stringify(line)).not.toContain('127.0.0.1'); // no raw address in a log line (docs/privacy.md)
     expect(JSON.stringify(a.logs)).not.toContain(secretOf(a, 'locky'));
     await sleep(1200);
     for (let i = 0; i < 3; i++) expect((await token(a, 'locky', wrong)).status).toBe(401);

@@ -12,8 +12,11 @@ export interface Page { status: number; url: string; html: string; location?: st
 export class Browser {
   readonly cookies = new Map<string, string>();
 
+  /** `headers` go with every request (e.g. X-Forwarded-For, to appear from another address behind a trusted proxy). */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   async request(url: string, init: RequestInit = {}): Promise<Page> {
-    const headers = new Headers(init.headers);
+    const headers = new Headers({ ...this.headers, ...Object.fromEntries(new Headers(init.headers)) });
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await fetch(url, { ...init, headers, redirect: 'manual' });
     for (const line of res.headers.getSetCookie()) this.store(line);

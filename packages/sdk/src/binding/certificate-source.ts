@@ -71,6 +71,17 @@ function remoteAddress(req: IncomingMessage): { address: string; family: 'ipv4' 
   return { address, family: isIP(address) === 6 ? 'ipv6' : 'ipv4' };
 }
 
+/**
+ * The /24 (IPv4) or /48 (IPv6) network of an address: enough to find a misconfigured
+ * proxy, and no raw address in a log line (docs/privacy.md, "Logs").
+ */
+function networkOf(address: string | undefined): string | undefined {
+  const v4 = address?.startsWith('::ffff:') ? address.slice(7) : address;
+  if (v4 && isIP(v4) === 4) return `${v4.split('.').slice(0, 3).join('.')}.0/24`;
+  if (!address || isIP(address) !== 6) return undefined;
+  return `${address.split('::')[0].split(':').slice(0, 3).join(':')}::/48`;
+}
+
 /** Builds the certificate source; results are memoised per request. */
 export function createCertificateSource(options: CertificateSourceOptions = {}): CertificateSource {
   const proxies = parseTrustedProxies(options.trustedProxies ?? []);
@@ -81,7 +92,7 @@ export function createCertificateSource(options: CertificateSourceOptions = {}):
     if (typeof value !== 'string' || value.length === 0) return undefined;
     const remote = remoteAddress(req);
     if (!remote || !proxies.check(remote.address, remote.family)) {
-      options.warn?.({ remoteAddress: req.socket.remoteAddress, header: options.header }, 'client certificate header from an untrusted address ignored');
+      options.warn?.({ network: networkOf(req.socket.remoteAddress), header: options.header }, 'client certificate header from an untrusted address ignored');
       return undefined;
     }
     return parseHeader(value, cas);
