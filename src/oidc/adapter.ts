@@ -18,12 +18,14 @@ export interface AdapterDeps {
   revoked(token: RevokedToken): Promise<void>;
   risk?: RiskService;
   log: Logger;
+  /** the clock of the remembered client lookups, epoch ms */
+  now?: () => number;
 }
 
 /** The class oidc-provider instantiates per model name. */
 export function createAdapter(deps: AdapterDeps): new (name: string) => unknown {
   const Stored = createOidcAdapter(deps.db.prisma);
-  const clients = createTtlCache((id: string) => new Stored('Client').find(id), { ttlMs: 1000 });
+  const clients = createTtlCache((id: string) => new Stored('Client').find(id), { ttlMs: 1000, now: deps.now });
   return class {
     constructor(name: string) {
       if (name === 'AccessToken' || name === 'ClientCredentials') return tokenAdapter(name, deps);

@@ -19,6 +19,8 @@ import { createTtlCache } from '../cache/index.js';
 export interface AuthzConfigDeps {
   db: Database;
   cacheMs?: number;
+  /** the cache's clock, epoch ms */
+  now?: () => number;
   /** a subject's direct grants (a user's own permissions); roles only when absent */
   directPermissions?: (subject: Subject) => Promise<string[]>;
 }
@@ -41,7 +43,7 @@ export function createAuthzConfiguration(deps: AuthzConfigDeps) {
   const grants = createTtlCache(async (key: string) => {
     const subject = JSON.parse(key) as Subject;
     return grantedPermissions(deps.db, subject, await deps.directPermissions?.(subject) ?? []);
-  }, { ttlMs: deps.cacheMs ?? 1000 });
+  }, { ttlMs: deps.cacheMs ?? 1000, now: deps.now });
   const granted = (token: TokenLike) => grants.get(JSON.stringify(subjectOf(token)));
 
   const extraTokenClaims = async (_ctx: unknown, token: TokenLike) => ({ permissions: narrowPermissions(await granted(token), token.scope) });

@@ -42,6 +42,8 @@ export interface ProviderDeps {
   issued(kind: string): void;
   /** a token was revoked at /revoke */
   revoked(token: RevokedToken): Promise<void>;
+  /** the clock of remembered lookups (clients, role grants), epoch ms */
+  now?: () => number;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -72,7 +74,7 @@ function baseConfiguration(deps: ProviderDeps, signingJwk: Record<string, unknow
   return {
     ...signInOptions(deps.users, deps.logoutPages),
     findAccount: accountsAtTokenEndpoint(deps),
-    adapter: createAdapter({ db: deps.db, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log }) as never,
+    adapter: createAdapter({ db: deps.db, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log, now: deps.now }) as never,
     jwks: { keys: [signingJwk as never] },
     cookies: { keys: deps.cookieKeys },
     routes: ENDPOINTS,
@@ -147,7 +149,7 @@ function resourceIndicators(deps: ProviderDeps) {
 /** `permissions` and authorization details (authz.ts), sign-in levels and device binding, in every access token. */
 function addClaims(configuration: Configuration, deps: ProviderDeps): void {
   // a user's own permissions (User.permissions) count with those of their roles
-  const authz = createAuthzConfiguration({ db: deps.db, directPermissions: async (subject) => subject.kind === 'user' ? (await deps.users.findActive(subject.id))?.permissions.split(' ').filter(Boolean) ?? [] : [] });
+  const authz = createAuthzConfiguration({ db: deps.db, now: deps.now, directPermissions: async (subject) => subject.kind === 'user' ? (await deps.users.findActive(subject.id))?.permissions.split(' ').filter(Boolean) ?? [] : [] });
   const device = deps.fingerprints ? fingerprintClaims(deps.fingerprints) : undefined;
   configuration.extraTokenClaims = (async (ctx: KoaContextWithOIDC, token: never) => ({
     ...await authenticationClaims(ctx, token), ...await authz.extraTokenClaims(ctx, token), ...await device?.(ctx, token),

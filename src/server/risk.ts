@@ -51,7 +51,7 @@ async function subjectKeys(w: RiskWiring): Promise<SubjectKeys> {
 export async function startRisk(w: RiskWiring): Promise<RiskService> {
   const keys = await subjectKeys(w);
   // disabled users too: signals about them are keyed by their name like everyone's
-  const usernames = createTtlCache(async (id: string) => (await w.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username, { ttlMs: 5000 });
+  const usernames = createTtlCache(async (id: string) => (await w.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username, { ttlMs: 5000, now: w.now });
   const userIdOf = async (typed: string) => (await w.db.prisma.user.findFirst({ where: { username: { equals: typed.trim(), mode: 'insensitive' } }, select: { id: true } }))?.id;
   // cluster mode: the processes share what they observe (last places, presenters, bursts)
   const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;

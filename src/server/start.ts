@@ -39,12 +39,18 @@ export interface Issuer {
 /** What other areas plug into an issuer: jobs, and a listener of fingerprint outcomes. */
 export type IssuerExtensions = JobExtensions & { onFingerprintOutcome?: OnOutcome };
 
-/** Test seams: `now` (epoch ms) is the risk engine's clock. */
+/**
+ * Test seams: `now` (epoch ms) is the clock of everything that remembers or counts in
+ * this process: lookups remembered for a second, the subject generations issuance
+ * remembers, the throttle's memory windows, TOTP steps and sign-in times, and the risk
+ * engine. oidc-provider and Redis keep real time.
+ */
 export interface IssuerOptions { now?: () => number }
 
 /** Builds every service and listens on config.host:config.port. */
 export async function startIssuer(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: IssuerExtensions = {}, options: IssuerOptions = {}): Promise<Issuer> {
   const kek = resolveKek(config);
+  const now = options.now ?? Date.now;
   const locate = await checkRiskFiles(config.risk); // a bad IP list or RISK_GEOIP_DB stops start-up before any database work
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
   const closing: Array<() => unknown> = [() => db.close()]; // run in reverse order
@@ -56,8 +62,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey] = await Promise.all(
       ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint'].map((name) => deploymentSecret(db, kek, name)),
     );
-    const users = createUserService({ db, kek, issuer: config.issuer });
-    const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
+    const users = createUserService({ db, kek, issuer: config.issuer, now });
+    const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl, now });
     const baseTokens = createTokenService({
       issuer: config.issuer, keys, revocation, handlePepper, clockTolerance: config.clockTolerance,
       maxTokenLength: config.maxTokenLength, openCacheSize: config.openCacheSize, algorithms: ['ES256', 'EdDSA', 'PS256'],
@@ -72,14 +78,14 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const { events } = jobs;
     const tokens = withSubjectEvents(baseTokens, events, log);
     const metrics = createMetrics();
-    const throttle = await startThrottle(config, log, metrics);
+    const throttle = await startThrottle(config, log, metrics, now);
     closing.push(() => throttle.close());
-    const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now: options.now, locate });
+    const risk = await startRisk({ config, db, kek, log, metrics, users, tokens, queue: jobs.queue, now, locate });
     closing.push(() => risk.close());
     const binding = await createBindingDeps(config, db, kek, log);
     binding.onDpopReplay = (client, ip) => void risk.dpopReplayed(client, ip).catch((err: unknown) => log.warn({ err: String(err) }, 'risk signal not recorded'));
-    const clientRecord = createTtlCache((id: string) => findClient(db, id), { ttlMs: 1000 });
-    const resource = createTtlCache((aud: string) => findResource(db, aud), { ttlMs: 1000 });
+    const clientRecord = createTtlCache((id: string) => findClient(db, id), { ttlMs: 1000, now });
+    const resource = createTtlCache((aud: string) => findResource(db, aud), { ttlMs: 1000, now });
     const active = activeComponents(config.fingerprint.components, config.fingerprint.highEntropy);
     const fingerprints = createFingerprintService({
       store: createProfileStore(db), key: fingerprintKey, active, onOutcome: fingerprintToRisk(risk, log, metrics, onFingerprintOutcome),
@@ -88,7 +94,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord.get(id)), mismatch: config.fingerprint.mismatch };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk,
+      config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
@@ -99,7 +105,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
-        signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps,
+        signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
         clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies),
       }),
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
@@ -144,9 +150,9 @@ async function eraseAndTell(id: string, d: EraseDeps): Promise<unknown> {
 }
 
 /** Throttling: Redis-backed in cluster mode, memory in embedded mode; events go to metrics. */
-function startThrottle(config: Config, log: Logger, metrics: Metrics): Promise<Throttle> {
+function startThrottle(config: Config, log: Logger, metrics: Metrics, now: () => number): Promise<Throttle> {
   return createThrottle({
-    config: config.throttle, log, namespace: config.databaseSchema,
+    config: config.throttle, log, namespace: config.databaseSchema, now,
     redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
     events: {
       limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),

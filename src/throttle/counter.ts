@@ -31,7 +31,7 @@ export interface Counter {
 /** Creates a counter named `name` (part of its Redis key prefix). */
 export function createCounter(store: Store, prefix: string, name: string, rate: Rate): Counter {
   const keyPrefix = `${prefix}:${name}`;
-  const local = createMemoryWindow(rate.points, rate.duration);
+  const local = createMemoryWindow(rate.points, rate.duration, store.now);
   const remote = store.redis ? new RateLimiterRedis({ keyPrefix, points: rate.points, duration: rate.duration, storeClient: store.redis, rejectIfRedisNotReady: true }) : undefined;
   const both = <T>(op: (r: RateLimiterRedis) => Promise<T>, mem: () => T) => store.run(remote && (() => op(remote)), () => Promise.resolve(mem()));
   return {

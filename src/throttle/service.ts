@@ -23,6 +23,8 @@ export interface ThrottleOptions {
   namespace: string;
   log: Logger;
   events: ThrottleEvents;
+  /** the clock of the in-memory windows, epoch ms (tests pass their own) */
+  now?: () => number;
 }
 
 interface Table {
@@ -43,7 +45,7 @@ const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect
 /** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
 export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
   if (!opts.config.enabled) return passThrough();
-  const store = await createStore({ redisUrl: opts.redisUrl, log: opts.log, events: opts.events });
+  const store = await createStore({ redisUrl: opts.redisUrl, log: opts.log, events: opts.events, now: opts.now });
   const prefix = `portcullis:throttle:${opts.namespace}`;
   const tables = new Map(KINDS.map((kind) => [kind, table(store, prefix, kind, opts.config)]));
   const of = (kind: ThrottleKind) => tables.get(kind) as Table;

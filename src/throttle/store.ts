@@ -13,13 +13,15 @@ import type { ThrottleEvents } from './types.js';
 export interface Store {
   /** the shared Redis connection, if any */
   readonly redis?: Redis;
+  /** the clock of the memory windows, epoch ms (Redis keeps its own time) */
+  readonly now: () => number;
   /** Runs `remote` (Redis) and falls back to `local` if Redis fails. */
   run<T>(remote: (() => Promise<T>) | undefined, local: () => Promise<T>): Promise<T>;
   degraded(): boolean;
   close(): Promise<void>;
 }
 
-export interface StoreOptions { redisUrl?: string; log: Logger; events: ThrottleEvents; connectTimeoutMs?: number }
+export interface StoreOptions { redisUrl?: string; log: Logger; events: ThrottleEvents; connectTimeoutMs?: number; now?: () => number }
 
 /** Opens the store; an unreachable Redis at start-up means starting degraded, not failing. */
 export async function createStore(opts: StoreOptions): Promise<Store> {
@@ -46,7 +48,7 @@ export async function createStore(opts: StoreOptions): Promise<Store> {
   };
   return {
     redis,
-    // not async without Redis: every promise costs (AsyncLocalStorage hooks each one)
+    now: opts.now ?? Date.now,
     run: (remote, local) => (remote ? runRemote(remote, local) : local()),
     degraded: () => degraded,
     async close() { redis?.disconnect(); },

@@ -8,14 +8,16 @@ import { addRole, assignRole, grantToRole, listChanges } from '../../../src/auth
 import { generateKek } from '../../../src/keys/index.js';
 import { startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 import { discover } from '../../support/clients.js';
+import { testClock } from '../../support/clock.js';
 import { dropSchema, PG_URL, uniqueSchema } from '../storage/support.js';
 
 const API = 'https://api.authz-cluster.test';
 const SCHEMA = uniqueSchema('authz');
+const clock = testClock();
 let t: TestIssuer;
 
 beforeAll(async () => {
-  t = await startTestIssuer({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek() });
+  t = await startTestIssuer({ DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek() }, { now: clock.now });
   await t.addResource({ audience: API, scopes: ['ledger'] });
 });
 
@@ -34,7 +36,7 @@ it('eight concurrent grants to one role all land, each recorded once', async () 
   expect(role!.permissions.split(' ').sort()).toEqual(['ledger:read', ...added].sort());
   const granted = (await listChanges(t.issuer.db)).filter((c) => c.change === 'role.granted');
   expect(granted.map((c) => c.detail.permissions![0]).sort()).toEqual([...added].sort());
-  await new Promise((r) => setTimeout(r, 1100));
+  clock.advance(1001); // past the grants remembered for a second
   const config = await discover(t.url, 'svc', secret);
   const token = await client.clientCredentialsGrant(config, { resource: API, scope: 'ledger' });
   expect((await client.tokenIntrospection(config, token.access_token)).permissions).toEqual(['ledger:read', ...added].sort());

@@ -8,15 +8,17 @@ import * as client from 'openid-client';
 import { addRole, assignRole, grantToRole, listChanges, removeRole, revokeFromRole, unassignRole } from '../../../src/authz/index.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
 import { discover } from '../../support/clients.js';
+import { testClock } from '../../support/clock.js';
 
 const API = 'https://api.authz.test';
 const CACHE_MS = 1000;
+const clock = testClock();
 let t: TestIssuer;
 let config: client.Configuration;
 let other: client.Configuration;
 
 beforeAll(async () => {
-  t = await startTestIssuer();
+  t = await startTestIssuer({}, { now: clock.now });
   await t.addResource({ audience: API, scopes: ['invoices', 'invoices:read', 'reports', 'reports:read', 'admin'] });
   config = await discover(t.url, 'svc', await t.addClient({ id: 'svc', scopes: ['invoices', 'invoices:read', 'reports', 'reports:read', 'admin'], audiences: [API] }));
   other = await discover(t.url, 'bystander', await t.addClient({ id: 'bystander', scopes: ['invoices', 'reports'], audiences: [API] }));
@@ -30,9 +32,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits out the issuer's grant cache so the next token reads the database. */
-const pastCache = () => sleep(CACHE_MS + 100);
+/** Moves the issuer's clock past its grant cache, so the next token reads the database. */
+const pastCache = () => clock.advance(CACHE_MS + 1);
 
 async function tokenFor(scope: string, as = config) {
   const res = await client.clientCredentialsGrant(as, { resource: API, scope });
@@ -71,6 +72,8 @@ describe('changes reach new tokens within the cache time, and are recorded', () 
     const before = (await tokenFor('reports')).claims.permissions;
     expect(before).toEqual(['reports:read']);
     await assignRole(t.issuer.db, svc, 'auditor');
+    clock.advance(CACHE_MS - 1);
+    expect((await tokenFor('reports')).claims.permissions).toEqual(['reports:read']); // still the remembered grants
     await pastCache();
     expect((await tokenFor('reports')).claims.permissions).toEqual(['reports:export', 'reports:read']);
     // audit:read is granted but outside every scope the client can get

@@ -95,7 +95,15 @@ it('a receiver answering 400 gets the event once and the failure is recorded', a
     await oauth.revoke(await oauth.token(AUDIENCE, SCOPE));
     await eventually('the refusal to be recorded', 5000, async () =>
       (await t.issuer.db.prisma.securityEvent.count({ where: { receiverId: r.id, status: 'failed' } })) === 1, 50);
-    await new Promise((res) => setTimeout(res, 1500)); // longer than the backoff cap
+    // the push job failed for good after one attempt: BullMQ runs a failed job no more
+    const { jti } = (await t.issuer.db.prisma.securityEvent.findFirst({ where: { receiverId: r.id } }))!;
+    const queue = new Queue('events', { connection: { url: REDIS_URL }, prefix: PREFIX });
+    try {
+      const job = await eventually('the push job to fail for good', 5000, async () => (await (await queue.getJob(jti))?.getState()) === 'failed', 50).then(() => queue.getJob(jti));
+      expect(job?.attemptsMade).toBe(1);
+    } finally {
+      await queue.close();
+    }
     expect(refusing.calls()).toBe(1);
     expect(serverErrors(t.logs)).toEqual([]);
   } finally {

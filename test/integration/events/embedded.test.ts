@@ -90,7 +90,7 @@ describe('push delivery to the SDK receiver (embedded)', () => {
       const { jti } = await revokable(token);
       await oauth.revoke(token);
       await eventually('the refusal to be recorded', 5000, async () => (await t.issuer.db.prisma.securityEvent.count({ where: { receiverId: r.id, status: 'failed' } })) >= 1);
-      await new Promise((res) => setTimeout(res, 1500)); // longer than the backoff: no retry may follow
+      await t.issuer.jobs.idle(); // no retry waiting: a refusal (400) is final
       // Revalidation (every second here) may add an event of an earlier test for this
       // audience: each stored event is posted exactly once and recorded as refused.
       const rows = await t.issuer.db.prisma.securityEvent.findMany({ where: { receiverId: r.id } });

@@ -9,15 +9,17 @@ import { rotateSigningKey } from '../../../src/keys/index.js';
 import { removeResource } from '../../../src/registry/index.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
 import { basic, discover, get, post } from '../../support/clients.js';
+import { testClock } from '../../support/clock.js';
 
 const API = 'https://api.rotation.test';
 const TTL = 300;
+const clock = testClock();
 let t: TestIssuer;
 let secret: string;
 let config: client.Configuration;
 
 beforeAll(async () => {
-  t = await startTestIssuer();
+  t = await startTestIssuer({}, { now: clock.now });
   await t.addResource({ audience: API, scopes: ['read'], ttl: TTL });
   secret = await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API] });
   config = await discover(t.url, 'svc', secret);
@@ -100,7 +102,7 @@ describe('signing key rotation', () => {
     const gone = 'https://gone.rotation.test';
     await t.addResource({ audience: gone, scopes: ['read'] });
     await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API, gone], secret });
-    await new Promise((r) => setTimeout(r, 1100)); // the provider's registry cache lives 1 s
+    clock.advance(1001); // past the registry lookups remembered for a second
     const token = (await client.clientCredentialsGrant(config, { resource: gone, scope: 'read' })).access_token;
     expect(await active(token)).toBe(true);
     await removeResource(t.issuer.db, gone);

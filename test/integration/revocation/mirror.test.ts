@@ -25,14 +25,22 @@ afterAll(async () => {
 function gated(db: Database) {
   let release: () => void = () => undefined;
   let gate: Promise<void> | undefined;
+  let readDone: () => void = () => undefined;
+  let read: Promise<void> = Promise.resolve();
   const view = {
     queries: 0,
-    hold() { gate = new Promise<void>((resolve) => { release = resolve; }); },
+    hold() {
+      gate = new Promise<void>((resolve) => { release = resolve; });
+      read = new Promise<void>((resolve) => { readDone = resolve; });
+    },
     release() { gate = undefined; release(); },
+    /** Resolves once a query made while held has read its rows (its answer is then held back). */
+    heldRead: () => read,
     db: { ...db, pool: { query: async (...args: unknown[]) => {
       view.queries += 1;
       const held = gate;
       const result = await (db.pool.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      if (held) readDone();
       await held;
       return result;
     } } } as unknown as Database,
@@ -65,7 +73,7 @@ describe('revocation mirror', () => {
     await mirror.fresh();
     view.hold();
     const early = mirror.fresh(); // its read happens now, before the write below
-    await new Promise((r) => setTimeout(r, 50));
+    await view.heldRead();
     await createRevocationService({ db: writer, subjectCacheTtlSec: 0 }).revokeToken('jti-race', soon());
     const late = mirror.fresh(); // called after the write: must not reuse the early read
     view.release();

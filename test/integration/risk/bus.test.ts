@@ -45,16 +45,22 @@ afterAll(async () => {
   raw.disconnect();
 });
 
-/** Waits until both buses' connections are subscribed and ready to publish. */
-async function ready(): Promise<void> {
+/**
+ * Waits until both processes hear the channel: a probe from a third party reaches both
+ * (then it is forgotten, so the tests below see only their own messages).
+ */
+async function ready(a: ReturnType<typeof processWithBus>, b: ReturnType<typeof processWithBus>): Promise<void> {
   await eventually('both processes subscribed', 5000, async () => Number((await raw.pubsub('NUMSUB', channel))[1]) >= 2, 50);
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  const probe: Observation = { kind: 'invalid', key: 'probe', at: T0 };
+  await raw.publish(channel, JSON.stringify({ origin: 'probe', o: probe }));
+  await eventually('both processes to hear a probe', 3000, () => [a, b].every((p) => p.applied.some((o) => o.kind === 'invalid' && o.key === 'probe')), 20);
+  for (const p of [a, b]) p.applied.length = 0;
 }
 
 it('impossible travel and token replay are seen across processes; own and malformed messages are ignored', async () => {
   const a = processWithBus();
   const b = processWithBus();
-  await ready();
+  await ready(a, b);
 
   expect(a.travel.observe({ subject: 'alice', ip: LONDON, at: T0 })).toEqual([]);
   await eventually('B to learn where alice was', 3000, () => b.applied.some((o) => o.kind === 'place'), 20);

@@ -5,10 +5,10 @@
  * introspection failure budget (RFC 7662 §4), and X-Forwarded-For believed only from
  * a trusted proxy. Windows are seconds long, set by env, so waits stay short.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
 import { basic, discover, get, post, type RawResponse } from '../../support/clients.js';
 import { leaksInternals, serverErrors, startTestIssuer, type TestIssuer } from '../../support/issuer.js';
+import { testClock } from '../../support/clock.js';
 
 const API = 'https://api.throttle.test';
 const CC = new URLSearchParams({ grant_type: 'client_credentials' });
@@ -22,6 +22,8 @@ const A_ENV = {
 // b: a failure budget and no lockouts; 127.0.0.1 is a trusted proxy
 const B_ENV = { THROTTLE_TOKEN_FAILURES: 'client=3/2s', THROTTLE_LOCKOUT_AFTER: '0', THROTTLE_REVOKE: 'ip=3/1m', TRUSTED_PROXIES: '127.0.0.1' };
 
+// the issuers' clocks (their throttle windows and lockouts) move only when a test moves them
+const [clockA, clockB] = [testClock(), testClock()];
 let a: TestIssuer;
 let b: TestIssuer;
 const secrets: Record<string, string> = {};
@@ -40,7 +42,7 @@ const token = (t: TestIssuer, id: string, secret = secretOf(t, id), extra: Recor
 const wrong = 'w'.repeat(43);
 
 beforeAll(async () => {
-  [a, b] = await Promise.all([startTestIssuer(A_ENV), startTestIssuer(B_ENV)]);
+  [a, b] = await Promise.all([startTestIssuer(A_ENV, { now: clockA.now }), startTestIssuer(B_ENV, { now: clockB.now })]);
   for (const t of [a, b]) await t.addResource({ audience: API, scopes: ['read'] });
   for (const id of ['budget', 'locky', 'known', 'rs', 'patient', 'rev', 'forgiven']) await client_(a, id);
   for (const id of ['patient', 'rev']) await client_(b, id);
@@ -97,12 +99,14 @@ describe('brute force on client secrets', () => {
     expect(line).toMatchObject({ event: 'throttle.lockout', kind: 'token', key: 'client', client: 'locky', net: '127.0.0.0/24', seconds: 1, level: 1 });
     expect(JSON.stringify(line)).not.toContain('127.0.0.1'); // no raw address in a log line (docs/privacy.md)
     expect(JSON.stringify(a.logs)).not.toContain(secretOf(a, 'locky'));
-    await sleep(1200);
+    clockA.advance(999);
+    expect((await token(a, 'locky')).status).toBe(429); // not a moment before the second is over
+    clockA.advance(1);
     for (let i = 0; i < 3; i++) expect((await token(a, 'locky', wrong)).status).toBe(401);
     const again = await token(a, 'locky');
     expect(again.status).toBe(429);
     expect(again.headers.get('retry-after')).toBe('2');
-    await sleep(2200);
+    clockA.advance(2000);
     expect((await token(a, 'locky')).status).toBe(200);
     expect((await get(`${a.url}/metrics`)).text).toMatch(/portcullis_lockouts_total\{endpoint="token",key="client"\} 2/);
   });
@@ -138,7 +142,7 @@ describe('failure budgets', () => {
     const refused = await token(b, 'patient');
     expect(refused.status).toBe(429);
     expect(refused.headers.get('ratelimit')).toContain('"token-client-failures";r=0');
-    await sleep(Number(refused.headers.get('retry-after')) * 1000 + 200);
+    clockB.advance(Number(refused.headers.get('retry-after')) * 1000);
     expect((await token(b, 'patient')).status).toBe(200);
   });
 

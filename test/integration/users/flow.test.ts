@@ -12,9 +12,11 @@ import type { AdminContext } from '../../../scripts/admin/context.js';
 import { deploymentSecret } from '../../../src/keys/index.js';
 import { ACR_MFA, ACR_PASSWORD } from '../../../src/users/index.js';
 import { serverErrors } from '../../support/issuer.js';
+import { testClock } from '../../support/clock.js';
 import { Browser, hidden, signIn, tokensFor, type SignIn } from './browser.js';
 import { API, LOGGED_OUT, REDIRECT, startUsersWorld, type UsersWorld } from './setup.js';
 
+const clock = testClock({ running: true });
 let w: UsersWorld;
 let aliceId: string;
 let bobId: string;
@@ -22,23 +24,22 @@ const totps = new Map<string, TOTP>();
 const PASSWORD = 'correct horse battery';
 
 beforeAll(async () => {
-  w = await startUsersWorld();
+  w = await startUsersWorld({}, { now: clock.now });
   aliceId = (await w.users.add({ username: 'alice', password: PASSWORD, permissions: ['orders:read'] })).id;
   for (const name of ['bob', 'dave']) {
     await w.users.add({ username: name, password: PASSWORD });
     totps.set(name, URI.parse((await w.users.enrolTotp(name))!) as TOTP);
   }
   await w.users.add({ username: 'carol', password: PASSWORD });
+  await w.users.add({ username: 'frank', password: PASSWORD });
 });
 afterAll(async () => { await w?.t.close(); });
 
 const alice = (over: Partial<SignIn> = {}): SignIn => ({ config: w.web, redirectUri: REDIRECT, username: 'alice', password: PASSWORD, params: { resource: API }, ...over });
-// Each TOTP step accepts one code once per user: wait for the next step rather than reuse one.
-const lastStep = new Map<string, number>();
+// Each TOTP step accepts one code once per user: every user here signs in with a code once
+// (dave's second use is the replay refused on purpose).
 async function freshCode(user: string): Promise<string> {
-  while (Math.floor(Date.now() / 30_000) <= (lastStep.get(user) ?? 0)) await new Promise((r) => setTimeout(r, 250));
-  lastStep.set(user, Math.floor(Date.now() / 30_000));
-  return totps.get(user)!.generate();
+  return totps.get(user)!.generate({ timestamp: clock.now() });
 }
 const withCode = async (user: string, over: Partial<SignIn> = {}): Promise<SignIn> => { const code = await freshCode(user); return alice({ username: user, code: () => code, ...over }); };
 const bob = (over: Partial<SignIn> = {}) => withCode('bob', over);
@@ -123,7 +124,7 @@ describe('second factor (TOTP) and step-up', () => {
     const replay = await signIn(alice({ username: 'dave', code: () => used }));
     expect(replay.callback).toBeUndefined();
     expect(replay.pages.at(-1)!.html).toContain('That code is not valid.');
-    const current = totps.get('dave')!.generate();
+    const current = totps.get('dave')!.generate({ timestamp: clock.now() });
     const wrong = await signIn(alice({ username: 'dave', code: () => (current === '000000' ? '111111' : '000000') }));
     expect(wrong.callback).toBeUndefined();
     expect(wrong.pages.at(-1)!.html).toContain('That code is not valid.');
@@ -152,7 +153,7 @@ describe('second factor (TOTP) and step-up', () => {
   it('max_age=0 forces a fresh sign-in even with a live session', async () => {
     const browser = new Browser();
     const first = await tokensFor(alice({ browser }));
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(1000); // auth_time has whole seconds: the next sign-in is one second later
     const second = await tokensFor(alice({ browser, params: { resource: API, max_age: '0' } }), { maxAge: 0 });
     expect(second.pages[0].html).toContain('name="password"');
     expect(second.tokens.claims()!.auth_time).toBeGreaterThan(first.tokens.claims()!.auth_time as number);
@@ -180,9 +181,9 @@ describe('logout', () => {
 });
 
 describe('per-user isolation and revocation', () => {
-  it('alice and bob are sealed under different keys; `user revoke alice` leaves bob active', async () => {
+  it('alice and frank are sealed under different keys; `user revoke alice` leaves frank active', async () => {
     const a = await tokensFor(alice());
-    const b = await tokensFor(await bob());
+    const b = await tokensFor(alice({ username: 'frank' }));
     const [oa, ob] = [await w.t.issuer.tokens.open(a.tokens.access_token), await w.t.issuer.tokens.open(b.tokens.access_token)];
     expect(oa?.context.sh).not.toBe(ob?.context.sh);
     const ctx = { config: w.t.config, db: w.t.issuer.db, kek: w.t.kek, secret: (n: string) => deploymentSecret(w.t.issuer.db, w.t.kek, n), close: async () => {} } as AdminContext;
@@ -192,7 +193,9 @@ describe('per-user isolation and revocation', () => {
     await expect(client.refreshTokenGrant(w.web, a.tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await active(b.tokens.access_token)).toBe(true);
     expect((await client.refreshTokenGrant(w.web, b.tokens.refresh_token!)).access_token).toBeDefined();
-    // a new sign-in works again and its tokens are live
+    // a new sign-in works again and its tokens are live, once issuance no longer remembers
+    // the old generation (SUBJECT_CACHE_TTL: until then a new token is born revoked)
+    clock.advance(1000);
     expect(await active((await tokensFor(alice())).tokens.access_token)).toBe(true);
   });
 });

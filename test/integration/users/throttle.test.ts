@@ -1,18 +1,20 @@
 /**
- * Brute force on the login form (issue 9 wired into the issue 4 pages): consecutive
+ * Brute force on the login form (the throttle in front of the sign-in pages): consecutive
  * wrong passwords lock the username for a growing time, the lock refuses even the
  * right password, and an unknown username is locked and answered exactly the same.
  */
 import * as client from 'openid-client';
 import { leaksInternals, serverErrors } from '../../support/issuer.js';
+import { testClock } from '../../support/clock.js';
 import { Browser, formAction, hidden, type Page } from './browser.js';
 import { API, REDIRECT, startUsersWorld, type UsersWorld } from './setup.js';
 
+const clock = testClock();
 let w: UsersWorld;
 const PASSWORD = 'correct horse battery';
 
 beforeAll(async () => {
-  w = await startUsersWorld({ THROTTLE_LOCKOUT_AFTER: '3', THROTTLE_LOCKOUT_FIRST: '2s' });
+  w = await startUsersWorld({ THROTTLE_LOCKOUT_AFTER: '3', THROTTLE_LOCKOUT_FIRST: '2s' }, { now: clock.now });
   await w.users.add({ username: 'alice', password: PASSWORD });
 });
 afterAll(async () => {
@@ -48,7 +50,7 @@ describe('login lockout', () => {
     expect(Number(locked.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(locked.html).toContain('Too many attempts');
     expect(locked.location).toBeUndefined();
-    await new Promise((r) => setTimeout(r, Number(locked.retryAfter) * 1000 + 200));
+    clock.advance(Number(locked.retryAfter) * 1000);
     const after = await attempt('alice', PASSWORD);
     expect(after.status).toBe(303); // signed in: on to consent / the client
   });

@@ -3,6 +3,7 @@
  * backoff until it succeeds, a PermanentJobError is not retried, a job added twice
  * with the same id while known runs once, and schedules fire on their period.
  */
+import { jest } from '@jest/globals';
 import { pino } from 'pino';
 import { backoffMs, createInProcessRunner, PermanentJobError, type Processors } from '../../../src/jobs/index.js';
 
@@ -28,12 +29,21 @@ describe('in-process runner', () => {
   });
 
   it('runs schedules on their period', async () => {
-    const runner = createInProcessRunner({ log: pino({ level: 'silent' }), maxBackoffSec: 1 });
-    let runs = 0;
-    runner.start(processors(noop, async () => { runs++; }), [{ name: 'sessions.revalidate', everySec: 1 }]);
-    await new Promise((r) => setTimeout(r, 2300));
-    await runner.close();
-    expect(runs).toBe(2);
+    jest.useFakeTimers();
+    try {
+      const runner = createInProcessRunner({ log: pino({ level: 'silent' }), maxBackoffSec: 1 });
+      let runs = 0;
+      runner.start(processors(noop, async () => { runs++; }), [{ name: 'sessions.revalidate', everySec: 1 }]);
+      await jest.advanceTimersByTimeAsync(999);
+      expect(runs).toBe(0);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(runs).toBe(1);
+      await jest.advanceTimersByTimeAsync(1000);
+      await runner.close();
+      expect(runs).toBe(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
 
