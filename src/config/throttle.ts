@@ -6,7 +6,7 @@ import type { Rates } from './rates.js';
  * account endpoint /me/data (bearer tokens) and sign-out (/session/end, which verifies
  * the signature of any id_token_hint it is sent).
  */
-export type ThrottleKind = 'token' | 'introspect' | 'revoke' | 'login' | 'totp' | 'events' | 'account' | 'logout';
+export type ThrottleKind = 'token' | 'introspect' | 'revoke' | 'login' | 'totp' | 'events' | 'account' | 'logout' | 'gateway';
 
 export interface ThrottleLimits { requests: Rates; failures: Rates }
 
@@ -27,7 +27,7 @@ export interface ThrottleConfig {
   lockout: LockoutPolicy;
 }
 
-const ENV: Record<ThrottleKind, string> = { token: 'TOKEN', introspect: 'INTROSPECT', revoke: 'REVOKE', login: 'LOGIN', totp: 'TOTP', events: 'EVENTS', account: 'ACCOUNT', logout: 'LOGOUT' };
+const ENV: Record<ThrottleKind, string> = { token: 'TOKEN', introspect: 'INTROSPECT', revoke: 'REVOKE', login: 'LOGIN', totp: 'TOTP', events: 'EVENTS', account: 'ACCOUNT', logout: 'LOGOUT', gateway: 'GATEWAY' };
 
 /** Groups the parsed THROTTLE_* values (see settings.ts). */
 export function throttleConfig(v: Record<string, unknown>): ThrottleConfig {

@@ -25,12 +25,13 @@ const VSCHAR = /^[\x20-\x7E]*$/; // RFC 6749 Appendix A
 export function basicCredentials(ctx: Pick<Context, 'get' | 'state'>): BasicCredentials | undefined {
   const cached = ctx.state.basicCredentials as BasicCredentials | null | undefined;
   if (cached !== undefined) return cached ?? undefined;
-  const parsed = parse(ctx.get('authorization'));
+  const parsed = parseBasic(ctx.get('authorization'));
   ctx.state.basicCredentials = parsed ?? null;
   return parsed;
 }
 
-function parse(header: string): BasicCredentials | undefined {
+/** Basic credentials in any header value (another header than Authorization: a gateway's own). */
+export function parseBasic(header: string): BasicCredentials | undefined {
   const match = HEADER.exec(header);
   if (!match) return undefined;
   const decoded = Buffer.from(match[2], 'base64').toString('utf8');

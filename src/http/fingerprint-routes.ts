@@ -9,8 +9,8 @@
  */
 import type { Context, Middleware } from 'koa';
 import type { TokenService } from '../access-tokens/index.js';
-import { BindingError, createReplayCache, verifyDpopProof } from '../binding/index.js';
-import { InvalidToken } from '../errors/index.js';
+import { createReplayCache, type ReplayCache } from '../binding/index.js';
+import { invalidToken, presentedToken } from '../bearer/index.js';
 import type { FingerprintPolicy, FingerprintService } from '../fingerprint/index.js';
 
 export interface FingerprintRouteDeps {
@@ -55,36 +55,18 @@ function send(ctx: Context, type: string, body: unknown, cache: string): void {
   ctx.body = body;
 }
 
-const SCHEME = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/;
-
 /** The user behind the request's access token, checked as introspection would check it. */
-async function caller(ctx: Context, deps: FingerprintRouteDeps, replay: ReturnType<typeof createReplayCache>): Promise<string> {
-  const [, scheme, token] = SCHEME.exec(ctx.get('authorization')) ?? [];
-  if (!token) throw Object.assign(new InvalidToken('no bearer token'), { headers: { 'WWW-Authenticate': 'Bearer' } });
-  const opened = await deps.tokens.open(token);
-  const claims = opened?.claims as Record<string, unknown> | undefined;
-  if (!claims || claims.kind !== 'AccessToken') throw new InvalidToken('not an active user access token');
-  if (claims.aud !== deps.accountAudience) throw new InvalidToken(`audience ${String(claims.aud)} is not the account audience`);
-  const jkt = (claims.cnf as { jkt?: string } | undefined)?.jkt;
-  if (jkt) {
-    // RFC 9449 §7.1: a DPoP-bound token comes with the DPoP scheme and a proof for this request
-    if (scheme !== 'DPoP') throw new InvalidToken('DPoP-bound token sent as Bearer');
-    try {
-      await verifyDpopProof(ctx.get('dpop'), { htm: ctx.method, htu: `${deps.issuer}${ctx.path}`, accessToken: token, jkt, replay, maxAge: deps.clockTolerance || 60 });
-    } catch (err) {
-      if (err instanceof BindingError) throw new InvalidToken(err.code);
-      throw err;
-    }
-  }
-  const presented = ctx.get(FINGERPRINT_HEADER) || undefined;
-  const ok = await deps.service.verify({
-    claims: { sub: String(claims.sub), fpp: claims.fpp, fpd: claims.fpd }, presented, policy: await deps.policy(String(claims.client_id)), clientId: String(claims.client_id),
-  });
-  if (!ok) throw new InvalidToken('fingerprint mismatch');
+async function caller(ctx: Context, deps: FingerprintRouteDeps, replay: ReplayCache): Promise<string> {
+  const claims = await presentedToken({
+    authorization: ctx.get('authorization'), dpop: ctx.get('dpop') || undefined, method: ctx.method, url: `${deps.issuer}${ctx.path}`,
+    fingerprint: ctx.get(FINGERPRINT_HEADER) || undefined,
+  }, { tokens: deps.tokens, fingerprints: deps, replay, proofMaxAge: deps.clockTolerance || 60, realm: deps.issuer });
+  if (claims.kind !== 'AccessToken') throw invalidToken(deps.issuer, 'not a user access token');
+  if (claims.aud !== deps.accountAudience) throw invalidToken(deps.issuer, `audience ${String(claims.aud)} is not the account audience`);
   return String(claims.sub);
 }
 
-async function myData(ctx: Context, deps: FingerprintRouteDeps, replay: ReturnType<typeof createReplayCache>): Promise<void> {
+async function myData(ctx: Context, deps: FingerprintRouteDeps, replay: ReplayCache): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
   const userId = await caller(ctx, deps, replay);
   if (ctx.method === 'DELETE') {
@@ -93,7 +75,7 @@ async function myData(ctx: Context, deps: FingerprintRouteDeps, replay: ReturnTy
     return;
   }
   const data = await deps.exportUser(userId);
-  if (!data) throw new InvalidToken('no such user');
+  if (!data) throw invalidToken(deps.issuer, 'no such user');
   ctx.type = 'application/json';
   ctx.set('Content-Disposition', 'attachment; filename="portcullis-data.json"');
   ctx.body = data;

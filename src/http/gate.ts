@@ -27,12 +27,15 @@ export interface GateDeps {
   trustedProxies: BlockList;
 }
 
+/** The client a request claims to be, before anything verifies it. */
+export type ClaimedClient = (ctx: Context) => Promise<string | undefined>;
+
 interface Answer { status: number; error?: unknown }
 
-/** Koa middleware gating one throttled place. */
-export function gate(kind: ThrottleKind, deps: GateDeps): Middleware {
+/** Koa middleware gating one throttled place; `claimed` names the client (default: RFC 6749 §2.3.1 credentials). */
+export function gate(kind: ThrottleKind, deps: GateDeps, claimed: ClaimedClient = oauthClient): Middleware {
   return async function gateRequest(ctx: Context, next: Next): Promise<void> {
-    const keys = await callerOf(ctx, deps.trustedProxies);
+    const keys = await callerOf(ctx, deps.trustedProxies, claimed);
     await refuseRisky(ctx, deps.risk, keys);
     const verdict = await deps.throttle.check(kind, keys);
     ctx.set(verdict.headers);
@@ -47,14 +50,20 @@ export function gate(kind: ThrottleKind, deps: GateDeps): Middleware {
   };
 }
 
-/** The client address and the client the request claims to be (RFC 6749 §2.3.1). */
-async function callerOf(ctx: Context, trustedProxies: BlockList): Promise<ThrottleKeys> {
+/** The client address and the client the request claims to be. */
+async function callerOf(ctx: Context, trustedProxies: BlockList, claimed: ClaimedClient): Promise<ThrottleKeys> {
   const ip = clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
   (ctx.state as TokenRequestState).clientIp = ip;
+  const client = await claimed(ctx);
+  return client ? { ip, client } : { ip };
+}
+
+/** RFC 6749 §2.3.1: Basic credentials (as sent, when malformed), else the client_id form parameter. */
+async function oauthClient(ctx: Context): Promise<string | undefined> {
   const form = await readForm(ctx);
   const basic = basicCredentials(ctx);
   const named = basic ? basic.id ?? basic.rawId : form?.client_id;
-  return typeof named === 'string' && named !== '' ? { ip, client: named } : { ip };
+  return typeof named === 'string' && named !== '' ? named : undefined;
 }
 
 async function refuseRisky(ctx: Context, risk: RiskService | undefined, keys: ThrottleKeys): Promise<void> {
@@ -69,8 +78,9 @@ function answerOf(ctx: Context): Answer {
 }
 
 async function recordOutcome(ctx: Context, deps: GateDeps, kind: ThrottleKind, keys: ThrottleKeys, recorded: boolean | undefined, answer: Answer): Promise<void> {
-  if (answer.status === 401 || answer.error === 'invalid_client') return deps.throttle.fail(kind, keys);
-  if (answer.error === 'invalid_grant') return deps.throttle.fail(kind, keys, { lockout: false });
+  // a secret guessed wrong counts towards a lockout; a refused grant or token only towards the failure budget
+  if (answer.error === 'invalid_client' || (answer.status === 401 && answer.error === undefined)) return deps.throttle.fail(kind, keys);
+  if (answer.error === 'invalid_grant' || answer.error === 'invalid_token') return deps.throttle.fail(kind, keys, { lockout: false });
   if (answer.status >= 400) return;
   if (kind === 'introspect' && !answeredActive(ctx)) await fished(ctx, deps, keys);
   if (recorded !== false) await deps.throttle.succeed(kind, keys);

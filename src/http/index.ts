@@ -9,3 +9,6 @@ export type { FastIntrospectionDeps } from './fast-introspection.js';
 export { clientAddress, trustedProxyList } from './client-address.js';
 export { fingerprintRoutes, FINGERPRINT_HEADER, ACCOUNT_PATH } from './fingerprint-routes.js';
 export type { FingerprintRouteDeps } from './fingerprint-routes.js';
+export { gatewayCheck, GATEWAY_AUTHORIZATION } from './gateway-check.js';
+export type { GatewayCheckDeps } from './gateway-check.js';
+export { CHECK_PATH } from './original-request.js';

@@ -14,7 +14,7 @@ import compose from 'koa-compose';
 import { OAuthError } from '../errors/index.js';
 
 export interface Route {
-  /** the registered path; a `:name` segment matches one non-empty path segment */
+  /** the registered path; a `:name` segment matches one non-empty path segment, a last `*` the rest of the path */
   path: string;
   /** methods answered; GET answers HEAD too; ['*'] leaves the method to the route */
   methods: readonly string[];
@@ -22,15 +22,15 @@ export interface Route {
   serve: Middleware[];
 }
 
-interface Compiled { route: Route; run: Middleware; segments: (string | null)[] }
+interface Compiled { route: Route; run: Middleware; segments: (string | null)[]; rest: boolean }
 
 /** State the router leaves for the request log. */
 export interface RoutedState { route?: string }
 
 /** Koa middleware dispatching to the route whose path is the request's path. */
 export function router(routes: readonly Route[]): Middleware {
-  const table = routes.map((route): Compiled => ({ route, run: compose(route.serve), segments: route.path.split('/').map((s) => (s.startsWith(':') ? null : s)) }));
-  const exact = new Map(table.filter((c) => !c.segments.includes(null)).map((c) => [c.route.path, c]));
+  const table = routes.map(compile);
+  const exact = new Map(table.filter((c) => !c.rest && !c.segments.includes(null)).map((c) => [c.route.path, c]));
   return function dispatch(ctx: Context, next: Next): Promise<void> {
     const registered = exact.get(ctx.path);
     const found = registered ? { compiled: registered, path: ctx.path } : match(table, ctx.path) ?? (ctx.path.length > 1 && ctx.path.endsWith('/') ? match(table, ctx.path.slice(0, -1)) : undefined);
@@ -42,15 +42,22 @@ export function router(routes: readonly Route[]): Middleware {
   };
 }
 
+function compile(route: Route): Compiled {
+  const all = route.path.split('/');
+  const rest = all[all.length - 1] === '*';
+  const segments = (rest ? all.slice(0, -1) : all).map((s) => (s.startsWith(':') ? null : s));
+  return { route, run: compose(route.serve), segments, rest };
+}
+
 /** The route for `path` (static segments compared in ASCII lower case), and the path spelled as registered. */
 function match(table: Compiled[], path: string): { compiled: Compiled; path: string } | undefined {
   const parts = path.split('/');
   const folded = asciiLower(path).split('/');
   for (const compiled of table) {
-    const { segments } = compiled;
-    if (segments.length !== parts.length) continue;
+    const { segments, rest } = compiled;
+    if (rest ? parts.length <= segments.length : segments.length !== parts.length) continue;
     if (segments.every((s, i) => (s === null ? parts[i] !== '' : s === folded[i]))) {
-      return { compiled, path: segments.map((s, i) => s ?? parts[i]).join('/') };
+      return { compiled, path: [...segments.map((s, i) => s ?? parts[i]), ...parts.slice(segments.length)].join('/') };
     }
   }
   return undefined;

@@ -12,6 +12,9 @@ import type { Database } from '../storage/index.js';
 import type { KeyStore } from '../keys/index.js';
 import { POLL_PATH, STREAM_PATH } from '../events/index.js';
 import { gate, type GateDeps } from './gate.js';
+import { GATEWAY_AUTHORIZATION } from './gateway-check.js';
+import { parseBasic } from './basic-credentials.js';
+import { CHECK_PATH } from './original-request.js';
 import { shieldedToken } from './form.js';
 import { checkIntrospectionParameters, handOnIntrospection } from './introspection.js';
 import { health, jwksRoute, metricsRoute, readiness } from './own-routes.js';
@@ -50,6 +53,8 @@ export interface RouteDeps {
   fingerprint: Record<string, Middleware>;
   /** the security event endpoints (src/events) */
   events: { poll: Middleware; stream: Middleware };
+  /** forward authentication for API gateways (gateway-check.ts) */
+  gatewayCheck: Middleware;
 }
 
 const GET = ['GET'] as const;
@@ -67,6 +72,8 @@ export function routeTable(deps: RouteDeps): Route[] {
     { path: ACCOUNT_PATH, methods: ['GET', 'DELETE'], serve: gated('account', deps.fingerprint[ACCOUNT_PATH]) },
     { path: POLL_PATH, methods: ANY, serve: gated('events', deps.events.poll) },
     { path: STREAM_PATH, methods: ANY, serve: gated('events', deps.events.stream) },
+    // nginx and Traefik ask at the path itself; Envoy appends the original path to it
+    ...[CHECK_PATH, `${CHECK_PATH}/*`].map((path) => ({ path, methods: ANY, serve: [gate('gateway', deps.gates, gatewayClaimed), deps.gatewayCheck] })),
     { path: '/interaction/:uid', methods: ANY, serve: [deps.interactions] },
     { path: '/interaction/:uid/:step', methods: ANY, serve: [deps.interactions] },
     ...PROVIDER_ROUTES.map((route) => {
@@ -82,6 +89,12 @@ function extras(name: ProviderRouteName, deps: RouteDeps): Middleware[] {
   if (name === 'introspection') return [checkIntrospectionParameters, deps.fastIntrospection, handOnIntrospection(deps.metrics)];
   if (name === 'revocation') return [shieldToken];
   return [];
+}
+
+/** A gateway claims to be the client in its Gateway-Authorization header. */
+async function gatewayClaimed(ctx: Context): Promise<string | undefined> {
+  const basic = parseBasic(ctx.get(GATEWAY_AUTHORIZATION));
+  return basic ? basic.id ?? basic.rawId : undefined;
 }
 
 async function shieldToken(ctx: Context, next: Next): Promise<void> {

@@ -9,7 +9,7 @@ import { createTokenService, type TokenService } from '../access-tokens/index.js
 import { createTtlCache } from '../cache/index.js';
 import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index.js';
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
-import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, trustedProxyList, type Metrics } from '../http/index.js';
+import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, gatewayCheck, trustedProxyList, type Metrics } from '../http/index.js';
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
@@ -116,6 +116,10 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),
       events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer }) },
+      gatewayCheck: gatewayCheck({
+        bearer: { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer },
+        clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
+      }),
     });
     closing.push(await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log));
     const server = createListener(config, app.callback()); // HTTPS when TLS_CERT_FILE is set
