@@ -1,7 +1,7 @@
 // Checks what `npm test` needs before jest starts, and says clearly what is missing:
 // a supported Node.js LTS (22 or 24),
 // PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379 (cluster-mode tests), openssl
-// (mTLS tests) and Chromium at /usr/bin/chromium (browser sign-in tests).
+// (mTLS tests), nginx at /usr/sbin/nginx (gateway test) and Chromium at /usr/bin/chromium (browser sign-in tests).
 // Override with TEST_DATABASE_URL / TEST_REDIS_URL.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -38,6 +38,10 @@ for (const need of needs) {
 if (spawnSync('openssl', ['version']).status !== 0) {
   missing++;
   console.error('npm test needs the openssl command (mTLS tests generate certificates with it). Install it with: apt-get install -y openssl');
+}
+if (!existsSync('/usr/sbin/nginx')) {
+  missing++;
+  console.error('npm test needs nginx at /usr/sbin/nginx (the API gateway test). Install it with: apt-get install -y nginx');
 }
 if (!existsSync('/usr/bin/chromium')) {
   missing++;
