@@ -59,8 +59,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
-    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, artefactKey] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint', 'oidc-artefact'].map((name) => deploymentSecret(db, kek, name)),
     );
     const users = createUserService({ db, kek, issuer: config.issuer, now });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl, now });
@@ -94,7 +94,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord.get(id)), mismatch: config.fingerprint.mismatch };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
+      config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
