@@ -82,7 +82,7 @@ export interface Setting {
 export const settings = [
   { env: 'PORT', default: '3000', description: 'HTTP port to listen on.', schema: port },
   { env: 'HOST', default: '127.0.0.1', description: 'Address to listen on (use 0.0.0.0 or :: to accept remote connections).', schema: z.string().min(1) },
-  { env: 'ISSUER', default: 'http://localhost:$PORT', description: 'Issuer identifier (`iss`) and base URL in metadata. No query, no fragment.', schema: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('?') && !u.includes('#'), 'must not contain a query or fragment') },
+  { env: 'ISSUER', default: 'http://localhost:$PORT', description: 'Issuer identifier (`iss`), and the origin of every URL published (discovery, endpoints, JWKS) or checked (DPoP `htu`); the request\'s Host and X-Forwarded-Host never shape them. No query, no fragment.', schema: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('?') && !u.includes('#'), 'must not contain a query or fragment') },
   { env: 'DATABASE_URL', description: 'PostgreSQL URL. Unset: embedded mode (PGlite under DATA_DIR). Set: cluster mode.', schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional() },
   { env: 'DATABASE_SCHEMA', default: 'public', description: 'PostgreSQL schema holding Portcullis tables.', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier') },
   { env: 'REDIS_URL', description: 'Redis URL (cluster mode): key and cache change notifications between processes, and throttling budgets shared by all processes.', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional() },

@@ -102,7 +102,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     }, keys);
     const trustedProxies = trustedProxyList(config.trustedProxies);
     const app = createApp({
-      log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
+      issuer: config.issuer, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
