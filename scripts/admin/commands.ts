@@ -1,6 +1,6 @@
 /**
  * The admin commands, one entry each. Registry changes take effect in running
- * issuers within a second; key changes at once where Redis carries the notice, else
+ * issuers within a second, removals at once (the revocation state records them); key changes at once where Redis carries the notice, else
  * within KEY_RELOAD_INTERVAL.
  */
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
@@ -21,6 +21,12 @@ import { riskCommands } from './risk.js';
 
 export { UsageError };
 export type { AdminContext, Command };
+
+/** How long a removal must be remembered: until the last token issued before it has expired. */
+async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
+  const ttl = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
+  return new Date(Date.now() + ttl * 1000);
+}
 
 /** Every admin command by "group command". Areas added later spread their own record in here. */
 export const commands: Record<string, Command> = {
@@ -53,8 +59,10 @@ export const commands: Record<string, Command> = {
       const id = (values.id as string | undefined) ?? positionals[0];
       if (!id) throw new UsageError('give the client id (--id ID)');
       await forgetSubject(ctx.db, { kind: 'client', id }); // authz: a re-registered id must not inherit roles
-      if (!await removeClient(ctx.db, id)) throw new UsageError(`no client ${id}`);
-      out(`client ${id} removed`);
+      if (!await removeClient(ctx.db, id, await keepRemovalUntil(ctx))) throw new UsageError(`no client ${id}`);
+      // its own tokens (sub = client id) stop at resource servers that verify locally too
+      await revokeSubject(ctx, id, 'client removed');
+      out(`client ${id} removed; its tokens no longer open`);
     },
   },
   'resource add': {
@@ -84,7 +92,7 @@ export const commands: Record<string, Command> = {
       const { values, positionals } = options(args, { audience: { type: 'string' } }, 1);
       const audience = (values.audience as string | undefined) ?? positionals[0];
       if (!audience) throw new UsageError('give the audience (--audience URI)');
-      if (!await removeResource(ctx.db, audience)) throw new UsageError(`no resource server ${audience}`);
+      if (!await removeResource(ctx.db, audience, await keepRemovalUntil(ctx))) throw new UsageError(`no resource server ${audience}`);
       await publishKeyChange(ctx.config.redisUrl);
       out(`resource server ${audience} removed; its tokens no longer open`);
     },

@@ -77,8 +77,8 @@ export function createTokenService(opts: Options): TokenService {
   async function checked(opened: OpenedToken): Promise<OpenedToken | undefined> {
     if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
     if (!(await stillOpenable(opened))) return undefined;
-    const { jti, gid, sid } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
-    const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
+    const { jti, gid, sid, client_id: clientId, aud, iat } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
+    const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid, clientId, aud, iat });
     return state === 'active' ? opened : undefined;
   }
 

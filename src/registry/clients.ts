@@ -6,6 +6,8 @@
  * The secret is stored only as a keyed hash.
  */
 import type { Database } from '../storage/index.js';
+import { clientKey } from '../revocation/index.js';
+import { removalRow } from './removal.js';
 import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
 import { bindingMetadata, bindingProblem, usesSecret, type ClientBinding } from './client-binding.js';
 import { FINGERPRINT_POLICIES, policyOf, type FingerprintPolicy } from '../fingerprint/index.js';
@@ -113,9 +115,17 @@ export async function findClient(db: Database, id: string): Promise<Record<strin
   return row ? row.metadata as Record<string, unknown> : undefined;
 }
 
-/** Removes a client; false when there was none. */
-export async function removeClient(db: Database, id: string): Promise<boolean> {
-  const { count } = await db.prisma.client.deleteMany({ where: { id } });
+/**
+ * Removes a client; false when there was none. In the same transaction its removal is
+ * recorded in the revocation state, kept until `keepUntil` (the longest token
+ * lifetime): every process refuses its tokens from the next check on, however
+ * recently it was registered.
+ */
+export async function removeClient(db: Database, id: string, keepUntil: Date): Promise<boolean> {
+  const [{ count }] = await db.prisma.$transaction([
+    db.prisma.client.deleteMany({ where: { id } }),
+    removalRow(db, clientKey(id), keepUntil),
+  ]);
   return count > 0;
 }
 

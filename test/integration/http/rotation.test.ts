@@ -105,7 +105,7 @@ describe('signing key rotation', () => {
     clock.advance(1001); // past the registry lookups remembered for a second
     const token = (await client.clientCredentialsGrant(config, { resource: gone, scope: 'read' })).access_token;
     expect(await active(token)).toBe(true);
-    await removeResource(t.issuer.db, gone);
+    await removeResource(t.issuer.db, gone, new Date(Date.now() + 3_600_000));
     await t.issuer.keys.reload();
     expect(await client.tokenIntrospection(config, token)).toEqual({ active: false });
     expect(await active(secondToken)).toBe(true);
