@@ -6,7 +6,7 @@
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
 import { configTable } from '../../src/config/index.js';
 import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
-import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
+import { addClient, updateClient, type ClientInput, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
 import { forgetSubject } from '../../src/authz/index.js';
@@ -22,6 +22,17 @@ import { riskCommands } from './risk.js';
 export { UsageError };
 export type { AdminContext, Command };
 
+/** The options of `client add` and `client update` (every one given in full: update replaces the registration). */
+async function clientArgs(args: string[]): Promise<{ input: ClientInput; secret?: string }> {
+  const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
+  const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
+    redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
+  const secret = values['secret-stdin'] ? await readStdin() : undefined;
+  const problem = clientProblem({ ...input, secret });
+  if (problem) throw new UsageError(problem);
+  return { input, secret };
+}
+
 /** How long a removal must be remembered: until the last token issued before it has expired. */
 async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
   const ttl = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
@@ -32,12 +43,7 @@ async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
 export const commands: Record<string, Command> = {
   'client add': {
     async run(ctx, args) {
-      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
-      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
-        redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
-      const secret = values['secret-stdin'] ? await readStdin() : undefined;
-      const problem = clientProblem({ ...input, secret });
-      if (problem) throw new UsageError(problem);
+      const { input, secret } = await clientArgs(args);
       const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
       out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
       if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
@@ -144,4 +150,15 @@ export const commands: Record<string, Command> = {
   },
   ...authzCommands,
   ...privacyCommands,
+  // after privacyCommands: this one takes a whole registration, or hands the policy change on
+  'client update': {
+    async run(ctx, args) {
+      // `--id ID --fingerprint MODE` alone changes only the policy (privacy.ts)
+      if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) return privacyCommands['client update'].run(ctx, args);
+      const { input, secret } = await clientArgs(args);
+      const shown = await updateClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
+      out(`client ${input.id} updated (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
+      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
+    },
+  },
 };

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/index.js';
+import { RegistryRefusal } from '../registry/index.js';
 import { SUPPORTED_EVENT_TYPES } from './types.js';
 
 export const PUSH = 'urn:ietf:rfc:8935';
@@ -56,6 +57,9 @@ function isUrl(value: string | undefined, protocol: RegExp): boolean {
 export async function addReceiver(db: Database, input: ReceiverInput): Promise<Receiver> {
   const problem = receiverProblem(input);
   if (problem) throw new TypeError(problem);
+  // events name subjects of one audience to one client: both must exist
+  if (!await db.prisma.client.findUnique({ where: { id: input.clientId }, select: { id: true } })) throw new RegistryRefusal(`no client ${input.clientId}`);
+  if (!await db.prisma.resourceServer.findUnique({ where: { audience: input.audience }, select: { audience: true } })) throw new RegistryRefusal(`audience ${input.audience} is not a registered resource server`);
   const row = await db.prisma.eventReceiver.create({
     data: {
       id: randomUUID(), clientId: input.clientId, audience: input.audience, delivery: input.delivery,
