@@ -10,6 +10,7 @@ import {
   addReceiver, createEventEmitter, EVENTS_PENDING_CHANNEL, listReceivers, receiverProblem, removeReceiver, type EventEmitter, type ReceiverInput,
 } from '../../src/events/index.js';
 import { createBullQueue } from '../../src/jobs/index.js';
+import { outboundPolicy } from '../../src/outbound/index.js';
 import { subjectHandle } from '../../src/keys/index.js';
 import { notify } from '../../src/storage/index.js';
 import { list, options, required, UsageError } from './args.js';
@@ -44,7 +45,7 @@ export const eventCommands: Record<string, Command> = {
       };
       const problem = receiverProblem(input);
       if (problem) throw new UsageError(problem);
-      const r = await addReceiver(ctx.db, input);
+      const r = await addReceiver(ctx.db, input, outboundPolicy(ctx.config.outbound.allowedHosts, ctx.config.outbound.timeoutMs));
       out(`receiver ${r.id} registered (${r.delivery}${r.endpointUrl ? ` to ${r.endpointUrl}` : ''}; audience ${r.audience}; client ${r.clientId}; subjects ${r.subjectFormat})`);
     },
   },

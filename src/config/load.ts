@@ -44,6 +44,8 @@ export interface Config {
   eventPushGiveUp: number;
   eventPushMaxBackoff: number;
   eventRetention: number;
+  /** where pushes may go, and their deadline (ms) */
+  outbound: { allowedHosts: string[]; timeoutMs: number };
   // throttling
   throttle: ThrottleConfig;
   // device fingerprints
@@ -115,6 +117,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushGiveUp: v.EVENT_PUSH_GIVE_UP as number,
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
+    outbound: { allowedHosts: (v.OUTBOUND_ALLOWED_HOSTS as string[] | undefined) ?? [], timeoutMs: v.OUTBOUND_TIMEOUT as number },
     throttle: throttleConfig(v),
     fingerprint: fingerprintSettings(v),
     risk: riskConfig(v),

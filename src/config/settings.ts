@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseMillis } from './duration.js';
 import { parseRates } from './rates.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 import { COMPONENT_NAMES } from '../fingerprint/index.js';
@@ -21,6 +21,23 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
+const deadline = z.string().transform((v, ctx) => {
+  const n = parseMillis(v);
+  if (n === undefined || n < 10 || n > 600_000) {
+    ctx.addIssue({ code: 'custom', message: 'expected a deadline between 10ms and 10m, such as 500ms, 5s or 1m' });
+    return z.NEVER;
+  }
+  return n;
+});
+const hostList = z.string().transform((v, ctx) => {
+  const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const bad = hosts.find((h) => !/^(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.?|\[?[0-9a-f:.]+\]?)$/.test(h));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected comma-separated host names or IP addresses (no scheme, port or path): ${bad}` });
+    return z.NEVER;
+  }
+  return hosts.map((h) => h.replace(/^\[|\]$/g, ''));
+});
 const durationOrOff = z.string().transform((v, ctx) => {
   if (v.trim() === 'off') return undefined;
   const n = parseDuration(v);
@@ -115,6 +132,9 @@ export const settings = [
   { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
   { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
   { env: 'EVENT_RETENTION', default: '7d', description: 'How long delivered, failed or unacknowledged security events are kept before the purge job deletes them.', schema: seconds },
+  // ---- Outbound pushes: SET delivery, risk webhooks and alerts, email (src/outbound) ----
+  { env: 'OUTBOUND_ALLOWED_HOSTS', description: 'Comma-separated host names or IP addresses that pushes (event stream endpoints, RISK_WEBHOOK_URL, RISK_ALERT_URL) may reach over http and on private or loopback addresses. Any other host must be https on public addresses, checked when a stream is created and again at every connection; redirects are never followed.', schema: hostList },
+  { env: 'OUTBOUND_TIMEOUT', default: '5s', description: 'Deadline of one push (connection to the last byte of the answer) and of each SMTP step (connection, greeting, socket idle); a push past it is retried with backoff.', schema: deadline },
   // ---- Throttling and brute-force protection (README "Throttling") ----
   // Budgets are `key=points/duration` lists; keys: ip (client address), client (claimed
   // client id), subject (login/TOTP: the username). `off` disables a list.

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { outboundPolicy } from '../outbound/index.js';
 import { createEventEmitter, EVENTS_PENDING_CHANNEL, type EventEmitter } from '../events/index.js';
 import type { KeyStore } from '../keys/index.js';
 import type { RevocationService } from '../revocation/index.js';
@@ -127,14 +128,14 @@ export function createProcessors(deps: JobDeps, queue: JobQueue, events: EventEm
       evaluators: [subjectGenerations(deps.db), removedClients(deps.db, subjects), ...(deps.evaluators ?? [])],
     }),
     'events.sweep': sweepEventsProcessor({ db: deps.db, queue }),
-    'event.push': pushEventProcessor({ db: deps.db, keys: deps.keys, now: deps.now }),
+    'event.push': pushEventProcessor({ db: deps.db, keys: deps.keys, now: deps.now, outbound: outboundPolicy(deps.config.outbound.allowedHosts, deps.config.outbound.timeoutMs) }),
     ...riskProcessors(deps),
   };
 }
 
 function riskProcessors(deps: JobDeps): Pick<Processors, 'risk.notify' | 'risk.alert'> {
   const usernameOf = async (id: string) => (await deps.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username;
-  const delivery = { config: deps.config.risk, issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now, usernameOf };
+  const delivery = { config: deps.config.risk, outbound: outboundPolicy(deps.config.outbound.allowedHosts, deps.config.outbound.timeoutMs), issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now, usernameOf };
   return { 'risk.notify': riskNotifyProcessor(delivery), 'risk.alert': riskAlertProcessor(delivery) };
 }
 

@@ -24,6 +24,7 @@ import { createUserService } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
 import { checkRiskFiles, startRisk } from './risk.js';
 import { withSubjectEvents } from './subject-events.js';
+import { outboundPolicy } from '../outbound/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -115,7 +116,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
         eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),
-      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer }) },
+      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer, outbound: outboundPolicy(config.outbound.allowedHosts, config.outbound.timeoutMs) }) },
       gatewayCheck: gatewayCheck({
         bearer: { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer },
         clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),

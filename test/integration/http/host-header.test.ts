@@ -37,7 +37,7 @@ function send(method: string, target: string, headers: Record<string, string>, b
   });
 }
 
-const hostile = [
+const hostile: Array<{ name: string; target: string; headers: Record<string, string> }> = [
   { name: 'Host', target: '/.well-known/oauth-authorization-server', headers: { host: EVIL } },
   { name: 'X-Forwarded-Host', target: '/.well-known/oauth-authorization-server', headers: { 'x-forwarded-host': EVIL, 'x-forwarded-proto': 'https' } },
   { name: 'an absolute-form target', target: `http://${EVIL}/.well-known/oauth-authorization-server`, headers: { host: EVIL } },
