@@ -79,7 +79,7 @@ export const commands: Record<string, Command> = {
       if (problem) throw new UsageError(problem);
       const master = await createMaster({ db: ctx.db, kek: ctx.kek, audience: input.audience });
       await saveResource(ctx.db, input);
-      await publishKeyChange(ctx.config.redisUrl);
+      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
       out(`resource server ${input.audience} registered (scopes: ${input.scopes.join(' ')}; token lifetime: ${input.accessTokenTtl}s)`);
       out(`opening secret (shown once; give it to the resource server as PORTCULLIS_OPENING_SECRET): ${formatOpeningSecret(master.version, master.secret)}`);
     },
@@ -99,7 +99,7 @@ export const commands: Record<string, Command> = {
       const audience = (values.audience as string | undefined) ?? positionals[0];
       if (!audience) throw new UsageError('give the audience (--audience URI)');
       if (!await removeResource(ctx.db, audience, await keepRemovalUntil(ctx))) throw new UsageError(`no resource server ${audience}`);
-      await publishKeyChange(ctx.config.redisUrl);
+      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
       out(`resource server ${audience} removed; its tokens no longer open`);
     },
   },
@@ -119,7 +119,7 @@ export const commands: Record<string, Command> = {
       const base = { db: ctx.db, kek: ctx.kek, alg: ctx.config.signingAlg, retentionSec };
       const signing = await rotateSigningKey({ ...base, ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
       const masters = await rotateMasters({ ...base, periodSec: ctx.config.masterSecretRotation, force: Boolean(values.masters) });
-      await publishKeyChange(ctx.config.redisUrl);
+      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
       out(signing.rotated ? `signing key rotated: current ${signing.current}, next ${signing.next} (published, not yet signing)` : `signing key not due: current ${signing.current}`);
       if (signing.retired.length) out(`retired keys removed from JWKS: ${signing.retired.join(', ')}`);
       out(masters.length ? `master secrets ratcheted for: ${masters.join(', ')}` : 'no master secret due');

@@ -20,7 +20,7 @@ import type { AdminContext } from './context.js';
 /** An emitter for admin commands; call close() when done. */
 export async function adminEmitter(ctx: AdminContext): Promise<EventEmitter & { close(): Promise<void> }> {
   const pepper = await ctx.secret('subject-handle');
-  const queue = ctx.config.redisUrl ? createBullQueue({ redisUrl: ctx.config.redisUrl, prefix: ctx.config.jobQueuePrefix }) : undefined;
+  const queue = ctx.config.redisUrl ? createBullQueue({ redisUrl: ctx.config.redisUrl, prefix: ctx.config.jobQueuePrefix, redisTimeouts: ctx.config.redisTimeouts }) : undefined;
   const emitter = createEventEmitter({
     db: ctx.db, issuer: ctx.config.issuer, handleOf: (sub) => subjectHandle(pepper, sub), pushGiveUpSec: ctx.config.eventPushGiveUp,
     async enqueuePush(jtis) {

@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl?: string;
   databaseSchema: string;
   redisUrl?: string;
+  /** REDIS_COMMAND_TIMEOUT, REDIS_CONNECT_TIMEOUT (ms) */
+  redisTimeouts: { commandMs: number; connectMs: number };
   dataDir: string;
   keysDir: string;
   kek?: string;
@@ -94,6 +96,7 @@ function assemble(v: Record<string, unknown>): Config {
     databaseUrl,
     databaseSchema: v.DATABASE_SCHEMA as string,
     redisUrl: v.REDIS_URL as string | undefined,
+    redisTimeouts: { commandMs: v.REDIS_COMMAND_TIMEOUT as number, connectMs: v.REDIS_CONNECT_TIMEOUT as number },
     dataDir: v.DATA_DIR as string,
     keysDir: v.KEYS_DIR as string,
     kek: v.PORTCULLIS_KEK as string | undefined,

@@ -143,7 +143,7 @@ function riskProcessors(deps: JobDeps): Pick<Processors, 'risk.notify' | 'risk.a
 export async function startIssuerJobs(deps: JobDeps): Promise<Jobs> {
   const { config } = deps;
   if (config.redisUrl) {
-    const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix });
+    const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, redisTimeouts: config.redisTimeouts });
     return { queue, events: emitterFor(deps, queue), idle: async () => undefined, close: () => queue.close() };
   }
   const runner = createInProcessRunner({ log: deps.log, maxBackoffSec: config.eventPushMaxBackoff });
@@ -159,10 +159,10 @@ export async function startIssuerJobs(deps: JobDeps): Promise<Jobs> {
 export async function startClusterWorkers(deps: JobDeps & { concurrency?: number }): Promise<{ events: EventEmitter; close(): Promise<void> }> {
   const { config } = deps;
   if (!config.redisUrl) throw new TypeError('workers need REDIS_URL (without it the issuer runs the jobs in-process)');
-  const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix });
+  const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, redisTimeouts: config.redisTimeouts });
   const events = emitterFor(deps, queue);
   const workers = await startBullWorkers({
-    redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, processors: createProcessors(deps, queue, events),
+    redisUrl: config.redisUrl, redisTimeouts: config.redisTimeouts, prefix: config.jobQueuePrefix, processors: createProcessors(deps, queue, events),
     schedules: schedulesOf(config), maxBackoffSec: config.eventPushMaxBackoff, log: deps.log, concurrency: deps.concurrency,
   });
   await queue.add('events.sweep', [{ payload: {} }]);

@@ -73,7 +73,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const { onFingerprintOutcome, evaluators, purgeTasks } = extensions; // only these: a stray field must not override a job dependency
     const jobs = await startIssuerJobs({
       config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, evaluators, purgeTasks,
-      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
     });
     closing.push(() => jobs.close());
     const { events } = jobs;
@@ -122,7 +122,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
       }),
     });
-    closing.push(await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log));
+    closing.push(await subscribeKeyChanges(config.redisUrl, config.redisTimeouts, () => keys.reload(), log));
     const server = createListener(config, app.callback()); // HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     closing.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
@@ -158,7 +158,7 @@ async function eraseAndTell(id: string, d: EraseDeps): Promise<unknown> {
 function startThrottle(config: Config, log: Logger, metrics: Metrics, now: () => number): Promise<Throttle> {
   return createThrottle({
     config: config.throttle, log, namespace: config.databaseSchema, now,
-    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
+    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined, redisTimeouts: config.redisTimeouts,
     events: {
       limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),
       lockout: (endpoint, key) => metrics.lockouts.inc({ endpoint, key }),
