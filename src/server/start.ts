@@ -24,6 +24,7 @@ import { createUserService } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
 import { checkRiskFiles, startRisk } from './risk.js';
 import { withSubjectEvents } from './subject-events.js';
+import { outboundPolicy } from '../outbound/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -59,8 +60,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
-    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, artefactKey] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint', 'oidc-artefact'].map((name) => deploymentSecret(db, kek, name)),
     );
     const users = createUserService({ db, kek, issuer: config.issuer, now });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl, now });
@@ -72,7 +73,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const { onFingerprintOutcome, evaluators, purgeTasks } = extensions; // only these: a stray field must not override a job dependency
     const jobs = await startIssuerJobs({
       config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, evaluators, purgeTasks,
-      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
     });
     closing.push(() => jobs.close());
     const { events } = jobs;
@@ -94,7 +95,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord.get(id)), mismatch: config.fingerprint.mismatch };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
+      config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
@@ -102,7 +103,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     }, keys);
     const trustedProxies = trustedProxyList(config.trustedProxies);
     const app = createApp({
-      log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
+      issuer: config.issuer, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
@@ -115,13 +116,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
         eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),
-      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer }) },
+      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer, outbound: outboundPolicy(config.outbound.allowedHosts, config.outbound.timeoutMs) }) },
       gatewayCheck: gatewayCheck({
         bearer: { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer },
         clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
       }),
     });
-    closing.push(await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log));
+    closing.push(await subscribeKeyChanges(config.redisUrl, config.redisTimeouts, () => keys.reload(), log));
     const server = createListener(config, app.callback()); // HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     closing.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
@@ -157,7 +158,7 @@ async function eraseAndTell(id: string, d: EraseDeps): Promise<unknown> {
 function startThrottle(config: Config, log: Logger, metrics: Metrics, now: () => number): Promise<Throttle> {
   return createThrottle({
     config: config.throttle, log, namespace: config.databaseSchema, now,
-    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
+    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined, redisTimeouts: config.redisTimeouts,
     events: {
       limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),
       lockout: (endpoint, key) => metrics.lockouts.inc({ endpoint, key }),
