@@ -8,6 +8,7 @@ import type { PendingSignIn, SignIn, SignInResult } from '../oidc/index.js';
 import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
+import { setPagePolicy } from './csp.js';
 import { consentPage, loginPage, totpPage } from './pages.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import type { RiskService } from '../risk/index.js';
@@ -116,7 +117,7 @@ function requestedScopes(i: Interaction): string[] {
 /** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */
 async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise<boolean> {
   if (!deps.fingerprints || (await deps.fingerprints.policy(clientId)) === 'off') return false;
-  ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  setPagePolicy(ctx, { script: true });
   return true;
 }
 
