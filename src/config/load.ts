@@ -46,6 +46,8 @@ export interface Config {
   eventRetention: number;
   // throttling
   throttle: ThrottleConfig;
+  /** seconds a device or network stays familiar after a sign-in from it (login lockouts count apart) */
+  lockoutFamiliarFor: number;
   // device fingerprints
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
   // risk signals and responses
@@ -116,6 +118,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
     throttle: throttleConfig(v),
+    lockoutFamiliarFor: v.LOCKOUT_FAMILIAR_FOR as number,
     fingerprint: fingerprintSettings(v),
     risk: riskConfig(v),
     privacy: privacySettings(v),

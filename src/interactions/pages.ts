@@ -69,6 +69,25 @@ export function consentPage(p: { action: string; abort: string; csrf: string; cl
 </form>`);
 }
 
+/** How long to wait, in words a person reads ("about 2 minutes"); "later" when unknown. */
+export function waitFor(seconds: number): string {
+  if (!(seconds > 0)) return 'Try again later.';
+  if (seconds < 60) return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return `Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return `Try again in about ${Math.ceil(minutes / 60)} hours.`;
+}
+
+/**
+ * A lockout at the login form: how long to wait, and the password reset instead of
+ * waiting. The same page for every username, known or not (no enumeration).
+ */
+export function lockoutPage(p: { retry: string; retryAfter: number; reset: string }): string {
+  return layout('Too many attempts', `<p role="alert">Too many attempts. ${escapeHtml(waitFor(p.retryAfter))}</p>
+<p>Forgot your password? <a href="${escapeHtml(p.reset)}">Reset it by e-mail</a> instead of waiting.</p>
+<p><a href="${escapeHtml(p.retry)}">Back to sign in</a></p>`);
+}
+
 /** An error the user can read; never internals. */
 export function errorPage(title: string, message: string): string {
   return layout(title, `<p role="alert">${escapeHtml(message)}</p>`);

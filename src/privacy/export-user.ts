@@ -67,13 +67,14 @@ export async function exportUser(deps: PrivacyDeps, userId: string, actor: Audit
   };
 }
 
-/** The risk engine's rows about the person: events, lockouts, step-up requirements. */
+/** The risk engine's rows about the person: events, lockouts, step-up requirements; and the login form's familiar places. */
 async function riskAbout(db: Database, person: Person) {
   const where = riskRowsOf(person);
-  const [events, lockouts, stepUps] = await Promise.all([
+  const [events, lockouts, stepUps, places] = await Promise.all([
     db.prisma.riskEvent.findMany({ where: where.events, orderBy: { at: 'asc' } }),
     db.prisma.riskLockout.findMany({ where: where.lockouts }),
     db.prisma.riskStepUp.findMany({ where: where.stepUps }),
+    db.prisma.familiarPlace.findMany({ where: where.familiar, orderBy: { expiresAt: 'asc' } }),
   ]);
   return {
     riskEvents: events.map((e) => ({
@@ -81,6 +82,7 @@ async function riskAbout(db: Database, person: Person) {
     })),
     lockouts: lockouts.map((l) => ({ level: l.level, until: l.until, reason: l.reason, updatedAt: l.updatedAt })),
     stepUps: stepUps.map((s) => ({ acr: s.acr, since: s.since, expiresAt: s.expiresAt })),
+    familiarPlaces: places.map((p) => ({ expiresAt: p.expiresAt })), // each a keyed hash: nothing more to show
   };
 }
 

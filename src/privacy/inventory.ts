@@ -91,6 +91,13 @@ export const INVENTORY: readonly InventoryEntry[] = Object.freeze([
     retention: 'until the longest access token lifetime (at least one day) has passed since it was raised', exported: '`stepUps`', erased: 'deleted',
   },
   {
+    table: 'FamiliarPlace', columns: ['key', 'subjectKey', 'expiresAt'],
+    what: 'the browsers and networks you signed in from, each only as a keyed hash of a random browser cookie or of the network (never your address)',
+    purpose: 'counting wrong passwords typed from elsewhere apart from yours, so a stranger cannot lock you out (security)', setting: 'LOCKOUT_FAMILIAR_FOR',
+    retention: 'after your last sign-in from that browser or network', seconds: (c) => c.lockoutFamiliarFor,
+    exported: '`familiarPlaces` (how many, until when)', erased: 'deleted',
+  },
+  {
     table: 'SecurityEvent', columns: ['payload', 'eventKey', 'createdAt'],
     what: 'security events for resource servers about your tokens (revoked, claims changed, account disabled), naming you by your tokens\' subject handle, or by user id to receivers allowed to see it',
     purpose: 'making resource servers stop your revoked tokens at once (security)', setting: 'EVENT_RETENTION',

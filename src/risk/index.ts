@@ -13,7 +13,7 @@ export { IpListError, compileIpList, loadIpListFile } from './ip-list.js';
 export { listRiskEvents, riskEventStats, purgeRiskEvents, purgeRiskState, coarseIp } from './event-log.js';
 export type { RiskEventView, EventQuery, RiskEventKind } from './event-log.js';
 export { unlockUser, unlockClient } from './unlock.js';
-export { createSubjectKeys, loadSubjectKeys, normaliseName, personLockout, stepUpSubject, SUBJECT_KEY_SECRET } from './subject-keys.js';
+export { createSubjectKeys, loadSubjectKeys, normaliseName, personLockout, stepUpSubject, unfamiliarSubject, SUBJECT_KEY_SECRET } from './subject-keys.js';
 export type { SubjectKeys } from './subject-keys.js';
 export { deliverNotification, deliverAlert, NOTIFICATION_TYP, RISK_DECISION_EVENT } from './deliver/index.js';
 export type { DeliveryDeps, DeliveryResult } from './deliver/index.js';

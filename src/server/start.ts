@@ -11,6 +11,7 @@ import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
 import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, gatewayCheck, trustedProxyList, type Metrics } from '../http/index.js';
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
+import { createFamiliarPlaces } from '../familiar/index.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createOidc, type FingerprintDeps, type Oidc, type RevokedToken } from '../oidc/index.js';
@@ -59,8 +60,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
-    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, familiarKey] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint', 'familiar-place'].map((name) => deploymentSecret(db, kek, name)),
     );
     const users = createUserService({ db, kek, issuer: config.issuer, now });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl, now });
@@ -106,6 +107,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
+        familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
         clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies),
       }),
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
