@@ -137,6 +137,8 @@ export const settings = [
   { env: 'THROTTLE_LOGOUT', default: 'ip=60/1m', description: 'All requests to sign-out (/session/end and its confirmation), which verify any id_token_hint sent.', schema: rates },
   { env: 'THROTTLE_GATEWAY', default: 'ip=6000/1m,client=6000/1m', description: 'All gateway checks (/gateway/check: API gateways ask per API request), per key; client: the gateway.', schema: rates },
   { env: 'THROTTLE_GATEWAY_FAILURES', default: 'ip=600/1m,client=600/1m', description: 'Gateway checks refused for the token they asked about (invalid_token), and failed gateway authentications (these count towards the gateway\'s lockout).', schema: rates },
+  { env: 'THROTTLE_RESET', default: 'ip=20/1h,subject=5/1h', description: 'Password reset requests (subject: the address asked for) and uses of reset links (per address).', schema: rates },
+  { env: 'PASSWORD_RESET_TTL', default: '30m', description: 'How long a password reset link sent by e-mail works (once).', schema: seconds },
   { env: 'LOCKOUT_FAMILIAR_FOR', default: '90d', description: 'A browser (device cookie) or network (/24 or /48) stays familiar to a person this long after their last sign-in from it; failures at the login form from familiar and unfamiliar places count towards separate lockouts (docs/lockout.md).', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_AFTER', default: '10', description: 'Consecutive failed authentications of one client (token endpoints) or one username (login/TOTP) that lock it; 0 disables lockouts.', schema: z.coerce.number().int().min(0) },
   { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },

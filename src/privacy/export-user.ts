@@ -57,6 +57,8 @@ export async function exportUser(deps: PrivacyDeps, userId: string, actor: Audit
       id: p.id, components: p.components, digest: p.digest, coarse: p.coarse, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt,
       changes: p.changes.map((c) => ({ outcome: c.outcome, score: c.score, changed: c.changed, clientId: c.clientId, at: c.createdAt })),
     })),
+    passwordResets: (await prisma.passwordReset.findMany({ where: { userId: user.id }, select: { expiresAt: true } })).map((r: { expiresAt: Date }) => ({ expiresAt: r.expiresAt })),
+    recoveryCodes: { left: await prisma.recoveryCode.count({ where: { userId: user.id } }) },
     roles: roles.map((r) => ({ role: r.roleName, since: r.createdAt })),
     permissionChanges: changes.map((c) => ({ change: c.change, detail: c.detail, at: c.createdAt })),
     sessionsAndGrants: oidc.map(describe),

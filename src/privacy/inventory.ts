@@ -98,6 +98,16 @@ export const INVENTORY: readonly InventoryEntry[] = Object.freeze([
     exported: '`familiarPlaces` (how many, until when)', erased: 'deleted',
   },
   {
+    table: 'PasswordReset', columns: ['hash', 'userId', 'expiresAt'],
+    what: 'a password reset link we e-mailed you, only as a hash of its secret', purpose: 'letting you choose a new password (contract)', setting: 'PASSWORD_RESET_TTL',
+    retention: 'until used, or until it expires', seconds: (c) => c.passwordResetTtl, exported: '`passwordResets` (until when)', erased: 'deleted',
+  },
+  {
+    table: 'RecoveryCode', columns: ['hash', 'userId', 'createdAt'],
+    what: 'the one-time recovery codes of your second factor, only as keyed hashes', purpose: 'signing you in when you lose your authenticator (contract)',
+    retention: ACCOUNT + '; each code until it is used, all of them when the second factor is removed or new codes are made', exported: '`recoveryCodes` (how many are left)', erased: 'deleted',
+  },
+  {
     table: 'SecurityEvent', columns: ['payload', 'eventKey', 'createdAt'],
     what: 'security events for resource servers about your tokens (revoked, claims changed, account disabled), naming you by your tokens\' subject handle, or by user id to receivers allowed to see it',
     purpose: 'making resource servers stop your revoked tokens at once (security)', setting: 'EVENT_RETENTION',

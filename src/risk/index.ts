@@ -15,7 +15,7 @@ export type { RiskEventView, EventQuery, RiskEventKind } from './event-log.js';
 export { unlockUser, unlockClient } from './unlock.js';
 export { createSubjectKeys, loadSubjectKeys, normaliseName, personLockout, stepUpSubject, unfamiliarSubject, SUBJECT_KEY_SECRET } from './subject-keys.js';
 export type { SubjectKeys } from './subject-keys.js';
-export { deliverNotification, deliverAlert, NOTIFICATION_TYP, RISK_DECISION_EVENT } from './deliver/index.js';
+export { deliverNotification, deliverAlert, mailable, NOTIFICATION_TYP, RISK_DECISION_EVENT } from './deliver/index.js';
 export type { DeliveryDeps, DeliveryResult } from './deliver/index.js';
 export { createLocator, locate, distanceKm, isPublic } from './geo.js';
 export type { Locate, Place } from './geo.js';

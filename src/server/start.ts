@@ -2,6 +2,7 @@
  * Starts one issuer process: database (embedded or cluster), migrations, keys, the
  * services, and the HTTP listener. main.ts calls this; so do tests and the benchmark.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -12,6 +13,8 @@ import { activeComponents, collectorScript, createFingerprintService, createProf
 import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, gatewayCheck, trustedProxyList, type Metrics } from '../http/index.js';
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
 import { createFamiliarPlaces } from '../familiar/index.js';
+import { accountRoutes, ACCOUNT_PATHS, createPasswordResets } from '../account/index.js';
+import { endUserSessions } from './end-sessions.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createOidc, type FingerprintDeps, type Oidc, type RevokedToken } from '../oidc/index.js';
@@ -102,14 +105,24 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       revoked: (t) => tokenRevoked(t, events, metrics, log),
     }, keys);
     const trustedProxies = trustedProxyList(config.trustedProxies);
+    const clientIp = (ctx: { req: { socket: { remoteAddress?: string } }; get(name: string): string }) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
+    const account = accountRoutes({
+      issuer: config.issuer, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log,
+      resets: createPasswordResets({ db, ttlSec: config.passwordResetTtl, now }), resetTtlSec: config.passwordResetTtl,
+      smtp: config.risk.smtpUrl ? { url: config.risk.smtpUrl, from: config.risk.emailFrom } : undefined,
+      endSessions: (userId, opts) => endUserSessions({ db, tokens, events, log, handlePepper, revocation, config }, userId, opts),
+      unlock: async (username) => { await risk.unlockUser(username, 'password-reset'); },
+      notify: async (userId, type) => { await jobs.queue.add('risk.notify', [{ payload: { id: randomUUID(), type, userId, at: new Date(now()).toISOString(), details: {} }, jobId: `notify-${randomUUID()}` }]); },
+    });
     const app = createApp({
       log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
         familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
-        clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies),
+        clientIp,
       }),
+      account: { paths: ACCOUNT_PATHS, serve: account },
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
       fingerprint: fingerprintRoutes({
         ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
