@@ -2,6 +2,7 @@
  * The account pages people use on their own, server-rendered, every form working
  * without JavaScript:
  *   /account/password/forgot, /account/password/reset   forgotten password (reset-routes.ts)
+ *   /account and its actions                            the signed-in account page (account-routes.ts)
  * Failures render an HTML page with a 4xx status and a plain message; anything
  * unexpected is logged and shown as a generic 500 page, never with details.
  */
@@ -10,11 +11,21 @@ import { contentSecurityPolicy, errorPage, FormError } from '../interactions/ind
 import type { AccountDeps } from './deps.js';
 import { requestReset, showForgot, showReset, useReset } from './reset-routes.js';
 import { FORGOT_PATH, RESET_PATH } from './reset-pages.js';
+import { changePassword, downloadData, endSession, enrolTotp, erase, removeTotp, showAccount } from './account-routes.js';
+import { callback, CALLBACK_PATH } from './sign-in.js';
 
 type Handler = (deps: AccountDeps, ctx: Context) => Promise<void>;
 const PAGES: Record<string, { GET?: Handler; POST?: Handler }> = {
   [FORGOT_PATH]: { GET: showForgot, POST: requestReset },
   [RESET_PATH]: { GET: showReset, POST: useReset },
+  '/account': { GET: showAccount },
+  [CALLBACK_PATH]: { GET: callback },
+  '/account/password': { POST: changePassword },
+  '/account/totp/enrol': { POST: enrolTotp },
+  '/account/totp/remove': { POST: removeTotp },
+  '/account/sessions/end': { POST: endSession },
+  '/account/data': { POST: downloadData },
+  '/account/erase': { POST: erase },
 };
 
 /** The account paths, for the route table. */

@@ -56,6 +56,11 @@ export function totpPage(p: { action: string; csrf: string; error?: string }): s
 <input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
 <label for="code">One-time code</label>
 <input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required autofocus${described(p.error)}>
+<details><summary>Lost your authenticator app?</summary>
+<label for="recovery">Recovery code</label>
+<input id="recovery" name="recovery" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="24" aria-describedby="recovery-help">
+<p id="recovery-help"><small>One of the codes you saved when you set up the app, such as abcd-efgh-ijkl-mnop. Each works once.</small></p>
+</details>
 <button type="submit">Verify</button>
 </form>`);
 }

@@ -24,6 +24,10 @@ export interface StepDeps {
   fingerprints?: { service: FingerprintService; policy(clientId: string): Promise<FingerprintPolicy> };
   /** deny list and risk lockouts before the password, signals after it; its subject keys name people to the throttle */
   risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded' | 'keys'>;
+  /** a one-time recovery code in place of a TOTP code (true once per code) */
+  recovery?(userId: string, code: string): Promise<boolean>;
+  /** Portcullis's own account page client: its sign-ins need no consent screen */
+  firstPartyClient?: string;
   /** the browsers and networks each person signed in from: the login form's lockouts count familiar and unfamiliar failures apart */
   familiar?: { places: FamiliarPlaces; ttlSec: number; secureCookie: boolean };
 }
@@ -131,6 +135,7 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
     if (pendingOf(deps, i)) return html(ctx, totpPage({ action: path(i, 'totp'), csrf }));
     return html(ctx, loginPage({ action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
   }
+  if (i.prompt.name === 'consent' && deps.firstPartyClient !== undefined && client === deps.firstPartyClient) return consent(deps, ctx, i);
   if (i.prompt.name === 'consent') return html(ctx, consentPage({ action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client, scopes: requestedScopes(i) }));
   throw new FormError(400, 'This sign-in step is not supported.');
 }
@@ -211,7 +216,9 @@ export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: U
   const page = (error: string) => totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
   const keys = await allowed(deps, ctx, 'totp', { userId: pending.accountId }, (retryAfter) => page(`${TOO_MANY} ${waitFor(retryAfter)}`));
   if (!keys) return;
-  if (await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '')) {
+  const recovery = (form.get('recovery') ?? '').trim();
+  const passed = recovery && deps.recovery ? await deps.recovery(pending.accountId, recovery) : await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '');
+  if (passed) {
     await deps.throttle?.succeed('totp', keys);
     return finish(deps, ctx, { login: { accountId: pending.accountId, ...levelOf(true), ts: epoch(deps) } });
   }

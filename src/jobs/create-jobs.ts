@@ -104,6 +104,7 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
     auditPurgeTask(db, config.privacy.auditRetention),
     erasedSubjectsPurgeTask(db),
     // familiar devices and networks of the login form, LOCKOUT_FAMILIAR_FOR after the last sign-in there
+    { name: 'session-devices', purge: async (now) => (await db.prisma.sessionDevice.deleteMany({ where: { expiresAt: { lt: now } } })).count },
     { name: 'password-resets', purge: async (now) => (await db.prisma.passwordReset.deleteMany({ where: { expiresAt: { lt: now } } })).count },
     { name: 'familiar-places', purge: async (now) => (await db.prisma.familiarPlace.deleteMany({ where: { expiresAt: { lt: now } } })).count },
     ...inactiveUsers(deps),

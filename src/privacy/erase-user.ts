@@ -7,7 +7,7 @@
  * caller emits next supersedes them), oidc-provider rows (sessions, grants, refresh
  * tokens, codes, sign-ins in progress), the risk engine's events, lockouts and step-up
  * requirements, the familiar devices and networks of the login form, pending password
- * reset links, second-factor recovery codes, and the user row. The privacy audit keeps its entries about them without
+ * reset links, second-factor recovery codes, the devices list, and the user row. The privacy audit keeps its entries about them without
  * their key, and gains one saying an erasure happened, naming no one.
  *
  * Kept, because tokens issued before may still be presented until they expire: the
@@ -48,6 +48,7 @@ export async function eraseUser(deps: PrivacyDeps & { revocation: RevocationServ
     prisma.familiarPlace.deleteMany({ where: risk.familiar }),
     prisma.passwordReset.deleteMany({ where: { userId: user.id } }),
     prisma.recoveryCode.deleteMany({ where: { userId: user.id } }),
+    prisma.sessionDevice.deleteMany({ where: { userId: user.id } }),
     prisma.privacyAudit.updateMany({ where: risk.audit, data: { subjectKey: null } }),
     prisma.subjectKey.updateMany({ where: { handle: person.handle }, data: { dropAfter: keepRevocationsUntil } }),
     prisma.user.delete({ where: { id: user.id } }),

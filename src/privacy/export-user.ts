@@ -58,6 +58,7 @@ export async function exportUser(deps: PrivacyDeps, userId: string, actor: Audit
       changes: p.changes.map((c) => ({ outcome: c.outcome, score: c.score, changed: c.changed, clientId: c.clientId, at: c.createdAt })),
     })),
     passwordResets: (await prisma.passwordReset.findMany({ where: { userId: user.id }, select: { expiresAt: true } })).map((r: { expiresAt: Date }) => ({ expiresAt: r.expiresAt })),
+    devices: (await prisma.sessionDevice.findMany({ where: { userId: user.id }, orderBy: { lastUsedAt: 'desc' } })).map((d: { browser: string; country: string | null; lastUsedAt: Date }) => ({ browser: d.browser, country: d.country, lastUsedAt: d.lastUsedAt })),
     recoveryCodes: { left: await prisma.recoveryCode.count({ where: { userId: user.id } }) },
     roles: roles.map((r) => ({ role: r.roleName, since: r.createdAt })),
     permissionChanges: changes.map((c) => ({ change: c.change, detail: c.detail, at: c.createdAt })),

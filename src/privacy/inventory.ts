@@ -98,6 +98,12 @@ export const INVENTORY: readonly InventoryEntry[] = Object.freeze([
     exported: '`familiarPlaces` (how many, until when)', erased: 'deleted',
   },
   {
+    table: 'SessionDevice', columns: ['sessionUid', 'userId', 'browser', 'country', 'lastUsedAt', 'expiresAt'],
+    what: 'for each browser signed in to your account: the browser family, the country of its network (never the address), and when it was last used',
+    purpose: 'showing you where you are signed in, so you can sign a browser out (contract; security)', setting: 'SESSION_TTL',
+    retention: 'from the last use of that session (then it expires)', seconds: (c) => c.sessionTtl, exported: '`devices`', erased: 'deleted',
+  },
+  {
     table: 'PasswordReset', columns: ['hash', 'userId', 'expiresAt'],
     what: 'a password reset link we e-mailed you, only as a hash of its secret', purpose: 'letting you choose a new password (contract)', setting: 'PASSWORD_RESET_TTL',
     retention: 'until used, or until it expires', seconds: (c) => c.passwordResetTtl, exported: '`passwordResets` (until when)', erased: 'deleted',

@@ -13,7 +13,8 @@ import { activeComponents, collectorScript, createFingerprintService, createProf
 import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, gatewayCheck, trustedProxyList, type Metrics } from '../http/index.js';
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
 import { createFamiliarPlaces } from '../familiar/index.js';
-import { accountRoutes, ACCOUNT_PATHS, createPasswordResets } from '../account/index.js';
+import { ACCOUNT_CLIENT_ID, accountRedirectUri, accountRoutes, ACCOUNT_PATHS, createPasswordResets, createSessionDevices } from '../account/index.js';
+import { addClient } from '../registry/index.js';
 import { endUserSessions } from './end-sessions.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
@@ -24,7 +25,7 @@ import { createRevocationService } from '../revocation/index.js';
 import type { RiskService } from '../risk/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
-import { createUserService } from '../users/index.js';
+import { createUserService, useRecoveryCode } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
 import { checkRiskFiles, startRisk } from './risk.js';
 import { withSubjectEvents } from './subject-events.js';
@@ -97,17 +98,24 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord.get(id)), mismatch: config.fingerprint.mismatch };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
+    const trustedProxies = trustedProxyList(config.trustedProxies);
+    const clientIp = (ctx: { req: { socket: { remoteAddress?: string } }; get(name: string): string }) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
+    const devices = createSessionDevices({ db, locate, ttlSec: config.sessionTtl, now });
+    // the account page signs people in as a client of this issuer (src/account/sign-in.ts)
+    await addClient(db, clientPepper, { id: ACCOUNT_CLIENT_ID, public: true, grants: ['authorization_code'], scopes: [], audiences: [], redirectUris: [accountRedirectUri(config.issuer)] });
     const oidc = createOidc({
       config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
       revoked: (t) => tokenRevoked(t, events, metrics, log),
+      sessionUsed: (ctx, session) => devices.record({ uid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx) }),
     }, keys);
-    const trustedProxies = trustedProxyList(config.trustedProxies);
-    const clientIp = (ctx: { req: { socket: { remoteAddress?: string } }; get(name: string): string }) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
     const account = accountRoutes({
-      issuer: config.issuer, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log,
+      issuer: config.issuer, db, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log, now,
+      current: (ctx) => oidc.signIn.current(ctx), devices,
+      exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
+      eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       resets: createPasswordResets({ db, ttlSec: config.passwordResetTtl, now }), resetTtlSec: config.passwordResetTtl,
       smtp: config.risk.smtpUrl ? { url: config.risk.smtpUrl, from: config.risk.emailFrom } : undefined,
       endSessions: (userId, opts) => endUserSessions({ db, tokens, events, log, handlePepper, revocation, config }, userId, opts),
@@ -119,6 +127,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
+        recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID,
         familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
         clientIp,
       }),

@@ -9,3 +9,4 @@ export { revokeUser } from './revoke.js';
 export type { RevokedUser } from './revoke.js';
 export { endSessions, sessionsOf } from './end-sessions.js';
 export type { SessionEnder } from './end-sessions.js';
+export { newRecoveryCodes, useRecoveryCode, recoveryCodesLeft, RECOVERY_CODES } from './recovery.js';
