@@ -65,13 +65,28 @@ export function totpPage(p: { action: string; csrf: string; error?: string }): s
 </form>`);
 }
 
-/** What the client asks for, with allow and deny. */
-export function consentPage(p: { action: string; abort: string; csrf: string; client: string; scopes: string[] }): string {
-  const items = p.scopes.length ? `<ul>${p.scopes.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>` : '<p>No specific permissions.</p>';
-  return layout('Allow access?', `<p><strong>${escapeHtml(p.client)}</strong> asks for:</p>${items}
+/** How the consent screen names a client and a resource server (registered with each). */
+export interface ConsentClient { name: string; logoUri?: string; policyUri?: string; tosUri?: string }
+export interface ConsentGroup { name: string; items: string[] }
+
+/**
+ * What the client asks for, in words a person reads: the client's name (and logo,
+ * privacy policy and terms when registered), each resource server by name with a
+ * sentence per scope, who is signed in with a way to switch, and Allow and Deny as
+ * equal buttons, neither focused first.
+ */
+export function consentPage(p: { action: string; abort: string; csrf: string; client: ConsentClient; groups: ConsentGroup[]; username?: string; switchUser?: string }): string {
+  const logo = p.client.logoUri ? `<img src="${escapeHtml(p.client.logoUri)}" alt="" width="48" height="48" class="logo">` : '';
+  const groups = p.groups.length
+    ? p.groups.map((g) => `<h2>${escapeHtml(g.name)}</h2><ul>${g.items.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`).join('\n')
+    : '<p>No specific permissions.</p>';
+  const links = [p.client.policyUri && `<a href="${escapeHtml(p.client.policyUri)}">privacy policy</a>`, p.client.tosUri && `<a href="${escapeHtml(p.client.tosUri)}">terms</a>`].filter(Boolean);
+  const who = p.username ? `<p>Signed in as <strong>${escapeHtml(p.username)}</strong>.${p.switchUser ? ` <a href="${escapeHtml(p.switchUser)}">Not you?</a>` : ''}</p>` : '';
+  return layout('Allow access?', `${logo}<p><strong>${escapeHtml(p.client.name)}</strong> asks to:</p>${groups}
+${who}${links.length ? `<p><small>Read ${escapeHtml(p.client.name)}'s ${links.join(' and ')}.</small></p>` : ''}
 <form method="post" action="${escapeHtml(p.action)}"><input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
-<button type="submit" autofocus>Allow</button>
-<button type="submit" class="secondary" formaction="${escapeHtml(p.abort)}">Deny</button>
+<div class="choices"><button type="submit">Allow</button>
+<button type="submit" formaction="${escapeHtml(p.abort)}">Deny</button></div>
 </form>`);
 }
 

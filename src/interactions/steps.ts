@@ -9,7 +9,7 @@ import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { setPagePolicy } from './csp.js';
-import { consentPage, lockoutPage, loginPage, totpPage, waitFor } from './pages.js';
+import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type ConsentClient, type ConsentGroup } from './pages.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import { unfamiliarSubject, type RiskService } from '../risk/index.js';
 import { deviceOf, ensureDevice, type FamiliarPlaces } from '../familiar/index.js';
@@ -28,6 +28,8 @@ export interface StepDeps {
   recovery?(userId: string, code: string): Promise<boolean>;
   /** Portcullis's own account page client: its sign-ins need no consent screen */
   firstPartyClient?: string;
+  /** how the consent screen names clients and resource servers (registered with each) */
+  display?: { client(id: string): Promise<ConsentClient>; resource(audience: string): Promise<{ name?: string; scopes: Record<string, string> } | undefined> };
   /** the browsers and networks each person signed in from: the login form's lockouts count familiar and unfamiliar failures apart */
   familiar?: { places: FamiliarPlaces; ttlSec: number; secureCookie: boolean };
 }
@@ -136,13 +138,47 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
     return html(ctx, loginPage({ action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
   }
   if (i.prompt.name === 'consent' && deps.firstPartyClient !== undefined && client === deps.firstPartyClient) return consent(deps, ctx, i);
-  if (i.prompt.name === 'consent') return html(ctx, consentPage({ action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client, scopes: requestedScopes(i) }));
+  if (i.prompt.name === 'consent') {
+    setPagePolicy(ctx, { image: true }); // the client's registered logo (https)
+    const username = i.session?.accountId ? (await deps.users.findActive(i.session.accountId))?.username : undefined;
+    return html(ctx, consentPage({
+      action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client: await deps.display?.client(client) ?? { name: client },
+      groups: await requestedGroups(deps, i), username, switchUser: switchUserUrl(i),
+    }));
+  }
   throw new FormError(400, 'This sign-in step is not supported.');
 }
 
-function requestedScopes(i: Interaction): string[] {
+/** Sentences for the OpenID Connect scopes (OIDC Core §5.4, §11). */
+const OIDC_SCOPES: Record<string, string> = {
+  openid: 'Know that it is you (your account identifier)',
+  offline_access: 'Keep its access while you are not using it, until you sign out everywhere or remove it from your account',
+};
+
+/** What the consent screen lists: the sign-in scopes, then each resource server's scopes with their registered sentences. */
+async function requestedGroups(deps: StepDeps, i: Interaction): Promise<ConsentGroup[]> {
   const d = i.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-  return [...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()])];
+  const oidc = (d.missingOIDCScope ?? []).map((s) => OIDC_SCOPES[s] ?? s);
+  const groups: ConsentGroup[] = oidc.length ? [{ name: 'Your account', items: oidc }] : [];
+  for (const [audience, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+    const rs = await deps.display?.resource(audience);
+    groups.push({ name: rs?.name ?? audience, items: scopes.map((s) => rs?.scopes[s] ?? s) });
+  }
+  return groups;
+}
+
+/**
+ * "Not you?": the same authorization request with prompt=login (OIDC Core §3.1.2.1), so
+ * another person signs in and the app still gets its answer.
+ */
+function switchUserUrl(i: Interaction): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(i.params)) {
+    if (k === 'prompt' || v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) query.append(k, String(one));
+  }
+  query.set('prompt', 'login');
+  return `/auth?${query.toString()}`;
 }
 
 /** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */

@@ -14,7 +14,6 @@ import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprint
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
 import { createFamiliarPlaces } from '../familiar/index.js';
 import { ACCOUNT_CLIENT_ID, accountRedirectUri, accountRoutes, ACCOUNT_PATHS, createPasswordResets, createSessionDevices } from '../account/index.js';
-import { addClient } from '../registry/index.js';
 import { endUserSessions } from './end-sessions.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
@@ -101,14 +100,15 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const trustedProxies = trustedProxyList(config.trustedProxies);
     const clientIp = (ctx: { req: { socket: { remoteAddress?: string } }; get(name: string): string }) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
     const devices = createSessionDevices({ db, locate, ttlSec: config.sessionTtl, now });
-    // the account page signs people in as a client of this issuer (src/account/sign-in.ts)
-    await addClient(db, clientPepper, { id: ACCOUNT_CLIENT_ID, public: true, grants: ['authorization_code'], scopes: [], audiences: [], redirectUris: [accountRedirectUri(config.issuer)] });
+
     const oidc = createOidc({
       config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
       revoked: (t) => tokenRevoked(t, events, metrics, log),
+      // the account page signs people in as a client of this issuer (src/account/sign-in.ts), not listed among the registered ones
+      builtinClients: [{ client_id: ACCOUNT_CLIENT_ID, token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [accountRedirectUri(config.issuer)], portcullis_audiences: [], portcullis_scopes: '' }],
       sessionUsed: (ctx, session) => devices.record({ uid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx) }),
     }, keys);
     const account = accountRoutes({
@@ -128,6 +128,10 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
         recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID,
+        display: {
+          client: async (id) => consentClient(id, await clientRecord.get(id)),
+          resource: async (aud) => { const rs = await resource.get(aud); return rs && { name: rs.name ?? undefined, scopes: (rs.scopeDescriptions ?? {}) as Record<string, string> }; },
+        },
         familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
         clientIp,
       }),
@@ -158,6 +162,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await closeAll().catch(() => undefined);
     throw err;
   }
+}
+
+/** How the consent screen names a client: its registered client_name, logo, policy and terms (OIDC Registration §2). */
+function consentClient(id: string, md: Record<string, unknown> | undefined) {
+  const text = (k: string) => (typeof md?.[k] === 'string' ? md[k] as string : undefined);
+  return { name: text('client_name') ?? id, logoUri: text('logo_uri'), policyUri: text('policy_uri'), tosUri: text('tos_uri') };
 }
 
 /** A token revoked at /revoke: counted, and told to the receivers of its audience. */
