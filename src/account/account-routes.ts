@@ -30,7 +30,7 @@ const FRESH_MFA_SEC = 300;
 export async function showAccount(deps: AccountDeps, ctx: Context): Promise<void> {
   const me = await deps.current(ctx);
   if (!me) {
-    if (ctx.query.signin === 'failed') return html(ctx, signedOutAccountPage());
+    if (ctx.query.signin === 'failed') return html(ctx, signedOutAccountPage(deps.brand));
     return sendToSignIn(deps, ctx);
   }
   if (ctx.query.step === 'remove-totp') return removeAfterFreshSignIn(deps, ctx, me);
@@ -45,7 +45,7 @@ async function view(deps: AccountDeps, ctx: Context, me: SignedIn, notice?: Acco
   const devices = (await deps.devices.list(me.accountId)).filter((d) => live.has(d.uid)).map((d) => ({ ...d, current: d.uid === me.uid }));
   return {
     username: user.username, csrf: (purpose) => formToken(deps.csrfKey, id, purpose), totp: user.totp,
-    recoveryLeft: user.totp ? await recoveryCodesLeft(deps.db, me.accountId) : 0, devices, notice,
+    recoveryLeft: user.totp ? await recoveryCodesLeft(deps.db, me.accountId) : 0, devices, notice, brand: deps.brand,
   };
 }
 
@@ -92,7 +92,7 @@ export async function enrolTotp(deps: AccountDeps, ctx: Context): Promise<void> 
   const codes = await newRecoveryCodes(deps.db, user.id);
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   await deps.notify(user.id, 'second_factor_changed');
-  html(ctx, enrolledPage({ qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: new URL(uri).searchParams.get('secret') ?? '', codes }));
+  html(ctx, enrolledPage({ brand: deps.brand, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: new URL(uri).searchParams.get('secret') ?? '', codes }));
 }
 
 /** POST /account/totp/remove: only within minutes of a sign-in with the second factor; otherwise off to one. */
@@ -145,7 +145,7 @@ export async function downloadData(deps: AccountDeps, ctx: Context): Promise<voi
 export async function erase(deps: AccountDeps, ctx: Context): Promise<void> {
   const a = await actor(deps, ctx, 'erase');
   if (!a) return;
-  if (a.form.get('confirm') !== 'yes') return html(ctx, eraseConfirmPage(a.form.get('csrf')!));
+  if (a.form.get('confirm') !== 'yes') return html(ctx, eraseConfirmPage(a.form.get('csrf')!, deps.brand));
   await deps.eraseUser(a.me.accountId);
-  html(ctx, erasedPage());
+  html(ctx, erasedPage(deps.brand));
 }

@@ -4,7 +4,7 @@
  * without JavaScript; each section has its own heading, every input a label, and the
  * outcome of the last action is announced (role="status", or role="alert" for errors).
  */
-import { escapeHtml, layout } from '../interactions/index.js';
+import { escapeHtml, layout, type Brand } from '../interactions/index.js';
 import { MIN_PASSWORD_LENGTH } from '../users/index.js';
 import type { SessionDeviceView } from './devices.js';
 
@@ -15,6 +15,7 @@ export interface AccountView {
   recoveryLeft: number;
   devices: (SessionDeviceView & { current: boolean })[];
   notice?: { text: string; error?: boolean };
+  brand?: Brand;
 }
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -71,32 +72,32 @@ export function accountPage(v: AccountView): string {
 ${passwordSection(v)}
 ${totpSection(v)}
 ${devicesSection(v)}
-${dataSection(v)}`);
+${dataSection(v)}`, '', v.brand);
 }
 
 /** After enrolment: the QR code to scan (an SVG image, a data: URI), the secret to type instead, and the recovery codes, shown once. */
-export function enrolledPage(p: { qrDataUri: string; secret: string; codes: string[] }): string {
+export function enrolledPage(p: { qrDataUri: string; secret: string; codes: string[]; brand?: Brand }): string {
   return layout('Set up your authenticator app', `<p role="status">Scan this code with your authenticator app, or type the key below.</p>
 <img src="${/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/.test(p.qrDataUri) ? p.qrDataUri : ''}" width="220" height="220" alt="QR code for your authenticator app (the key is written below)">
 <p>Key: <code>${escapeHtml(p.secret.match(/.{1,4}/g)!.join(' '))}</code></p>
 <h2>Recovery codes</h2>
 <p>Keep these somewhere safe. Each lets you sign in once without the app. They are not shown again.</p>
 <ul class="codes">${p.codes.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('')}</ul>
-<p><a href="/account">Done: back to your account</a></p>`);
+<p><a href="/account">Done: back to your account</a></p>`, '', p.brand);
 }
 
 /** Erasing is final: ask once more. */
-export function eraseConfirmPage(csrf: string): string {
+export function eraseConfirmPage(csrf: string, brand?: Brand): string {
   return layout('Erase your account?', `<p role="alert">This deletes your account and everything kept about you, signs you out everywhere, and cannot be undone.</p>
 <form method="post" action="/account/erase">${hidden(csrf)}<input type="hidden" name="confirm" value="yes">
 <button type="submit" class="danger">Erase my account</button></form>
-<p><a href="/account">Keep my account</a></p>`);
+<p><a href="/account">Keep my account</a></p>`, '', brand);
 }
 
-export function erasedPage(): string {
-  return layout('Account erased', '<p role="status">Your account and everything kept about you were erased. You have been signed out everywhere.</p>');
+export function erasedPage(brand?: Brand): string {
+  return layout('Account erased', '<p role="status">Your account and everything kept about you were erased. You have been signed out everywhere.</p>', '', brand);
 }
 
-export function signedOutAccountPage(): string {
-  return layout('Your account', '<p>You are not signed in.</p><p><a href="/account?signin=start">Sign in to your account</a></p>');
+export function signedOutAccountPage(brand?: Brand): string {
+  return layout('Your account', '<p>You are not signed in.</p><p><a href="/account?signin=start">Sign in to your account</a></p>', '', brand);
 }

@@ -54,12 +54,12 @@ function renderFailure(deps: AccountDeps, ctx: Context, err: unknown): void {
   else deps.log.error({ err, requestId: ctx.state.requestId }, 'account page failed');
   ctx.status = known?.status ?? 500;
   ctx.type = 'html';
-  ctx.body = known ? errorPage('Cannot continue', known.message) : errorPage('Something went wrong', 'Please try again later.');
+  ctx.body = known ? errorPage('Cannot continue', known.message, deps.brand) : errorPage('Something went wrong', 'Please try again later.', deps.brand);
 }
 
 function pageHeaders(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
-  ctx.set('Content-Security-Policy', contentSecurityPolicy({ image: true }));
+  ctx.set('Content-Security-Policy', contentSecurityPolicy());
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('X-Content-Type-Options', 'nosniff');
   // the reset link's secret is in the URL: never sent on as a Referer

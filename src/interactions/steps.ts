@@ -9,7 +9,7 @@ import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { setPagePolicy } from './csp.js';
-import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type ConsentClient, type ConsentGroup } from './pages.js';
+import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type Brand, type ConsentClient, type ConsentGroup } from './pages.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import { unfamiliarSubject, type RiskService } from '../risk/index.js';
 import { deviceOf, ensureDevice, type FamiliarPlaces } from '../familiar/index.js';
@@ -26,6 +26,8 @@ export interface StepDeps {
   risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded' | 'keys'>;
   /** a one-time recovery code in place of a TOTP code (true once per code) */
   recovery?(userId: string, code: string): Promise<boolean>;
+  /** product name, logo and accent colour of the pages */
+  brand?: Brand;
   /** Portcullis's own account page client: its sign-ins need no consent screen */
   firstPartyClient?: string;
   /** how the consent screen names clients and resource servers (registered with each) */
@@ -134,14 +136,13 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
   const csrf = csrfToken(deps.csrfKey, i.uid);
   const client = String(i.params.client_id);
   if (i.prompt.name === 'login') {
-    if (pendingOf(deps, i)) return html(ctx, totpPage({ action: path(i, 'totp'), csrf }));
-    return html(ctx, loginPage({ action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
+    if (pendingOf(deps, i)) return html(ctx, totpPage({ brand: deps.brand, action: path(i, 'totp'), csrf }));
+    return html(ctx, loginPage({ brand: deps.brand, action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
   }
   if (i.prompt.name === 'consent' && deps.firstPartyClient !== undefined && client === deps.firstPartyClient) return consent(deps, ctx, i);
   if (i.prompt.name === 'consent') {
-    setPagePolicy(ctx, { image: true }); // the client's registered logo (https)
     const username = i.session?.accountId ? (await deps.users.findActive(i.session.accountId))?.username : undefined;
-    return html(ctx, consentPage({
+    return html(ctx, consentPage({ brand: deps.brand,
       action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client: await deps.display?.client(client) ?? { name: client },
       groups: await requestedGroups(deps, i), username, switchUser: switchUserUrl(i),
     }));
@@ -206,14 +207,14 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
   if (i.prompt.name !== 'login') throw new FormError(400, 'This sign-in step is already done.');
   const username = form.get('username') ?? '';
   const client = String(i.params.client_id);
-  const again = async (error: string) => loginPage({ action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client, error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
+  const again = async (error: string) => loginPage({ brand: deps.brand, action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client, error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
   const device = await presentedFingerprint(deps, i, form);
   if (device.missing) {
     ctx.status = 400;
     return html(ctx, await again(DEVICE_CHECK_NEEDED));
   }
   const familiar = await isFamiliar(deps, ctx, username, addressOf(deps, ctx));
-  const lockedPage = (retryAfter: number) => lockoutPage({ retry: path(i), retryAfter, reset: RESET_PATH });
+  const lockedPage = (retryAfter: number) => lockoutPage({ brand: deps.brand, retry: path(i), retryAfter, reset: RESET_PATH });
   const keys = await allowed(deps, ctx, 'login', { typed: username, familiar }, lockedPage);
   if (!keys) return;
   if (!await riskAllows(deps, ctx, username, keys.ip, familiar, lockedPage)) return;
@@ -249,7 +250,7 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
 export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
   const pending = i.prompt.name === 'login' ? pendingOf(deps, i) : undefined;
   if (!pending) throw new FormError(400, 'This sign-in has expired. Go back to the app and sign in again.');
-  const page = (error: string) => totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
+  const page = (error: string) => totpPage({ brand: deps.brand, action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
   const keys = await allowed(deps, ctx, 'totp', { userId: pending.accountId }, (retryAfter) => page(`${TOO_MANY} ${waitFor(retryAfter)}`));
   if (!keys) return;
   const recovery = (form.get('recovery') ?? '').trim();

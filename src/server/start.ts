@@ -103,7 +103,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
 
     const oidc = createOidc({
       config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
-      logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
+      logoutPages: { confirm: (form) => logoutPage(form, config.brand), signedOut: () => signedOutPage(config.brand) },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
       revoked: (t) => tokenRevoked(t, events, metrics, log),
@@ -112,7 +112,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       sessionUsed: (ctx, session) => devices.record({ uid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx) }),
     }, keys);
     const account = accountRoutes({
-      issuer: config.issuer, db, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log, now,
+      issuer: config.issuer, brand: config.brand, db, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log, now,
       current: (ctx) => oidc.signIn.current(ctx), devices,
       exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
       eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
@@ -127,7 +127,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
-        recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID,
+        recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID, brand: config.brand,
         display: {
           client: async (id) => consentClient(id, await clientRecord.get(id)),
           resource: async (aud) => { const rs = await resource.get(aud); return rs && { name: rs.name ?? undefined, scopes: (rs.scopeDescriptions ?? {}) as Record<string, string> }; },
