@@ -6,6 +6,7 @@
  *   POST /account/totp/enrol       set up TOTP: QR code and recovery codes, shown once
  *   POST /account/totp/remove      remove TOTP, after a fresh sign-in with it
  *   POST /account/sessions/end     sign one of the person's own sessions out
+ *   POST /account/privacy/fingerprint   device fingerprinting off (or on) for the person
  *   POST /account/data             download the person's data (as GET /me/data)
  *   POST /account/erase            erase the account (after a confirmation)
  * Every POST carries this browser's CSRF token for its purpose and is throttled per
@@ -15,6 +16,7 @@
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { FormError, readForm } from '../interactions/index.js';
+import { OPT_OUT_COOKIE } from '../fingerprint/index.js';
 import type { SignedIn } from '../oidc/index.js';
 import { ACR_MFA, newRecoveryCodes, recoveryCodesLeft, sessionsOf } from '../users/index.js';
 import type { AccountDeps } from './deps.js';
@@ -45,7 +47,7 @@ async function view(deps: AccountDeps, ctx: Context, me: SignedIn, notice?: Acco
   const devices = (await deps.devices.list(me.accountId)).filter((d) => live.has(d.uid)).map((d) => ({ ...d, current: d.uid === me.uid }));
   return {
     username: user.username, csrf: (purpose) => formToken(deps.csrfKey, id, purpose), totp: user.totp,
-    recoveryLeft: user.totp ? await recoveryCodesLeft(deps.db, me.accountId) : 0, devices, notice, brand: deps.brand,
+    recoveryLeft: user.totp ? await recoveryCodesLeft(deps.db, me.accountId) : 0, devices, notice, brand: deps.brand, fingerprintOff: user.fingerprintOptOut,
   };
 }
 
@@ -130,6 +132,22 @@ export async function endSession(deps: AccountDeps, ctx: Context): Promise<void>
   await deps.endSessions(a.me.accountId, { only: uid });
   await deps.devices.forget([uid]);
   return again(deps, ctx, a.me, 'That browser was signed out; its apps lose their access.');
+}
+
+/**
+ * POST /account/privacy/fingerprint: device fingerprinting off (every profile deleted,
+ * other sessions and their refresh tokens ended, no refresh tokens from now on, and this
+ * browser's login page loads no collector) or on again.
+ */
+export async function setFingerprinting(deps: AccountDeps, ctx: Context): Promise<void> {
+  const a = await actor(deps, ctx, 'fingerprint');
+  if (!a) return;
+  const off = a.form.get('checks') === 'off';
+  await deps.users.setFingerprintOptOut(a.me.accountId, off);
+  const cookie = `${OPT_OUT_COOKIE}=${off ? '1' : ''}; Path=/; Max-Age=${off ? 400 * 86_400 : 0}; HttpOnly; SameSite=Lax${deps.secureCookies ? '; Secure' : ''}`;
+  ctx.append('Set-Cookie', cookie);
+  if (off) await deps.endSessions(a.me.accountId, { except: a.me.uid });
+  return again(deps, ctx, a.me, off ? 'Device checks are off. Nothing about your devices is kept any more.' : 'Device checks are on again.');
 }
 
 /** POST /account/data: the export as a JSON download. */

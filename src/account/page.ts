@@ -13,6 +13,8 @@ export interface AccountView {
   csrf: (purpose: string) => string;
   totp: boolean;
   recoveryLeft: number;
+  /** the person turned device fingerprinting off */
+  fingerprintOff: boolean;
   devices: (SessionDeviceView & { current: boolean })[];
   notice?: { text: string; error?: boolean };
   brand?: Brand;
@@ -60,6 +62,19 @@ ${v.devices.length ? `<ul class="devices">${rows}</ul>` : '<p>No other browsers.
 <p><small>The place is the country of the network only; addresses are not kept.</small></p></section>`;
 }
 
+/** What turning fingerprinting off means, and what replaces it (docs/fingerprint.md "Opting out"). */
+export const FINGERPRINT_OFF_TERMS = 'Apps get no long-lived access for you instead: no refresh tokens, so when an app\'s access ends (within minutes) it sends you back here to sign in, with your second factor if you have one. Apps that require device checks cannot be used. Your other browsers and apps are signed out now.';
+
+function fingerprintSection(v: AccountView): string {
+  const state = v.fingerprintOff
+    ? '<p>Device checks are <strong>off</strong> for you: nothing about your devices is collected or kept. Apps get no long-lived access for you (no refresh tokens).</p>'
+    : `<p>Device checks are <strong>on</strong>: when you sign in, a few characteristics of your browser are checked and kept as keyed hashes, so a stolen token does not work on another device. <a href="/privacy">What we collect and why</a>.</p>
+<p>If you turn them off: ${escapeHtml(FINGERPRINT_OFF_TERMS)}</p>`;
+  return `<section aria-labelledby="fp-h"><h2 id="fp-h">Device checks</h2>${state}
+<form method="post" action="/account/privacy/fingerprint">${hidden(v.csrf('fingerprint'))}<input type="hidden" name="checks" value="${v.fingerprintOff ? 'on' : 'off'}">
+<button type="submit" class="secondary">${v.fingerprintOff ? 'Turn device checks on' : 'Turn device checks off'}</button></form></section>`;
+}
+
 function dataSection(v: AccountView): string {
   return `<section aria-labelledby="data-h"><h2 id="data-h">Your data</h2>
 <p><a href="/privacy">What we keep and why</a>.</p>
@@ -72,6 +87,7 @@ export function accountPage(v: AccountView): string {
 ${passwordSection(v)}
 ${totpSection(v)}
 ${devicesSection(v)}
+${fingerprintSection(v)}
 ${dataSection(v)}`, '', v.brand);
 }
 

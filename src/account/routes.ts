@@ -11,7 +11,7 @@ import { contentSecurityPolicy, errorPage, FormError } from '../interactions/ind
 import type { AccountDeps } from './deps.js';
 import { requestReset, showForgot, showReset, useReset } from './reset-routes.js';
 import { FORGOT_PATH, RESET_PATH } from './reset-pages.js';
-import { changePassword, downloadData, endSession, enrolTotp, erase, removeTotp, showAccount } from './account-routes.js';
+import { changePassword, downloadData, endSession, enrolTotp, erase, removeTotp, setFingerprinting, showAccount } from './account-routes.js';
 import { callback, CALLBACK_PATH } from './sign-in.js';
 
 type Handler = (deps: AccountDeps, ctx: Context) => Promise<void>;
@@ -24,6 +24,7 @@ const PAGES: Record<string, { GET?: Handler; POST?: Handler }> = {
   '/account/totp/enrol': { POST: enrolTotp },
   '/account/totp/remove': { POST: removeTotp },
   '/account/sessions/end': { POST: endSession },
+  '/account/privacy/fingerprint': { POST: setFingerprinting },
   '/account/data': { POST: downloadData },
   '/account/erase': { POST: erase },
 };

@@ -10,7 +10,7 @@ import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { setPagePolicy } from './csp.js';
 import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type Brand, type ConsentClient, type ConsentGroup } from './pages.js';
-import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
+import { OPT_OUT_COOKIE, parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import { unfamiliarSubject, type RiskService } from '../risk/index.js';
 import { deviceOf, ensureDevice, type FamiliarPlaces } from '../familiar/index.js';
 
@@ -184,7 +184,7 @@ function switchUserUrl(i: Interaction): string {
 
 /** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */
 async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise<boolean> {
-  if (!deps.fingerprints || (await deps.fingerprints.policy(clientId)) === 'off') return false;
+  if (!deps.fingerprints || optedOutHere(ctx) || (await deps.fingerprints.policy(clientId)) === 'off') return false;
   setPagePolicy(ctx, { script: true });
   return true;
 }
@@ -193,13 +193,40 @@ async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise
  * The presented fingerprint of a login post, validated before any password work
  * (malformed: 400, nothing stored); undefined when none is needed or none was sent.
  */
-async function presentedFingerprint(deps: StepDeps, i: Interaction, form: URLSearchParams): Promise<{ value?: string; missing: boolean }> {
+async function presentedFingerprint(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<{ value?: string; missing: boolean; policy: FingerprintPolicy; deferred: boolean }> {
   const policy = deps.fingerprints ? await deps.fingerprints.policy(String(i.params.client_id)) : 'off';
+  // a browser whose person turned fingerprinting off sends none; whether that holds is checked after the password
+  if (optedOutHere(ctx) && policy !== 'off') return { missing: false, policy, deferred: true };
   const value = policy === 'off' ? undefined : form.get('fingerprint') || undefined;
   if (value !== undefined) {
     try { parseFingerprint(value); } catch { throw new FormError(400, 'The device information sent with this form is not valid. Reload the page and try again.'); }
   }
-  return { value, missing: value === undefined && policy === 'required' };
+  return { value, missing: value === undefined && policy === 'required', policy, deferred: false };
+}
+
+const optedOutHere = (ctx: Context) => ctx.cookies.get(OPT_OUT_COOKIE, { signed: false }) === '1';
+
+export const DEVICE_CHECKS_OFF = 'This app needs device checks, which you turned off for your account. Turn them on again on your account page to use it.';
+
+/**
+ * After the password: a person who turned fingerprinting off gets no profile (their
+ * fingerprint, if the browser sent one, is dropped unread); an app that requires device
+ * checks cannot be used by them. A browser that only claims the opt-out still owes the
+ * device check. Answers the fingerprint to record, or a refusal already rendered.
+ */
+async function deviceAfterPassword(deps: StepDeps, ctx: Context, user: { fingerprintOptOut: boolean }, device: Awaited<ReturnType<typeof presentedFingerprint>>, again: (error: string) => Promise<string>): Promise<{ record?: string } | undefined> {
+  if (user.fingerprintOptOut) {
+    if (device.policy !== 'required') return {};
+    ctx.status = 403;
+    html(ctx, await again(DEVICE_CHECKS_OFF));
+    return undefined;
+  }
+  if (device.deferred && device.policy === 'required') {
+    ctx.status = 400;
+    html(ctx, await again(DEVICE_CHECK_NEEDED));
+    return undefined;
+  }
+  return { record: device.value };
 }
 
 /** POST login: the password, then either the second factor or done. */
@@ -208,7 +235,7 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
   const username = form.get('username') ?? '';
   const client = String(i.params.client_id);
   const again = async (error: string) => loginPage({ brand: deps.brand, action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client, error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
-  const device = await presentedFingerprint(deps, i, form);
+  const device = await presentedFingerprint(deps, ctx, i, form);
   if (device.missing) {
     ctx.status = 400;
     return html(ctx, await again(DEVICE_CHECK_NEEDED));
@@ -225,12 +252,14 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
     return html(ctx, await again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  const fingerprint = await deviceAfterPassword(deps, ctx, user, device, again);
+  if (!fingerprint) return;
   await rememberPlace(deps, ctx, user.username, keys.ip);
   await deps.users.signedIn(user.id);
   await deps.risk?.loginSucceeded(user.username, user.id, keys.ip);
-  if (device.value !== undefined) {
+  if (fingerprint.record !== undefined) {
     await deps.fingerprints!.service.login({
-      userId: user.id, interactionId: i.uid, presented: device.value, clientId: client,
+      userId: user.id, interactionId: i.uid, presented: fingerprint.record, clientId: client,
       observed: { ip: keys.ip, userAgent: ctx.get('user-agent'), acceptLanguage: ctx.get('accept-language') },
     });
   }
