@@ -14,7 +14,7 @@ function style(accent: string): string {
     + `button{font:inherit;margin-top:1.25rem;margin-right:.5rem;padding:.5rem 1.25rem;border-radius:4px;border:1px solid ${accent};background:${accent};color:#fff}`
     + `button.secondary{background:#fff;color:${accent}}:focus-visible{outline:3px solid #0b57d0;outline-offset:2px}`
     + '.error{color:#a30000;border-left:4px solid #a30000;padding-left:.5rem}'
-    + `.brand{display:flex;align-items:center;gap:.5rem;font-weight:600;margin-bottom:1rem}.choices button{min-width:7rem}a{color:${accent}}`;
+    + `.brand{display:flex;align-items:center;gap:.5rem;font-weight:600;margin-bottom:1rem}.choices button{min-width:7rem}a{color:${accent}}ul.devices li{margin-bottom:.75rem}form.inline{display:inline}form.inline button{margin:0 0 0 .5rem;padding:.2rem .75rem}`;
 }
 
 /** Escapes text for HTML element content and attribute values. */
