@@ -55,7 +55,8 @@ ${device}
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required${described(p.error)}>
 <button type="submit">Sign in</button>
-</form>${notice}`, p.fingerprint ? '<script src="/fingerprint.js" defer></script>' : '', p.brand);
+</form>
+<p><a href="/account/password/forgot">Forgot your password?</a></p>${notice}`, p.fingerprint ? '<script src="/fingerprint.js" defer></script>' : '', p.brand);
 }
 
 /** The TOTP second factor. */

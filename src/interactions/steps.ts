@@ -137,7 +137,7 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
   const client = String(i.params.client_id);
   if (i.prompt.name === 'login') {
     if (pendingOf(deps, i)) return html(ctx, totpPage({ brand: deps.brand, action: path(i, 'totp'), csrf }));
-    return html(ctx, loginPage({ brand: deps.brand, action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
+    return html(ctx, loginPage({ brand: deps.brand, action: path(i, 'login'), csrf, client: await clientName(deps, client), fingerprint: await collects(deps, ctx, client) }));
   }
   if (i.prompt.name === 'consent' && deps.firstPartyClient !== undefined && client === deps.firstPartyClient) return consent(deps, ctx, i);
   if (i.prompt.name === 'consent') {
@@ -149,6 +149,9 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
   }
   throw new FormError(400, 'This sign-in step is not supported.');
 }
+
+/** The name the client registered for people to read (its id when none). */
+const clientName = async (deps: StepDeps, id: string) => (await deps.display?.client(id))?.name ?? id;
 
 /** Sentences for the OpenID Connect scopes (OIDC Core §5.4, §11). */
 const OIDC_SCOPES: Record<string, string> = {
@@ -234,7 +237,7 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
   if (i.prompt.name !== 'login') throw new FormError(400, 'This sign-in step is already done.');
   const username = form.get('username') ?? '';
   const client = String(i.params.client_id);
-  const again = async (error: string) => loginPage({ brand: deps.brand, action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client, error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
+  const again = async (error: string) => loginPage({ brand: deps.brand, action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client: await clientName(deps, client), error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
   const device = await presentedFingerprint(deps, ctx, i, form);
   if (device.missing) {
     ctx.status = 400;

@@ -129,7 +129,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
         recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID, brand: config.brand,
         display: {
-          client: async (id) => consentClient(id, await clientRecord.get(id)),
+          client: async (id) => (id === ACCOUNT_CLIENT_ID ? { name: 'your account' } : consentClient(id, await clientRecord.get(id))),
           resource: async (aud) => { const rs = await resource.get(aud); return rs && { name: rs.name ?? undefined, scopes: (rs.scopeDescriptions ?? {}) as Record<string, string> }; },
         },
         familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
