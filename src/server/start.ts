@@ -18,7 +18,7 @@ import { eraseUser, exportUser, inventoryForPeople } from '../privacy/index.js';
 import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import type { RiskService } from '../risk/index.js';
-import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
+import { MIGRATIONS_DIR, createDatabaseHealth, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { createUserService } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
@@ -53,11 +53,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
   const kek = resolveKek(config);
   const now = options.now ?? Date.now;
   const locate = await checkRiskFiles(config.risk); // a bad IP list or RISK_GEOIP_DB stops start-up before any database work
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts: config.databaseTimeouts, log: (msg, fields) => log.info(fields ?? {}, msg) });
   const closing: Array<() => unknown> = [() => db.close()]; // run in reverse order
   const closeAll = async () => { for (const close of closing.reverse()) await close(); };
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
+    const health = createDatabaseHealth(db.pool, log);
+    closing.push(() => health.close());
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
     const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, artefactKey] = await Promise.all(
@@ -95,7 +97,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord.get(id)), mismatch: config.fingerprint.mismatch };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
+      config, db, health, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
@@ -103,7 +105,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     }, keys);
     const trustedProxies = trustedProxyList(config.trustedProxies);
     const app = createApp({
-      issuer: config.issuer, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
+      issuer: config.issuer, health, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
