@@ -108,7 +108,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       issuer: config.issuer, health, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
-        signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
+        health, signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
         clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies),
       }),
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
