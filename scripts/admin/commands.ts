@@ -4,7 +4,7 @@
  * within KEY_RELOAD_INTERVAL.
  */
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
-import { configTable } from '../../src/config/index.js';
+import { configTable, loadConfig, lockoutTable } from '../../src/config/index.js';
 import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
 import { addClient, updateClient, type ClientInput, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
@@ -146,6 +146,12 @@ export const commands: Record<string, Command> = {
     needsDatabase: false,
     async run() {
       for (const line of configTable()) out(line);
+    },
+  },
+  'config lockout-table': {
+    needsDatabase: false,
+    async run() {
+      for (const line of lockoutTable(loadConfig({}))) out(line);
     },
   },
   ...authzCommands,

@@ -19,6 +19,7 @@ export const USAGE: Record<string, string> = {
   'keys list': 'keys list',
   'db migrate': 'db migrate',
   'config table': 'config table   (the configuration table of README.md)',
+  'config lockout-table': 'config lockout-table   (the lockout policy table of README.md, with the defaults)',
   'privacy inventory': 'privacy inventory   (the data inventory table of docs/privacy.md)',
   'role add': 'role add --name NAME --permissions "P .."',
   'role grant': 'role grant --role NAME --permissions "P .."',

@@ -52,6 +52,10 @@ export interface Config {
   outbound: { allowedHosts: string[]; timeoutMs: number };
   // throttling
   throttle: ThrottleConfig;
+  /** seconds a device or network stays familiar after a sign-in from it (login lockouts count apart) */
+  lockoutFamiliarFor: number;
+  /** seconds a password reset link works */
+  passwordResetTtl: number;
   // device fingerprints
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
   // risk signals and responses
@@ -125,6 +129,8 @@ function assemble(v: Record<string, unknown>): Config {
     eventRetention: v.EVENT_RETENTION as number,
     outbound: { allowedHosts: (v.OUTBOUND_ALLOWED_HOSTS as string[] | undefined) ?? [], timeoutMs: v.OUTBOUND_TIMEOUT as number },
     throttle: throttleConfig(v),
+    lockoutFamiliarFor: v.LOCKOUT_FAMILIAR_FOR as number,
+    passwordResetTtl: v.PASSWORD_RESET_TTL as number,
     fingerprint: fingerprintSettings(v),
     risk: riskConfig(v),
     privacy: privacySettings(v),

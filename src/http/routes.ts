@@ -57,6 +57,8 @@ export interface RouteDeps {
   events: { poll: Middleware; stream: Middleware };
   /** forward authentication for API gateways (gateway-check.ts) */
   gatewayCheck: Middleware;
+  /** the account pages (src/account): their paths and the one middleware serving them */
+  account?: { paths: readonly string[]; serve: Middleware };
 }
 
 const GET = ['GET'] as const;
@@ -76,6 +78,7 @@ export function routeTable(deps: RouteDeps): Route[] {
     { path: STREAM_PATH, methods: ANY, serve: gated('events', deps.events.stream) },
     // nginx and Traefik ask at the path itself; Envoy appends the original path to it
     ...[CHECK_PATH, `${CHECK_PATH}/*`].map((path) => ({ path, methods: ANY, serve: [gate('gateway', deps.gates, gatewayClaimed), deps.gatewayCheck] })),
+    ...(deps.account?.paths ?? []).map((path) => ({ path, methods: ANY, serve: [deps.account!.serve] })),
     { path: '/interaction/:uid', methods: ANY, serve: [deps.interactions] },
     { path: '/interaction/:uid/:step', methods: ANY, serve: [deps.interactions] },
     ...PROVIDER_ROUTES.map((route) => {

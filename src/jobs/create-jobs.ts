@@ -104,6 +104,10 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
     { name: 'permission-changes', purge: (now) => purgeChanges(db, new Date(now.getTime() - config.privacy.permissionChangeRetention * 1000)) },
     auditPurgeTask(db, config.privacy.auditRetention),
     erasedSubjectsPurgeTask(db),
+    // familiar devices and networks of the login form, LOCKOUT_FAMILIAR_FOR after the last sign-in there
+    { name: 'session-devices', purge: async (now) => (await db.prisma.sessionDevice.deleteMany({ where: { expiresAt: { lt: now } } })).count },
+    { name: 'password-resets', purge: async (now) => (await db.prisma.passwordReset.deleteMany({ where: { expiresAt: { lt: now } } })).count },
+    { name: 'familiar-places', purge: async (now) => (await db.prisma.familiarPlace.deleteMany({ where: { expiresAt: { lt: now } } })).count },
     ...inactiveUsers(deps),
   ];
 }

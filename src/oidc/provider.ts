@@ -49,6 +49,8 @@ export interface ProviderDeps {
   revoked(token: RevokedToken): Promise<void>;
   /** the clock of remembered lookups (clients, role grants), epoch ms */
   now?: () => number;
+  /** a browser session signed in or was used at /auth (the account page lists its devices) */
+  sessionUsed?(ctx: KoaContextWithOIDC, session: { uid: string; accountId: string }): Promise<void>;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -56,6 +58,15 @@ type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 function audiencesOf(client: Client): string[] {
   const value = (client as unknown as Record<string, unknown>).portcullis_audiences;
   return Array.isArray(value) ? value as string[] : [];
+}
+
+/** After each successful authorization, which session it used (oidc-provider's `authorization.success` event). */
+function watchSessions(provider: Provider, used: NonNullable<ProviderDeps['sessionUsed']>, log: Logger): void {
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc?.session;
+    if (!session?.accountId || !session.uid) return;
+    void used(ctx, { uid: session.uid, accountId: session.accountId }).catch((err: unknown) => log.warn({ err: String(err) }, 'session device not recorded'));
+  });
 }
 
 /** Builds a provider that signs ID tokens and introspection answers with `signingJwk`. */
@@ -69,6 +80,7 @@ export function createProvider(deps: ProviderDeps, signingJwk: Record<string, un
   if (deps.fingerprints) provider.use(bindFingerprintSessions(deps.fingerprints) as never);
   provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma, { idKey: deps.artefactKey }), `${ENDPOINTS.end_session}/confirm`) as never);
   if (deps.risk) watchForRisk(provider, deps.risk, deps.log);
+  if (deps.sessionUsed) watchSessions(provider, deps.sessionUsed, deps.log);
   provider.on('server_error', (ctx: { state?: { requestId?: string; unavailable?: boolean } }, err: Error) => {
     // the answer becomes a 503 (holder.ts); the outage itself is logged once, by the health watch
     if (deps.health?.unavailable(err) && ctx.state) { ctx.state.unavailable = true; return; }

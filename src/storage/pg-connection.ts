@@ -41,7 +41,15 @@ function deadlines(t: PgTimeouts | undefined): pg.PoolConfig {
   return { connectionTimeoutMillis: t.connectMs, query_timeout: t.queryMs, statement_timeout: t.queryMs, keepAlive: true };
 }
 
+/**
+ * pool.end() waits for every checked-out connection; one held by a transaction whose
+ * server vanished may never come back, so closing waits at most CLOSE_WAIT_MS.
+ */
+const CLOSE_WAIT_MS = 5000;
+
 async function closePg(pool: pg.Pool, prisma: PrismaClient): Promise<void> {
   await prisma.$disconnect();
-  await pool.end();
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([pool.end(), new Promise<void>((resolve) => { timer = setTimeout(resolve, CLOSE_WAIT_MS); })]);
+  clearTimeout(timer);
 }

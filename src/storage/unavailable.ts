@@ -9,10 +9,11 @@ const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EH
 // 53300 (too many connections), 57014 (statement_timeout cancelled the query)
 const SQLSTATE = /^(08\d{3}|57P0[123]|53300|57014)$/;
 // pg's own messages for the pool's and the client's deadlines and lost connections
-const MESSAGES = /Query read timeout|timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Connection is closed/i;
+const MESSAGES = /Query read timeout|Transaction API error|timeout exceeded when trying to connect|Connection terminated|connection timeout|Client has encountered a connection error|Connection is closed/i;
 // Prisma's codes for the same conditions (P1001 unreachable, P1002/P1008 timed out,
-// P1017 connection closed, P2024 no pool connection in time)
-const PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+// P1017 connection closed, P2024 no pool connection in time, P2028 a transaction its
+// connection failed under: "Transaction already closed")
+const PRISMA = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028']);
 
 /** True when `err` (or anything in its cause chain) says the database is unavailable. */
 export function isDatabaseUnavailable(err: unknown): boolean {

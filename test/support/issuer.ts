@@ -21,7 +21,7 @@ export interface ResourceSpec { audience: string; scopes: string[]; ttl?: number
 export interface ClientSpec {
   id: string; scopes: string[]; audiences: string[]; secret?: string;
   grants?: string[]; redirectUris?: string[]; postLogoutRedirectUris?: string[]; public?: boolean;
-  /** device fingerprint policy (issue 6) */
+  /** device fingerprint policy */
   fingerprint?: 'required' | 'optional' | 'off';
 }
 

@@ -13,12 +13,16 @@ const SUBJECTS: Record<RiskNotification['type'], string> = {
   new_device: 'New sign-in device',
   locked_out: 'Your account is temporarily locked',
   session_revoked: 'A session of your account was ended',
+  password_changed: 'Your password was changed',
+  second_factor_changed: 'Your second factor was changed',
 };
 
 const TEXTS: Record<RiskNotification['type'], string> = {
   new_device: 'Your account was used from a device we have not seen before. If this was not you, change your password.',
-  locked_out: 'Your account was locked after suspicious activity. It unlocks by itself; contact your administrator if this was you.',
+  locked_out: 'Your account was locked after suspicious activity. It unlocks by itself; if this was not you, nothing changes on the browsers you usually sign in from. To sign in now, reset your password from the sign-in page ("Forgot your password?").',
   session_revoked: 'A session of your account was ended because of suspicious activity. Sign in again; if this was not you, change your password.',
+  password_changed: 'The password of your account was changed, and every other session was signed out. If this was not you, reset your password from the sign-in page ("Forgot your password?") at once.',
+  second_factor_changed: 'The second factor (authenticator app) of your account was added, removed or replaced. If this was not you, reset your password from the sign-in page at once.',
 };
 
 /** True when the username can receive mail. */

@@ -8,6 +8,7 @@ import { mailable, sendEmail } from './email.js';
 import { post, signNotification, type DeliveryResult } from './webhook.js';
 
 export { NOTIFICATION_TYP } from './webhook.js';
+export { mailable } from './email.js';
 export { RISK_DECISION_EVENT } from './alert.js';
 export type { DeliveryResult } from './webhook.js';
 
