@@ -21,7 +21,7 @@ export interface AdminContext {
  */
 export async function openAdminContext(config: Config): Promise<AdminContext> {
   const kek = resolveKek(config);
-  const db = await connectAdminDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  const db = await connectAdminDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts: config.databaseTimeouts });
   let keys: SubjectKeys;
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });

@@ -12,6 +12,8 @@ export interface Config {
   mode: 'embedded' | 'cluster';
   databaseUrl?: string;
   databaseSchema: string;
+  /** DATABASE_QUERY_TIMEOUT, DATABASE_CONNECT_TIMEOUT (ms) */
+  databaseTimeouts: { queryMs: number; connectMs: number };
   redisUrl?: string;
   /** REDIS_COMMAND_TIMEOUT, REDIS_CONNECT_TIMEOUT (ms) */
   redisTimeouts: { commandMs: number; connectMs: number };
@@ -101,6 +103,7 @@ function assemble(v: Record<string, unknown>): Config {
     mode: databaseUrl ? 'cluster' : 'embedded',
     databaseUrl,
     databaseSchema: v.DATABASE_SCHEMA as string,
+    databaseTimeouts: { queryMs: v.DATABASE_QUERY_TIMEOUT as number, connectMs: v.DATABASE_CONNECT_TIMEOUT as number },
     redisUrl: v.REDIS_URL as string | undefined,
     redisTimeouts: { commandMs: v.REDIS_COMMAND_TIMEOUT as number, connectMs: v.REDIS_CONNECT_TIMEOUT as number },
     dataDir: v.DATA_DIR as string,

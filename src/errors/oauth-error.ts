@@ -74,3 +74,15 @@ export class TooManyRequests extends OAuthError {
     super('invalid_request', 429, `too many requests, retry after ${retryAfter} seconds`, detail, headers);
   }
 }
+
+/**
+ * A dependency (the database) is down or too slow: HTTP 503 with Retry-After
+ * (RFC 9110 §15.6.4, §10.2.3), so clients back off and retry instead of treating it as
+ * a failure of their request. `temporarily_unavailable` is the code RFC 6749
+ * §4.1.2.1 gives exactly this condition.
+ */
+export class TemporarilyUnavailable extends OAuthError {
+  constructor(retryAfter = 5, detail?: string) {
+    super('temporarily_unavailable', 503, 'the service is temporarily unavailable, retry later', detail, { 'Retry-After': String(retryAfter) });
+  }
+}

@@ -30,7 +30,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
   app.keys = deps.cookieKeys; // oidc-provider runs on this app's contexts, cookies included
   app.use(requestLog(deps.log, deps.metrics));
-  app.use(renderErrors(deps.log));
+  app.use(renderErrors(deps.log, deps.health));
   app.use(pinnedOrigin(deps.issuer));
   app.use(router(routeTable(deps)));
   return app;

@@ -2,7 +2,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import type { KeyStore } from '../keys/index.js';
-import type { Database } from '../storage/index.js';
+import type { DatabaseHealth } from '../storage/index.js';
 import type { Metrics } from './metrics.js';
 
 /** GET /healthz: the process answers. */
@@ -10,16 +10,17 @@ export async function health(ctx: Context): Promise<void> {
   ctx.body = { status: 'ok' };
 }
 
-/** GET /readyz: the database answers too. */
-export function readiness(db: Database): Middleware {
+/** GET /readyz: the database answers too (within DATABASE_QUERY_TIMEOUT). */
+export function readiness(health: Pick<DatabaseHealth, 'ready'>): Middleware {
   return async function ready(ctx: Context): Promise<void> {
-    try {
-      await db.pool.query('SELECT 1');
+    ctx.set('Cache-Control', 'no-store');
+    if (await health.ready()) {
       ctx.body = { status: 'ready' };
-    } catch {
-      ctx.status = 503;
-      ctx.body = { status: 'unavailable' };
+      return;
     }
+    ctx.status = 503;
+    ctx.set('Retry-After', '5');
+    ctx.body = { status: 'unavailable' };
   };
 }
 

@@ -8,7 +8,7 @@
 import type { Middleware, Next, Context } from 'koa';
 import { PROVIDER_ROUTES, type Oidc, type ProviderRouteName } from '../oidc/index.js';
 import type { ThrottleKind } from '../throttle/index.js';
-import type { Database } from '../storage/index.js';
+import type { Database, DatabaseHealth } from '../storage/index.js';
 import type { KeyStore } from '../keys/index.js';
 import { POLL_PATH, STREAM_PATH } from '../events/index.js';
 import { gate, type GateDeps } from './gate.js';
@@ -40,6 +40,8 @@ export const GATES: Record<ProviderRouteName, ThrottleKind | undefined> = {
 
 export interface RouteDeps {
   db: Database;
+  /** the database's availability (/readyz, the 503 answers) */
+  health: DatabaseHealth;
   keys: Pick<KeyStore, 'jwks'>;
   metrics: Metrics;
   metricsToken?: string;
@@ -67,7 +69,7 @@ export function routeTable(deps: RouteDeps): Route[] {
   const gated = (kind: ThrottleKind, ...serve: Middleware[]): Middleware[] => [gate(kind, deps.gates), ...serve];
   return [
     { path: '/healthz', methods: GET, serve: [health] },
-    { path: '/readyz', methods: GET, serve: [readiness(deps.db)] },
+    { path: '/readyz', methods: GET, serve: [readiness(deps.health)] },
     { path: '/metrics', methods: GET, serve: [metricsRoute(deps.metrics, deps.metricsToken)] },
     { path: '/jwks', methods: GET, serve: [jwksRoute(deps.keys)] },
     ...['/fingerprint.js', '/.well-known/fingerprint-disclosure', '/privacy'].map((path) => ({ path, methods: GET, serve: [deps.fingerprint[path]] })),

@@ -13,10 +13,15 @@ import { checkCsrf, FormError, readForm } from './form.js';
 import { errorPage } from './pages.js';
 import { setPagePolicy } from './csp.js';
 import { INTERACTION_PREFIX, SignInExpired, type PendingSignIn } from '../oidc/index.js';
+import type { Unavailability } from '../errors/index.js';
 import { abort, consent, login, show, totp, type StepDeps } from './steps.js';
 
 interface Logger { warn(obj: object, msg: string): void; error(obj: object, msg: string): void }
-export interface InteractionDeps extends StepDeps { log: Logger }
+export interface InteractionDeps extends StepDeps {
+  log: Logger;
+  /** whether a failure means the database is unavailable (then a 503 page, logged once per outage) */
+  health?: Unavailability;
+}
 
 const ROUTE = /^\/interaction\/([A-Za-z0-9_-]{1,64})(?:\/(login|totp|consent|abort))?$/;
 const STEPS = { login, totp, consent, abort } as const;
@@ -52,9 +57,10 @@ async function loadInteraction(deps: StepDeps, ctx: Context, uid: string): Promi
   return interaction;
 }
 
-function renderFailure({ log, brand }: InteractionDeps, ctx: Context, err: unknown): void {
-  const known = err instanceof FormError ? err : undefined;
-  if (known) log.warn({ status: known.status, reason: known.message, requestId: ctx.state.requestId }, 'interaction refused');
+function renderFailure({ log, brand, health }: Pick<InteractionDeps, 'log' | 'brand' | 'health'>, ctx: Context, err: unknown): void {
+  const known = err instanceof FormError ? err : health?.unavailable(err) ? new FormError(503, 'Signing in is not possible right now. Please try again in a minute.') : undefined;
+  if (known?.status === 503) ctx.set('Retry-After', '5');
+  else if (known) log.warn({ status: known.status, reason: known.message, requestId: ctx.state.requestId }, 'interaction refused');
   else log.error({ err, requestId: ctx.state.requestId }, 'interaction failed');
   ctx.status = known?.status ?? 500;
   ctx.type = 'html';

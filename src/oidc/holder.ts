@@ -8,6 +8,7 @@
 import type Provider from 'oidc-provider';
 import type { Middleware } from 'koa';
 import mount from 'koa-mount';
+import { TemporarilyUnavailable } from '../errors/index.js';
 import type { KeyStore } from '../keys/index.js';
 
 export interface ProviderHolder {
@@ -27,7 +28,11 @@ export function createProviderHolder(keys: Pick<KeyStore, 'signingKey' | 'onChan
     current = build(jwkOf(keys));
     mounted = mount(current);
   });
-  return { provider: () => current, serve: (ctx, next) => mounted(ctx, next) };
+  return { provider: () => current, serve: async (ctx, next) => {
+    await mounted(ctx, next);
+    // oidc-provider answered server_error because the database was unavailable: 503 instead
+    if (ctx.state.unavailable) throw new TemporarilyUnavailable();
+  } };
 }
 
 function jwkOf(keys: Pick<KeyStore, 'signingKey'>): Record<string, unknown> {

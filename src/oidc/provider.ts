@@ -8,6 +8,7 @@
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import type { Unavailability } from '../errors/index.js';
 import type { TokenService } from '../access-tokens/index.js';
 import type { RiskService } from '../risk/index.js';
 import type { ResourceServerRecord } from '../registry/index.js';
@@ -27,6 +28,8 @@ import { endSessionRevocation, watchForRisk } from './risk-hooks.js';
 export interface ProviderDeps {
   config: Config;
   db: Database;
+  /** whether an error means the database is unavailable (then 503, logged once per change of state) */
+  health?: Unavailability;
   log: Logger;
   cookieKeys: string[];
   clientPepper: Uint8Array;
@@ -80,7 +83,11 @@ export function createProvider(deps: ProviderDeps, signingJwk: Record<string, un
   provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma, { idKey: deps.artefactKey }), `${ENDPOINTS.end_session}/confirm`) as never);
   if (deps.risk) watchForRisk(provider, deps.risk, deps.log);
   if (deps.sessionUsed) watchSessions(provider, deps.sessionUsed, deps.log);
-  provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => deps.log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
+  provider.on('server_error', (ctx: { state?: { requestId?: string; unavailable?: boolean } }, err: Error) => {
+    // the answer becomes a 503 (holder.ts); the outage itself is logged once, by the health watch
+    if (deps.health?.unavailable(err) && ctx.state) { ctx.state.unavailable = true; return; }
+    deps.log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error');
+  });
   return provider;
 }
 

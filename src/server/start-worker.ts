@@ -16,7 +16,7 @@ export interface WorkerProcess { events: EventEmitter; log: Logger; close(): Pro
 /** Opens what the processors need and starts consuming jobs. */
 export async function startWorkerProcess(config: Config, log: Logger = pino({ level: config.logLevel }), extensions: JobExtensions = {}): Promise<WorkerProcess> {
   const kek = resolveKek(config);
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts: config.databaseTimeouts });
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });

@@ -22,7 +22,7 @@ import { eraseUser, exportUser, inventoryForPeople } from '../privacy/index.js';
 import { findClient, findResource, longestTokenTtl } from '../registry/index.js';
 import { createRevocationService } from '../revocation/index.js';
 import type { RiskService } from '../risk/index.js';
-import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
+import { MIGRATIONS_DIR, createDatabaseHealth, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
 import { createUserService, useRecoveryCode } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
@@ -57,11 +57,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
   const kek = resolveKek(config);
   const now = options.now ?? Date.now;
   const locate = await checkRiskFiles(config.risk); // a bad IP list or RISK_GEOIP_DB stops start-up before any database work
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, log: (msg, fields) => log.info(fields ?? {}, msg) });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: config.databaseSchema, timeouts: config.databaseTimeouts, log: (msg, fields) => log.info(fields ?? {}, msg) });
   const closing: Array<() => unknown> = [() => db.close()]; // run in reverse order
   const closeAll = async () => { for (const close of closing.reverse()) await close(); };
   try {
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
+    const health = createDatabaseHealth(db.pool, log);
+    closing.push(() => health.close());
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
     const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, artefactKey, familiarKey] = await Promise.all(
@@ -103,7 +105,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const devices = createSessionDevices({ db, locate, ttlSec: config.sessionTtl, now });
 
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
+      config, db, health, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: (form) => logoutPage(form, config.brand), signedOut: () => signedOutPage(config.brand) },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
@@ -124,10 +126,10 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       notify: async (userId, type) => { await jobs.queue.add('risk.notify', [{ payload: { id: randomUUID(), type, userId, at: new Date(now()).toISOString(), details: {} }, jobId: `notify-${randomUUID()}` }]); },
     });
     const app = createApp({
-      issuer: config.issuer, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
+      issuer: config.issuer, health, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
-        signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
+        health, signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
         recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID, brand: config.brand,
         display: {
           client: async (id) => (id === ACCOUNT_CLIENT_ID ? { name: 'your account' } : consentClient(id, await clientRecord.get(id))),

@@ -1,7 +1,7 @@
 import { chmod, mkdir } from 'node:fs/promises';
 import type pg from 'pg';
 import type { PrismaClient } from './prisma-client/client.js';
-import { connectPg, type PgConnection } from './pg-connection.js';
+import { connectPg, type PgConnection, type PgTimeouts } from './pg-connection.js';
 import { quoteSchema } from './schema-name.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import { readLiveEmbeddedInfo, removeEmbeddedInfo, writeEmbeddedInfo } from './embedded-info.js';
@@ -31,6 +31,8 @@ export interface DatabaseOptions {
   /** PostgreSQL schema for all tables (default 'public'). */
   schema?: string;
   log?: (msg: string, fields?: object) => void;
+  /** deadlines of connections and queries (absent: none) */
+  timeouts?: PgTimeouts;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface DatabaseOptions {
  */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const schema = checkOptions(opts);
-  if (opts.databaseUrl) return asDatabase(connectPg(opts.databaseUrl, schema), 'cluster', schema);
+  if (opts.databaseUrl) return asDatabase(connectPg(opts.databaseUrl, schema, 10, opts.timeouts), 'cluster', schema);
   return openEmbeddedOwner(opts, schema);
 }
 
@@ -56,7 +58,7 @@ export async function connectAdminDatabase(opts: DatabaseOptions): Promise<Datab
   const live = await readLiveEmbeddedInfo(opts.dataDir);
   if (!live) return openEmbeddedOwner(opts, schema);
   opts.log?.('storage.embedded.attached', { pid: live.pid, port: live.port });
-  return asDatabase(connectPg(socketUrl(opts.dataDir), schema, 2), 'embedded', schema);
+  return asDatabase(connectPg(socketUrl(opts.dataDir), schema, 2, opts.timeouts), 'embedded', schema);
 }
 
 function checkOptions(opts: DatabaseOptions): string {
@@ -82,7 +84,7 @@ async function openEmbeddedOwner(opts: DatabaseOptions, schema: string): Promise
     // extended protocol at once clobber each other's unnamed prepared statement ("bind
     // message supplies 5 parameters, but prepared statement "" requires 2"), seen once
     // background jobs queried while requests ran. PGlite runs one query at a time anyway.
-    const conn = connectPg(socketUrl(opts.dataDir), schema, 1);
+    const conn = connectPg(socketUrl(opts.dataDir), schema, 1, opts.timeouts);
     cleanup.unshift(conn.close, () => removeEmbeddedInfo(opts.dataDir));
     await writeEmbeddedInfo(opts.dataDir, { pid: process.pid, port: server.port });
     return { ...asDatabase({ ...conn, close: () => runAll(cleanup) }, 'embedded', schema), quiet: server.quiet, notices: server.notices };

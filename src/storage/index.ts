@@ -14,3 +14,7 @@ export type { OidcAdapter, OidcAdapterClass, OidcAdapterOptions, OidcAdapterPayl
 export type { PrismaClient } from './prisma-client/client.js';
 export { MIGRATIONS_DIR } from './migrations-dir.js';
 export { createReplayStore } from './replay-store.js';
+export type { PgTimeouts } from './pg-connection.js';
+export { createDatabaseHealth } from './health.js';
+export type { DatabaseHealth } from './health.js';
+export { isDatabaseUnavailable } from './unavailable.js';

@@ -50,14 +50,26 @@ async function loadMigrations(dir: string): Promise<Migration[]> {
   }));
 }
 
+/**
+ * Migrations may wait for another process's lock and rewrite large tables: they run
+ * with their own deadline, not DATABASE_QUERY_TIMEOUT (client side) or the pool's
+ * statement_timeout (server side).
+ */
+const MIGRATION_DEADLINE_MS = 30 * 60_000;
+
+type Run = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
+
 async function applyOne(pool: pg.Pool, schema: string, migration: Migration): Promise<boolean> {
   const client = await pool.connect();
+  // pg reads a per-query `query_timeout` (lib/client.js) that its types do not list
+  const q: Run = (text, values) => client.query({ text, values, query_timeout: MIGRATION_DEADLINE_MS } as pg.QueryConfig) as never;
   try {
-    await client.query('BEGIN');
-    await prepare(client, schema);
-    const pending = await isPending(client, schema, migration);
-    if (pending) await run(client, schema, migration);
-    await client.query('COMMIT');
+    await q('BEGIN');
+    await q('SET LOCAL statement_timeout = 0');
+    await prepare({ query: q }, schema);
+    const pending = await isPending({ query: q }, schema, migration);
+    if (pending) await run({ query: q }, schema, migration);
+    await q('COMMIT');
     return pending;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
@@ -68,7 +80,7 @@ async function applyOne(pool: pg.Pool, schema: string, migration: Migration): Pr
 }
 
 /** Lock first: CREATE SCHEMA IF NOT EXISTS itself races between sessions. */
-async function prepare(client: pg.PoolClient, schema: string): Promise<void> {
+async function prepare(client: { query: Run }, schema: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [lockKey(schema)]);
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
   await client.query(`SET LOCAL search_path TO ${schema}`);
@@ -84,7 +96,7 @@ async function prepare(client: pg.PoolClient, schema: string): Promise<void> {
     "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
 }
 
-async function isPending(client: pg.PoolClient, schema: string, migration: Migration): Promise<boolean> {
+async function isPending(client: { query: Run }, schema: string, migration: Migration): Promise<boolean> {
   const { rows } = await client.query<{ checksum: string; finished: boolean }>(
     `SELECT checksum, finished_at IS NOT NULL AS finished FROM ${schema}."_prisma_migrations"
       WHERE migration_name = $1 AND rolled_back_at IS NULL`, [migration.name]);
@@ -97,7 +109,7 @@ async function isPending(client: pg.PoolClient, schema: string, migration: Migra
   return false;
 }
 
-async function run(client: pg.PoolClient, schema: string, migration: Migration): Promise<void> {
+async function run(client: { query: Run }, schema: string, migration: Migration): Promise<void> {
   await client.query(migration.sql);
   await client.query(
     `INSERT INTO ${schema}."_prisma_migrations"

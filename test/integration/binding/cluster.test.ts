@@ -21,7 +21,7 @@ let b: TestIssuer;
 let secret: string;
 
 beforeAll(async () => {
-  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek(), DPOP_NONCE: 'always', ISSUER: `http://${PUBLIC_HOST}` };
+  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek(), DPOP_NONCE: 'always', ISSUER: `https://${PUBLIC_HOST}` };
   a = await startTestIssuer(env);
   b = await startTestIssuer(env);
   await a.addResource({ audience: API, scopes: ['read'] });
@@ -38,7 +38,7 @@ afterAll(async () => {
   await client.end();
 });
 
-const htu = `http://${PUBLIC_HOST}/token`;
+const htu = `https://${PUBLIC_HOST}/token`; // TLS ends at the load balancer
 const form = { grant_type: 'client_credentials', resource: API, scope: 'read' };
 const via = (t: TestIssuer, proof: string) => postForm(`${t.url}/token`, form, {
   headers: { host: PUBLIC_HOST, dpop: proof, authorization: `Basic ${Buffer.from(`svc:${secret}`).toString('base64')}` },

