@@ -7,7 +7,7 @@ import { out } from './command.js';
 export const USAGE: Record<string, string> = {
   'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--fingerprint required|optional|off] [--name TEXT] [--logo-uri URL] [--policy-uri URL] [--tos-uri URL] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
   'client list': 'client list [--json]',
-  'client update': 'client update --id ID --fingerprint required|optional|off',
+  'client update': 'client update --id ID --fingerprint required|optional|off | client update (the options of client add: replaces the registration, keeps the secret unless --secret-stdin)',
   'client remove': 'client remove ID',
   'client assign': 'client assign --client ID --role NAME',
   'client unassign': 'client unassign --client ID --role NAME',

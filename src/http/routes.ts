@@ -91,7 +91,19 @@ export function routeTable(deps: RouteDeps): Route[] {
 function extras(name: ProviderRouteName, deps: RouteDeps): Middleware[] {
   if (name === 'introspection') return [checkIntrospectionParameters, deps.fastIntrospection, handOnIntrospection(deps.metrics)];
   if (name === 'revocation') return [shieldToken];
+  if (name === 'discovery') return [cacheFor(300)];
   return [];
+}
+
+/**
+ * Discovery changes only with a deployment (and never with the request: pinned-origin.ts),
+ * so shared caches may keep it for a while (RFC 8414 §3 leaves caching to HTTP).
+ */
+function cacheFor(seconds: number): Middleware {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    await next();
+    if (ctx.status === 200) ctx.set('Cache-Control', `public, max-age=${seconds}`);
+  };
 }
 
 /** A gateway claims to be the client in its Gateway-Authorization header. */

@@ -30,6 +30,8 @@ export interface ProviderDeps {
   log: Logger;
   cookieKeys: string[];
   clientPepper: Uint8Array;
+  /** key of the keyed hash under which codes, refresh tokens and other bearer artefacts are stored */
+  artefactKey: Uint8Array;
   tokens: TokenService;
   users: UserService;
   binding: BindingDeps;
@@ -75,7 +77,7 @@ export function createProvider(deps: ProviderDeps, signingJwk: Record<string, un
   sealIssuedTokens(provider, { tokens: deps.tokens, issued: deps.issued });
   hashedClientSecrets(provider, deps.clientPepper);
   if (deps.fingerprints) provider.use(bindFingerprintSessions(deps.fingerprints) as never);
-  provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma), `${ENDPOINTS.end_session}/confirm`) as never);
+  provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma, { idKey: deps.artefactKey }), `${ENDPOINTS.end_session}/confirm`) as never);
   if (deps.risk) watchForRisk(provider, deps.risk, deps.log);
   if (deps.sessionUsed) watchSessions(provider, deps.sessionUsed, deps.log);
   provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => deps.log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
@@ -88,7 +90,7 @@ function baseConfiguration(deps: ProviderDeps, signingJwk: Record<string, unknow
   return {
     ...signInOptions(deps.users, deps.logoutPages),
     findAccount: accountsAtTokenEndpoint(deps),
-    adapter: createAdapter({ db: deps.db, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log, now: deps.now }) as never,
+    adapter: createAdapter({ db: deps.db, idKey: deps.artefactKey, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log, now: deps.now }) as never,
     jwks: { keys: [signingJwk as never] },
     clients: (deps.builtinClients ?? []) as never,
     cookies: { keys: deps.cookieKeys },

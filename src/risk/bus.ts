@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { redisOptions, type RedisTimeouts } from '../redis/index.js';
 
 /** One observation, as the signal modules record it. */
 export type Observation =
@@ -26,10 +27,10 @@ export interface ObservationBus {
 interface Log { warn(obj: object, msg: string): void }
 
 /** Subscribes (not awaited: Redis being down must not stop the issuer) and returns the publisher. */
-export function createObservationBus(opts: { redisUrl: string; channel: string; apply(o: Observation): void; log: Log }): ObservationBus {
+export function createObservationBus(opts: { redisUrl: string; redisTimeouts: RedisTimeouts; channel: string; apply(o: Observation): void; log: Log }): ObservationBus {
   const origin = randomUUID();
-  const pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  const sub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null });
+  const pub = new Redis(opts.redisUrl, redisOptions(opts.redisTimeouts, 'command'));
+  const sub = new Redis(opts.redisUrl, redisOptions(opts.redisTimeouts, 'subscriber'));
   let warned = false;
   const warn = (err: unknown, msg: string) => {
     if (warned) return;

@@ -56,7 +56,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   // cluster mode: the processes share what they observe (last places, presenters, bursts)
   const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;
   let record: (o: Observation) => void = () => undefined;
-  const bus = redisUrl ? createObservationBus({ redisUrl, channel: `portcullis:risk:${w.config.databaseSchema}`, apply: (o) => record(o), log: w.log }) : undefined;
+  const bus = redisUrl ? createObservationBus({ redisUrl, redisTimeouts: w.config.redisTimeouts, channel: `portcullis:risk:${w.config.databaseSchema}`, apply: (o) => record(o), log: w.log }) : undefined;
   const risk = await createRiskService({
     config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, share: bus ? (o) => bus.publish(o) : undefined,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'), keys,

@@ -28,6 +28,7 @@ import { createUserService, useRecoveryCode } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
 import { checkRiskFiles, startRisk } from './risk.js';
 import { withSubjectEvents } from './subject-events.js';
+import { outboundPolicy } from '../outbound/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -63,8 +64,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
-    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, familiarKey] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint', 'familiar-place'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, artefactKey, familiarKey] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint', 'oidc-artefact', 'familiar-place'].map((name) => deploymentSecret(db, kek, name)),
     );
     const users = createUserService({ db, kek, issuer: config.issuer, now });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl, now });
@@ -76,7 +77,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const { onFingerprintOutcome, evaluators, purgeTasks } = extensions; // only these: a stray field must not override a job dependency
     const jobs = await startIssuerJobs({
       config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, evaluators, purgeTasks,
-      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
     });
     closing.push(() => jobs.close());
     const { events } = jobs;
@@ -102,7 +103,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const devices = createSessionDevices({ db, locate, ttlSec: config.sessionTtl, now });
 
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
+      config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: (form) => logoutPage(form, config.brand), signedOut: () => signedOutPage(config.brand) },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
@@ -123,7 +124,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       notify: async (userId, type) => { await jobs.queue.add('risk.notify', [{ payload: { id: randomUUID(), type, userId, at: new Date(now()).toISOString(), details: {} }, jobId: `notify-${randomUUID()}` }]); },
     });
     const app = createApp({
-      log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
+      issuer: config.issuer, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
@@ -143,13 +144,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
         eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),
-      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer }) },
+      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer, outbound: outboundPolicy(config.outbound.allowedHosts, config.outbound.timeoutMs) }) },
       gatewayCheck: gatewayCheck({
         bearer: { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer },
         clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
       }),
     });
-    closing.push(await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log));
+    closing.push(await subscribeKeyChanges(config.redisUrl, config.redisTimeouts, () => keys.reload(), log));
     const server = createListener(config, app.callback()); // HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     closing.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
@@ -191,7 +192,7 @@ async function eraseAndTell(id: string, d: EraseDeps): Promise<unknown> {
 function startThrottle(config: Config, log: Logger, metrics: Metrics, now: () => number): Promise<Throttle> {
   return createThrottle({
     config: config.throttle, log, namespace: config.databaseSchema, now,
-    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
+    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined, redisTimeouts: config.redisTimeouts,
     events: {
       limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),
       lockout: (endpoint, key) => metrics.lockouts.inc({ endpoint, key }),

@@ -7,6 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { RedisTimeouts } from '../redis/index.js';
 import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
 import { createCounter, peekCounts, peekLocalCounts, type Count, type Counter } from './counter.js';
 import { rateLimitHeaders, type PolicyState } from './headers.js';
@@ -19,6 +20,8 @@ export interface ThrottleOptions {
   config: ThrottleConfig;
   /** Redis for global budgets (cluster mode); memory when absent */
   redisUrl?: string;
+  /** deadlines of Redis commands and connections (REDIS_COMMAND_TIMEOUT, REDIS_CONNECT_TIMEOUT) */
+  redisTimeouts?: RedisTimeouts;
   /** separates deployments sharing one Redis (the database schema) */
   namespace: string;
   log: Logger;
@@ -45,7 +48,7 @@ const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect
 /** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
 export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
   if (!opts.config.enabled) return passThrough();
-  const store = await createStore({ redisUrl: opts.redisUrl, log: opts.log, events: opts.events, now: opts.now });
+  const store = await createStore({ redisUrl: opts.redisUrl, redisTimeouts: opts.redisTimeouts, log: opts.log, events: opts.events, now: opts.now });
   const prefix = `portcullis:throttle:${opts.namespace}`;
   const tables = new Map(KINDS.map((kind) => [kind, table(store, prefix, kind, opts.config)]));
   const of = (kind: ThrottleKind) => tables.get(kind) as Table;

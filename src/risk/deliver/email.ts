@@ -39,8 +39,9 @@ function failure(err: unknown): string {
 }
 
 /** Sends one notification to `to`; connection failures are retried, refusals (5xx) are permanent. */
-export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification, to: string): Promise<DeliveryResult> {
-  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000 } as never);
+export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification, to: string, timeoutMs: number): Promise<DeliveryResult> {
+  // OUTBOUND_TIMEOUT bounds each step: connecting, the greeting, and any silence after
+  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as never);
   try {
     await transport.sendMail({
       from, to, subject: SUBJECTS[n.type],

@@ -25,7 +25,7 @@ function processWithBus(applied: Observation[] = []) {
   const share = (o: Observation) => bus?.publish(o);
   const travel = createImpossibleTravel({ maxSpeedKmh: 900, minKm: 300, share });
   const patterns = createPatterns({ replayIps: 2, replayWindowSec: 60, burst: 3, burstWindowSec: 60, share });
-  bus = createObservationBus({
+  bus = createObservationBus({ redisTimeouts: { commandMs: 250, connectMs: 2000 },
     redisUrl: REDIS_URL, channel, log,
     apply: (o) => {
       applied.push(o);
@@ -81,7 +81,7 @@ it('impossible travel and token replay are seen across processes; own and malfor
 });
 
 it('without Redis reachable, publishing is a no-op and nothing throws', async () => {
-  const bus = createObservationBus({ redisUrl: 'redis://127.0.0.1:1', channel, log, apply: () => undefined });
+  const bus = createObservationBus({ redisTimeouts: { commandMs: 250, connectMs: 2000 }, redisUrl: 'redis://127.0.0.1:1', channel, log, apply: () => undefined });
   buses.push(bus);
   expect(() => bus.publish({ kind: 'invalid', key: 'rs', at: T0 })).not.toThrow();
 });
