@@ -30,12 +30,13 @@ const esc = (v: string) => v.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 export interface KeptRecord { what: string; purpose: string; howLong: string }
 
 /** The human-readable page; `kept` is everything held about a person (the data inventory). */
-export function privacyPage(issuer: string, active: readonly ComponentSpec[], retentionSec: number, kept: readonly KeptRecord[] = []): string {
+export function privacyPage(issuer: string, active: readonly ComponentSpec[], retentionSec: number, kept: readonly KeptRecord[] = [], brand: { name: string; logoUrl?: string; accent: string } = { name: 'Portcullis', accent: '#1a1a1a' }): string {
   const days = Math.round(retentionSec / 86_400);
   const rows = active.map((c) => `<li><strong>${esc(c.name)}</strong>: ${esc(c.description)}${c.source === 'server' ? ' (seen by the server)' : ''}</li>`).join('');
   const records = kept.map((k) => `<li><strong>${esc(k.what)}</strong>. Why: ${esc(k.purpose)}. How long: ${esc(k.howLong)}.</li>`).join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Device information - Portcullis</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}</style></head><body><main>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Device information - ${esc(brand.name)}</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}a{color:${esc(brand.accent)}}.brand{display:flex;align-items:center;gap:.5rem;font-weight:600}</style></head>
+<body><header class="brand">${brand.logoUrl ? `<img src="${esc(brand.logoUrl)}" alt="" height="32">` : ''}<span>${esc(brand.name)}</span></header><main>
 <h1>What we learn about your device, and why</h1>
 <p>${esc(PURPOSE)}</p>
 <p>When you reach the sign-in page, your browser computes the characteristics below and sends them with the form. Nothing is collected before that page.</p>

@@ -8,8 +8,9 @@ import type { PendingSignIn, SignIn, SignInResult } from '../oidc/index.js';
 import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
+import { clientName, requestedGroups, switchUserUrl } from './consent-view.js';
 import { setPagePolicy } from './csp.js';
-import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type Brand, type ConsentClient, type ConsentGroup } from './pages.js';
+import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type Brand, type ConsentClient } from './pages.js';
 import { OPT_OUT_COOKIE, parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import { unfamiliarSubject, type RiskService } from '../risk/index.js';
 import { deviceOf, ensureDevice, type FamiliarPlaces } from '../familiar/index.js';
@@ -150,40 +151,6 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
   throw new FormError(400, 'This sign-in step is not supported.');
 }
 
-/** The name the client registered for people to read (its id when none). */
-const clientName = async (deps: StepDeps, id: string) => (await deps.display?.client(id))?.name ?? id;
-
-/** Sentences for the OpenID Connect scopes (OIDC Core §5.4, §11). */
-const OIDC_SCOPES: Record<string, string> = {
-  openid: 'Know that it is you (your account identifier)',
-  offline_access: 'Keep its access while you are not using it, until you sign out everywhere or remove it from your account',
-};
-
-/** What the consent screen lists: the sign-in scopes, then each resource server's scopes with their registered sentences. */
-async function requestedGroups(deps: StepDeps, i: Interaction): Promise<ConsentGroup[]> {
-  const d = i.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-  const oidc = (d.missingOIDCScope ?? []).map((s) => OIDC_SCOPES[s] ?? s);
-  const groups: ConsentGroup[] = oidc.length ? [{ name: 'Your account', items: oidc }] : [];
-  for (const [audience, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
-    const rs = await deps.display?.resource(audience);
-    groups.push({ name: rs?.name ?? audience, items: scopes.map((s) => rs?.scopes[s] ?? s) });
-  }
-  return groups;
-}
-
-/**
- * "Not you?": the same authorization request with prompt=login (OIDC Core §3.1.2.1), so
- * another person signs in and the app still gets its answer.
- */
-function switchUserUrl(i: Interaction): string {
-  const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(i.params)) {
-    if (k === 'prompt' || v === undefined) continue;
-    for (const one of Array.isArray(v) ? v : [v]) query.append(k, String(one));
-  }
-  query.set('prompt', 'login');
-  return `/auth?${query.toString()}`;
-}
 
 /** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */
 async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise<boolean> {

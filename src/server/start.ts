@@ -142,7 +142,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
       fingerprint: fingerprintRoutes({
         ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
-        disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention, inventoryForPeople(config)),
+        disclosure: disclosure(config.issuer, active, config.fingerprint.retention), privacyPage: privacyPage(config.issuer, active, config.fingerprint.retention, inventoryForPeople(config), config.brand),
         exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
         eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),

@@ -24,7 +24,8 @@ beforeAll(async () => {
   mailbox = await startMailbox();
   w = await startUsersWorld({
     RISK_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`, RISK_EMAIL_FROM: 'accounts@portcullis.test', PASSWORD_RESET_TTL: '30m',
-    THROTTLE_RESET: 'ip=40/1h,subject=3/1h', TRUSTED_PROXIES: '127.0.0.1',
+    THROTTLE_RESET: 'ip=40/1h,subject=3/1h', TRUSTED_PROXIES: '127.0.0.1', RISK_SCORES: 'login_failure=19', // six wrong passwords lock; the five of a refused sign-in do not
+
   }, { now: () => Date.now() + offsetMs });
   await w.users.add({ username: RITA, password: PASSWORD });
   await w.users.add({ username: 'sam@example.test', password: PASSWORD });
@@ -90,6 +91,21 @@ it('sends a single-use link stored only as a hash; using it changes the password
   expect(again.status).toBe(400);
   expect(again.html).toContain('expired or was already used');
   expect(await w.users.authenticate(RITA, 'yet another passphrase')).toBeUndefined();
+});
+
+it('a reset ends the person\'s lockout, on both sides', async () => {
+  await w.users.add({ username: 'tess@example.test', password: PASSWORD });
+  for (const familiar of [true, false]) for (let i = 0; i < 6; i++) await w.t.issuer.risk.loginFailed('tess@example.test', '203.0.113.7', familiar);
+  expect(await w.t.issuer.risk.checkLogin('tess@example.test', '203.0.113.7', true)).toMatchObject({ reason: 'locked' });
+  expect(await w.t.issuer.risk.checkLogin('tess@example.test', '203.0.113.7', false)).toMatchObject({ reason: 'locked' });
+  expect((await useLink(await linkFor('tess@example.test'))).status).toBe(200);
+  offsetMs += 2000; // past the one-second lockout cache
+  try {
+    expect(await w.t.issuer.risk.checkLogin('tess@example.test', '203.0.113.7', true)).toBeUndefined();
+    expect(await w.t.issuer.risk.checkLogin('tess@example.test', '203.0.113.7', false)).toBeUndefined();
+  } finally {
+    offsetMs -= 2000;
+  }
 });
 
 it('refuses a link past PASSWORD_RESET_TTL, on the page and at the form', async () => {

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
 import { contrastOnWhite } from '../../../src/config/brand.js';
 import { consentPage, errorPage, loginPage } from '../../../src/interactions/pages.js';
+import { privacyPage } from '../../../src/fingerprint/index.js';
 
 const ISSUER = 'https://id.example';
 const refused = (env: Record<string, string>) => { try { loadConfig({ ISSUER, ...env }); } catch (err) { return err; } return undefined; };
@@ -41,10 +42,11 @@ describe('branding settings', () => {
       loginPage({ action: '/a', csrf: 'c', client: 'shop', brand }),
       consentPage({ action: '/a', abort: '/b', csrf: 'c', client: { name: 'Shop' }, groups: [], brand }),
       errorPage('Oops', 'No.', brand),
+      privacyPage('https://id.example', [], 86_400, [], brand),
     ]) {
       expect(html).toMatch(/<title>[^<]+ - Acme ID<\/title>/);
       expect(html).toContain('<header class="brand"><img src="https://acme.example/logo.svg" alt="" height="32"><span>Acme ID</span></header>');
-      expect(html).toContain('background:#0b57d0');
+      expect(html).toContain('#0b57d0');
       expect(html).not.toContain('Portcullis');
     }
   });
