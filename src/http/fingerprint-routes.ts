@@ -37,13 +37,22 @@ export const ACCOUNT_PATH = '/me/data';
 /** Header a client app (or a user calling /me/data) sends its fingerprint in. */
 export const FINGERPRINT_HEADER = 'portcullis-fingerprint';
 
+/**
+ * The privacy page is static text: no script, no form, not framed (CSP Level 3); images
+ * only for the brand's https logo.
+ */
+const PRIVACY_PAGE_POLICY = "default-src 'none'; img-src https: data:; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** The handlers of the routes above, by path. */
 export function fingerprintRoutes(deps: FingerprintRouteDeps): Record<string, Middleware> {
   const replay = createReplayCache();
   return {
     '/fingerprint.js': async (ctx) => send(ctx, 'application/javascript; charset=utf-8', deps.script, 'public, max-age=3600'),
     '/.well-known/fingerprint-disclosure': async (ctx) => send(ctx, 'application/json', deps.disclosure, 'public, max-age=3600'),
-    '/privacy': async (ctx) => send(ctx, 'text/html; charset=utf-8', deps.privacyPage, 'public, max-age=3600'),
+    '/privacy': async (ctx) => {
+      ctx.set('Content-Security-Policy', PRIVACY_PAGE_POLICY);
+      send(ctx, 'text/html; charset=utf-8', deps.privacyPage, 'public, max-age=3600');
+    },
     [ACCOUNT_PATH]: (ctx) => myData(ctx, deps, replay),
   };
 }

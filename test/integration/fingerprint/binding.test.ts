@@ -199,6 +199,12 @@ describe('sign-in policy', () => {
     expect((d.components as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['canvas', 'ip', 'timezone']));
     const privacy = await fetch(`${w.t.url}/privacy`);
     expect(await privacy.text()).toMatch(/What we learn about your device/);
+    // static text: no script may run, no form may post, no page may frame it
+    const policy = privacy.headers.get('content-security-policy') ?? '';
+    expect(policy).toContain("default-src 'none'");
+    expect(policy).toContain("form-action 'none'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/script-src/);
   });
 });
 

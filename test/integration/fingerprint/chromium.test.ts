@@ -48,7 +48,9 @@ async function signInWithChromium() {
   return { tokens, errors, field };
 }
 
-const presented = async (device: typeof laptop, change = {}) => (await collect(browser, `${w.t.url}/privacy`, device, change, `${w.t.url}/fingerprint.js`)).fingerprint;
+// The collector runs on any page of the issuer's origin; the disclosure document is one
+// that allows an injected script (the privacy page's policy allows none).
+const presented = async (device: typeof laptop, change = {}) => (await collect(browser, `${w.t.url}/.well-known/fingerprint-disclosure`, device, change, `${w.t.url}/fingerprint.js`)).fingerprint;
 
 it('collects on the login page, binds the token, refuses another device, accepts and records legitimate changes', async () => {
   const { tokens, errors, field } = await signInWithChromium();
