@@ -3,7 +3,8 @@
  *   GET  /account                  the page (or off to sign in)
  *   GET  /account/callback         back from signing in (sign-in.ts)
  *   POST /account/password         change the password (asks for the current one)
- *   POST /account/totp/enrol       set up TOTP: QR code and recovery codes, shown once
+ *   POST /account/totp/enrol       set up TOTP: the QR code and a form for the first code (nothing stored yet)
+ *   POST /account/totp/confirm     that code: only now is the secret stored; recovery codes, shown once
  *   POST /account/totp/remove      remove TOTP, after a fresh sign-in with it
  *   POST /account/sessions/end     sign one of the person's own sessions out
  *   POST /account/privacy/fingerprint   device fingerprinting off (or on) for the person
@@ -14,19 +15,21 @@
  * the person's lockout there.
  */
 import type { Context } from 'koa';
-import QRCode from 'qrcode';
 import { FormError, readForm } from '../interactions/index.js';
 import { OPT_OUT_COOKIE } from '../fingerprint/index.js';
 import type { SignedIn } from '../oidc/index.js';
-import { ACR_MFA, newRecoveryCodes, recoveryCodesLeft, sessionsOf } from '../users/index.js';
+import { ACR_MFA, newRecoveryCodes, newTotpSecret, recoveryCodesLeft, sessionsOf, totpStep, totpUri, type UserView } from '../users/index.js';
 import type { AccountDeps } from './deps.js';
 import { checkFormToken, formId, formToken } from './form-token.js';
-import { accountPage, enrolledPage, erasedPage, eraseConfirmPage, signedOutAccountPage, type AccountView } from './page.js';
+import { accountPage, erasedPage, eraseConfirmPage, signedOutAccountPage, type AccountView } from './page.js';
 import { passwordProblem } from './reset-routes.js';
+import { openPendingTotp, sealPendingTotp } from './pending-totp.js';
 import { html, throttled } from './respond.js';
 import { sendToSignIn } from './sign-in.js';
+import { recoveryCodesPage, totpSetupPage } from './totp-pages.js';
 
 const FRESH_MFA_SEC = 300;
+const now = (deps: AccountDeps) => (deps.now ?? Date.now)();
 
 /** GET /account. */
 export async function showAccount(deps: AccountDeps, ctx: Context): Promise<void> {
@@ -84,17 +87,56 @@ export async function changePassword(deps: AccountDeps, ctx: Context): Promise<v
   return again(deps, ctx, a.me, 'Password changed. Every other browser and app was signed out.');
 }
 
-/** POST /account/totp/enrol: a first factor of this kind; replacing one needs the removal first. */
+/**
+ * POST /account/totp/enrol: a new secret to scan, and a form for the first code from the
+ * app. Nothing is stored yet: someone whose scan failed must not be asked at the next
+ * sign-in for a code they cannot produce. Replacing a factor needs its removal first.
+ */
 export async function enrolTotp(deps: AccountDeps, ctx: Context): Promise<void> {
   const a = await actor(deps, ctx, 'totp-enrol');
   if (!a) return;
-  const user = await deps.users.findActive(a.me.accountId);
-  if (!user || user.totp) return again(deps, ctx, a.me, 'An authenticator app is already set up. Remove it first to set up another.', 409);
-  const uri = (await deps.users.enrolTotp(user.id))!;
+  const user = await withoutTotp(deps, ctx, a.me);
+  if (!user) return;
+  const secret = newTotpSecret();
+  await showSetup(deps, ctx, user, secret, sealPendingTotp(deps.csrfKey, user.id, secret, now(deps)));
+}
+
+/**
+ * POST /account/totp/confirm: the code proves the app holds the secret; only then is it
+ * stored, with that code's step as used (RFC 6238 §5.2), so the code cannot sign in again.
+ */
+export async function confirmTotp(deps: AccountDeps, ctx: Context): Promise<void> {
+  const a = await actor(deps, ctx, 'totp-confirm');
+  if (!a) return;
+  const user = await withoutTotp(deps, ctx, a.me);
+  if (!user) return;
+  const pending = a.form.get('pending') ?? '';
+  const secret = openPendingTotp(deps.csrfKey, pending, user.id, now(deps));
+  if (!secret) throw new FormError(400, 'This set-up has expired or is not valid. Open your account page and start again.');
+  const step = totpStep(secret, (a.form.get('code') ?? '').trim(), now(deps));
+  // Not a throttle failure: the person holds this secret, so a wrong code is a slip
+  // (or a phone's clock), not a guess; the request budget of `actor` still applies.
+  if (step === undefined) return showSetup(deps, ctx, user, secret, pending, 'That code is not right. Enter the code your app shows now.');
+  if (!await deps.users.setTotp(user.id, secret, step)) return alreadySetUp(deps, ctx, a.me);
   const codes = await newRecoveryCodes(deps.db, user.id);
-  const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   await deps.notify(user.id, 'second_factor_changed');
-  html(ctx, enrolledPage({ brand: deps.brand, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: new URL(uri).searchParams.get('secret') ?? '', codes }));
+  html(ctx, recoveryCodesPage({ brand: deps.brand, codes }));
+}
+
+/** The person's account when it has no second factor yet; otherwise answered with 409. */
+async function withoutTotp(deps: AccountDeps, ctx: Context, me: SignedIn): Promise<UserView | undefined> {
+  const user = await deps.users.findActive(me.accountId);
+  if (user && !user.totp) return user;
+  await alreadySetUp(deps, ctx, me);
+  return undefined;
+}
+
+const alreadySetUp = (deps: AccountDeps, ctx: Context, me: SignedIn) => again(deps, ctx, me, 'An authenticator app is already set up. Remove it first to set up another.', 409);
+
+async function showSetup(deps: AccountDeps, ctx: Context, user: UserView, secret: string, pending: string, error?: string): Promise<void> {
+  if (error) ctx.status = 400;
+  const csrf = formToken(deps.csrfKey, formId(ctx, deps.secureCookies), 'totp-confirm');
+  html(ctx, await totpSetupPage({ uri: totpUri(new URL(deps.issuer).host, user.username, secret), secret, pending, csrf, error, brand: deps.brand }));
 }
 
 /** POST /account/totp/remove: only within minutes of a sign-in with the second factor; otherwise off to one. */
@@ -118,8 +160,8 @@ async function remove(deps: AccountDeps, ctx: Context, me: SignedIn): Promise<vo
 }
 
 function freshMfa(deps: AccountDeps, me: SignedIn): boolean {
-  const now = Math.floor((deps.now ?? Date.now)() / 1000);
-  return me.acr === ACR_MFA && typeof me.loginTs === 'number' && now - me.loginTs <= (deps.freshMfaSec ?? FRESH_MFA_SEC);
+  const nowSec = Math.floor(now(deps) / 1000);
+  return me.acr === ACR_MFA && typeof me.loginTs === 'number' && nowSec - me.loginTs <= (deps.freshMfaSec ?? FRESH_MFA_SEC);
 }
 
 /** POST /account/sessions/end: one of the person's own sessions; any other uid is simply not theirs. */

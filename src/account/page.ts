@@ -91,17 +91,6 @@ ${fingerprintSection(v)}
 ${dataSection(v)}`, '', v.brand);
 }
 
-/** After enrolment: the QR code to scan (an SVG image, a data: URI), the secret to type instead, and the recovery codes, shown once. */
-export function enrolledPage(p: { qrDataUri: string; secret: string; codes: string[]; brand?: Brand }): string {
-  return layout('Set up your authenticator app', `<p role="status">Scan this code with your authenticator app, or type the key below.</p>
-<img src="${/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/.test(p.qrDataUri) ? p.qrDataUri : ''}" width="220" height="220" alt="QR code for your authenticator app (the key is written below)">
-<p>Key: <code>${escapeHtml(p.secret.match(/.{1,4}/g)!.join(' '))}</code></p>
-<h2>Recovery codes</h2>
-<p>Keep these somewhere safe. Each lets you sign in once without the app. They are not shown again.</p>
-<ul class="codes">${p.codes.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('')}</ul>
-<p><a href="/account">Done: back to your account</a></p>`, '', p.brand);
-}
-
 /** Erasing is final: ask once more. */
 export function eraseConfirmPage(csrf: string, brand?: Brand): string {
   return layout('Erase your account?', `<p role="alert">This deletes your account and everything kept about you, signs you out everywhere, and cannot be undone.</p>

@@ -11,7 +11,7 @@ import { contentSecurityPolicy, errorPage, FormError } from '../interactions/ind
 import type { AccountDeps } from './deps.js';
 import { requestReset, showForgot, showReset, useReset } from './reset-routes.js';
 import { FORGOT_PATH, RESET_PATH } from './reset-pages.js';
-import { changePassword, downloadData, endSession, enrolTotp, erase, removeTotp, setFingerprinting, showAccount } from './account-routes.js';
+import { changePassword, confirmTotp, downloadData, endSession, enrolTotp, erase, removeTotp, setFingerprinting, showAccount } from './account-routes.js';
 import { callback, CALLBACK_PATH } from './sign-in.js';
 
 type Handler = (deps: AccountDeps, ctx: Context) => Promise<void>;
@@ -22,6 +22,7 @@ const PAGES: Record<string, { GET?: Handler; POST?: Handler }> = {
   [CALLBACK_PATH]: { GET: callback },
   '/account/password': { POST: changePassword },
   '/account/totp/enrol': { POST: enrolTotp },
+  '/account/totp/confirm': { POST: confirmTotp },
   '/account/totp/remove': { POST: removeTotp },
   '/account/sessions/end': { POST: endSession },
   '/account/privacy/fingerprint': { POST: setFingerprinting },

@@ -29,6 +29,12 @@ export interface UserService {
   authenticate(username: string, password: string): Promise<UserView | undefined>;
   /** Gives the user a new TOTP secret; returns the otpauth URI (show it once). */
   enrolTotp(idOrName: string): Promise<string | undefined>;
+  /**
+   * Stores a secret the person has proven they hold, with the step of the code that
+   * proved it as already used (RFC 6238 §5.2). Only when the user has no TOTP yet: false
+   * when one is set up (or the user is gone), so of two racing confirmations one wins.
+   */
+  setTotp(id: string, secret: string, usedStep: number): Promise<boolean>;
   /** Checks a code; a code (time step) already used is refused (RFC 6238 §5.2). */
   verifyTotp(id: string, code: string): Promise<boolean>;
   /** Records a successful sign-in (USER_INACTIVE_RETENTION counts from the last one). */
@@ -106,6 +112,11 @@ export function createUserService(deps: { db: Database; kek: Uint8Array; issuer:
       const secret = newTotpSecret();
       await update(r.id, { totpSecret: encryptSecret(deps.kek, Buffer.from(secret), totpAad(r.id)), totpLastStep: null });
       return totpUri(new URL(deps.issuer).host, r.username, secret);
+    },
+    async setTotp(id, secret, usedStep) {
+      const totpSecret = encryptSecret(deps.kek, Buffer.from(secret), totpAad(id));
+      const { count } = await prisma.user.updateMany({ where: { id, disabled: false, totpSecret: null }, data: { totpSecret, totpLastStep: usedStep } });
+      return count === 1;
     },
     async verifyTotp(id, code) {
       const r = await prisma.user.findUnique({ where: { id } });

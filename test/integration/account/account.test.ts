@@ -1,16 +1,20 @@
 /**
  * The account page over HTTP, as a browser without JavaScript uses it: signing in
  * through the same login; changing the password (other sessions and refresh tokens end,
- * this one stays, the person is mailed); TOTP enrolment with a QR code and recovery codes
- * (stored hashed, each used once at sign-in); removal only after a fresh second factor;
+ * this one stays, the person is mailed); TOTP enrolment with a QR code, confirmed by a
+ * first code before anything is stored, then recovery codes (stored hashed, each used
+ * once at sign-in); removal only after a fresh second factor;
  * the devices list (no address shown or stored) and signing one out (its tokens stop at
  * introspection, receivers get a CAEP session-revoked event); download and erasure with a
  * confirmation. Hostile cases: cross-site posts, another person's session, a reused
- * recovery code.
+ * recovery code, a tampered, expired or another person's TOTP set-up, the confirming
+ * code used again to sign in.
  */
 import * as client from 'openid-client';
 import { TOTP, URI } from 'otpauth';
+import { sealPendingTotp } from '../../../src/account/pending-totp.js';
 import { addReceiver } from '../../../src/events/index.js';
+import { deploymentSecret } from '../../../src/keys/index.js';
 import { eventually } from '../../support/receivers.js';
 import { leaksInternals, serverErrors } from '../../support/issuer.js';
 import { Browser, hidden, signIn, tokensFor, type Page } from '../users/browser.js';
@@ -28,7 +32,7 @@ beforeAll(async () => {
   w = await startUsersWorld({ RISK_SMTP_URL: `smtp://127.0.0.1:${mailbox.port}`, TRUSTED_PROXIES: '127.0.0.1' });
   await w.t.issuer.db.prisma.eventReceiver.deleteMany();
   await addReceiver(w.t.issuer.db, { clientId: 'web', audience: API, delivery: 'poll' });
-  for (const name of ['ann@example.test', 'mallory@example.test', 'eve@example.test']) await w.users.add({ username: name, password: PASSWORD });
+  for (const name of ['ann@example.test', 'mallory@example.test', 'eve@example.test', 'ida@example.test', 'joe@example.test', 'kai@example.test', 'lia@example.test', 'mo@example.test']) await w.users.add({ username: name, password: PASSWORD });
 });
 afterAll(async () => {
   expect(serverErrors(w.t.logs)).toEqual([]);
@@ -90,18 +94,24 @@ describe('ann looks after her own account', () => {
   let totp: TOTP;
   let codes: string[];
 
-  it('sets up TOTP with a QR code on the page and ten recovery codes, stored only hashed', async () => {
-    const enrolled = await post(home, page, '/account/totp/enrol');
-    expect(enrolled.status).toBe(200);
-    expect(enrolled.html).toMatch(/<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" width="220" height="220" alt="QR code/);
-    const svg = Buffer.from(/data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(enrolled.html)![1], 'base64').toString();
+  it('sets up TOTP with a QR code on the page, stored only once a code from the app confirms it; ten recovery codes, stored only hashed', async () => {
+    const setup = await post(home, page, '/account/totp/enrol');
+    expect(setup.status).toBe(200);
+    expect(setup.html).toMatch(/<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+" width="220" height="220" alt="QR code/);
+    const svg = Buffer.from(/data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)/.exec(setup.html)![1], 'base64').toString();
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
-    const secret = /Key: <code>([A-Z2-7 ]+)<\/code>/.exec(enrolled.html)![1].replace(/ /g, '');
-    totp = new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 });
+    expect(setup.html).toContain('<label for="code">6-digit code from the app</label>');
+    expect(setup.html).not.toMatch(/<ul class="codes">/);
+    await expectNoTotp('ann@example.test'); // nothing stored before the code
+    totp = totpOn(setup);
+    const enrolled = await confirm(home, setup, totp.generate());
+    expect(enrolled.status).toBe(200);
+    expect(enrolled.html).toContain('Your authenticator app is set up.');
     codes = [...enrolled.html.matchAll(/<li><code>([a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4})<\/code><\/li>/g)].map((m) => m[1]);
     expect(codes).toHaveLength(10);
     const stored = JSON.stringify(await w.t.issuer.db.prisma.recoveryCode.findMany());
     for (const c of codes) expect(stored).not.toContain(c);
+    expect(await w.users.find('ann@example.test')).toMatchObject({ totp: true });
     page = await openAccount(home, 'ann@example.test');
     expect(page.html).toContain('Recovery codes left: <strong>10</strong>');
   });
@@ -136,6 +146,110 @@ describe('ann looks after her own account', () => {
     expect(page.html).toContain('The authenticator app was removed');
     expect(await w.users.find('ann@example.test')).toMatchObject({ totp: false });
     expect(await w.t.issuer.db.prisma.recoveryCode.count()).toBe(0);
+  });
+});
+
+/** The TOTP the set-up page's key gives, as an authenticator app would make it. */
+function totpOn(setup: Page): TOTP {
+  const secret = /Key: <code>([A-Z2-7 ]+)<\/code>/.exec(setup.html)![1].replace(/ /g, '');
+  return new TOTP({ secret, algorithm: 'SHA1', digits: 6, period: 30 });
+}
+
+/** Submits the set-up page's confirmation form (its sealed secret unless `pending` is given). */
+const confirm = (browser: Browser, setup: Page, code: string, pending = hidden(setup.html, 'pending')!) => post(browser, setup, '/account/totp/confirm', { pending, code });
+
+async function expectNoTotp(username: string): Promise<void> {
+  const user = await w.users.find(username);
+  expect(user).toMatchObject({ totp: false });
+  expect(await w.t.issuer.db.prisma.recoveryCode.count({ where: { userId: user!.id } })).toBe(0);
+}
+
+/** A 6-digit code that is none of `totp`'s in the window. */
+function wrongCode(totp: TOTP): string {
+  const valid = [-30_000, 0, 30_000].map((d) => totp.generate({ timestamp: Date.now() + d }));
+  let code = valid[1];
+  while (valid.includes(code)) code = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+  return code;
+}
+
+describe('setting up an authenticator app takes a code from it first', () => {
+  it('a wrong code shows the same QR code and form again (400) and stores nothing; the right one then sets it up, once', async () => {
+    const b = new Browser();
+    const setup = await post(b, await openAccount(b, 'ida@example.test'), '/account/totp/enrol');
+    const totp = totpOn(setup);
+    const wrong = await confirm(b, setup, wrongCode(totp));
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toContain('role="alert">That code is not right.');
+    expect(wrong.html).toContain('aria-invalid="true"');
+    expect(totpOn(wrong).secret.base32).toBe(totp.secret.base32);
+    expect(hidden(wrong.html, 'pending')).toBe(hidden(setup.html, 'pending'));
+    expect(wrong.html).toMatch(/<img src="data:image\/svg\+xml;base64,/);
+    await expectNoTotp('ida@example.test');
+    const done = await confirm(b, wrong, totp.generate());
+    expect(done.html).toContain('Your authenticator app is set up.');
+    expect(await w.t.issuer.db.prisma.recoveryCode.count({ where: { userId: (await w.users.find('ida@example.test'))!.id } })).toBe(10);
+    const twice = await confirm(b, wrong, totp.generate({ timestamp: Date.now() + 30_000 }));
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('An authenticator app is already set up.');
+  });
+
+  it('the code that confirmed the set-up cannot sign in again (RFC 6238 §5.2); the next one can', async () => {
+    const b = new Browser();
+    const setup = await post(b, await openAccount(b, 'joe@example.test'), '/account/totp/enrol');
+    const totp = totpOn(setup);
+    const used = totp.generate();
+    expect((await confirm(b, setup, used)).html).toContain('Your authenticator app is set up.');
+    const attempt = await signIn({ config: w.web, redirectUri: REDIRECT, username: 'joe@example.test', password: PASSWORD, params: { resource: API } });
+    const refused = await attempt.browser.submit(attempt.pages.at(-1)!, { code: used }, REDIRECT);
+    expect(refused.location).toBeUndefined();
+    expect(refused.html).toContain('That code is not valid.');
+    const next = await attempt.browser.submit(refused, { code: totp.generate({ timestamp: Date.now() + 30_000 }) }, REDIRECT);
+    expect(next.html).toContain('Allow access?');
+  });
+
+  it('refuses a tampered, expired, made-up or another person\'s sealed secret with 400, storing nothing', async () => {
+    const b = new Browser();
+    const setup = await post(b, await openAccount(b, 'kai@example.test'), '/account/totp/enrol');
+    const mine = totpOn(setup);
+    const sealed = hidden(setup.html, 'pending')!;
+    const other = new Browser();
+    const theirs = await post(other, await openAccount(other, 'lia@example.test'), '/account/totp/enrol');
+    const kai = (await w.users.find('kai@example.test'))!;
+    const csrfSecret = await deploymentSecret(w.t.issuer.db, w.t.kek, 'csrf');
+    const expired = sealPendingTotp(csrfSecret, kai.id, mine.secret.base32, Date.now() - 11 * 60_000);
+    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === 'A' ? 'B' : 'A') + s.slice(i + 1);
+    const attempts: [string, string][] = [
+      [flip(sealed, sealed.length - 30), mine.generate()], // the ciphertext changed
+      [flip(sealed, 5), mine.generate()], // the IV changed
+      [expired, mine.generate()],
+      [hidden(theirs.html, 'pending')!, totpOn(theirs).generate()], // lia's, with a right code for it
+      ['v1.AAAAAAAAAAAAAAAA.AAAA.AAAAAAAAAAAAAAAAAAAAAA', mine.generate()],
+      ['', mine.generate()],
+    ];
+    for (const [pending, code] of attempts) {
+      const refused = await confirm(b, setup, code, pending);
+      expect(refused.status).toBe(400);
+      expect(refused.html).toContain('This set-up has expired or is not valid.');
+      expect(leaksInternals(refused.html)).toBe(false);
+    }
+    await expectNoTotp('kai@example.test');
+    await expectNoTotp('lia@example.test');
+  });
+
+  it('refuses a confirmation without this browser\'s token for it (403), storing nothing', async () => {
+    const b = new Browser();
+    const page = await openAccount(b, 'mo@example.test');
+    const setup = await post(b, page, '/account/totp/enrol');
+    const body = (csrf: string) => new URLSearchParams({ csrf, pending: hidden(setup.html, 'pending')!, code: totpOn(setup).generate() });
+    const send = (browser: Browser, csrf: string) => browser.request(url('/account/totp/confirm'), { method: 'POST', body: body(csrf), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const other = new Browser();
+    await openAccount(other, 'mo@example.test');
+    const confirmToken = hidden(setup.html, 'csrf')!;
+    for (const attempt of [await send(b, ''), await send(b, csrfOf(page, '/account/totp/enrol')), await send(other, confirmToken)]) {
+      expect(attempt.status).toBe(403);
+      expect(leaksInternals(attempt.html)).toBe(false);
+    }
+    await expectNoTotp('mo@example.test');
   });
 });
 
