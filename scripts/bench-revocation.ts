@@ -87,6 +87,8 @@ async function main(): Promise<void> {
     PORTCULLIS_KEK: generateKek(), ISSUER: issuer, JOB_QUEUE_PREFIX: `bench-${schema}`, HOST: '127.0.0.1',
     // each subject revocation is followed by a new token, which must be sealed under the new generation
     SUBJECT_CACHE_TTL: '0s',
+    // the receivers run in this process, on loopback
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
   };
   const children: Child[] = [];
   const receivers: Receiver[] = [];

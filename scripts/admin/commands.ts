@@ -1,12 +1,12 @@
 /**
  * The admin commands, one entry each. Registry changes take effect in running
- * issuers within a second; key changes at once where Redis carries the notice, else
+ * issuers within a second, removals at once (the revocation state records them); key changes at once where Redis carries the notice, else
  * within KEY_RELOAD_INTERVAL.
  */
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
-import { configTable } from '../../src/config/index.js';
+import { configTable, loadConfig, lockoutTable } from '../../src/config/index.js';
 import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
-import { addClient, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
+import { addClient, updateClient, type ClientInput, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
 import { duration, list, options, readStdin, required, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
 import { forgetSubject } from '../../src/authz/index.js';
@@ -22,16 +22,28 @@ import { riskCommands } from './risk.js';
 export { UsageError };
 export type { AdminContext, Command };
 
+/** The options of `client add` and `client update` (every one given in full: update replaces the registration). */
+async function clientArgs(args: string[]): Promise<{ input: ClientInput; secret?: string }> {
+  const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
+  const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
+    redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
+  const secret = values['secret-stdin'] ? await readStdin() : undefined;
+  const problem = clientProblem({ ...input, secret });
+  if (problem) throw new UsageError(problem);
+  return { input, secret };
+}
+
+/** How long a removal must be remembered: until the last token issued before it has expired. */
+async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
+  const ttl = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
+  return new Date(Date.now() + ttl * 1000);
+}
+
 /** Every admin command by "group command". Areas added later spread their own record in here. */
 export const commands: Record<string, Command> = {
   'client add': {
     async run(ctx, args) {
-      const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
-      const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
-        redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
-      const secret = values['secret-stdin'] ? await readStdin() : undefined;
-      const problem = clientProblem({ ...input, secret });
-      if (problem) throw new UsageError(problem);
+      const { input, secret } = await clientArgs(args);
       const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
       out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
       if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
@@ -53,8 +65,10 @@ export const commands: Record<string, Command> = {
       const id = (values.id as string | undefined) ?? positionals[0];
       if (!id) throw new UsageError('give the client id (--id ID)');
       await forgetSubject(ctx.db, { kind: 'client', id }); // authz: a re-registered id must not inherit roles
-      if (!await removeClient(ctx.db, id)) throw new UsageError(`no client ${id}`);
-      out(`client ${id} removed`);
+      if (!await removeClient(ctx.db, id, await keepRemovalUntil(ctx))) throw new UsageError(`no client ${id}`);
+      // its own tokens (sub = client id) stop at resource servers that verify locally too
+      await revokeSubject(ctx, id, 'client removed');
+      out(`client ${id} removed; its tokens no longer open`);
     },
   },
   'resource add': {
@@ -65,7 +79,7 @@ export const commands: Record<string, Command> = {
       if (problem) throw new UsageError(problem);
       const master = await createMaster({ db: ctx.db, kek: ctx.kek, audience: input.audience });
       await saveResource(ctx.db, input);
-      await publishKeyChange(ctx.config.redisUrl);
+      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
       out(`resource server ${input.audience} registered (scopes: ${input.scopes.join(' ')}; token lifetime: ${input.accessTokenTtl}s)`);
       out(`opening secret (shown once; give it to the resource server as PORTCULLIS_OPENING_SECRET): ${formatOpeningSecret(master.version, master.secret)}`);
     },
@@ -84,8 +98,8 @@ export const commands: Record<string, Command> = {
       const { values, positionals } = options(args, { audience: { type: 'string' } }, 1);
       const audience = (values.audience as string | undefined) ?? positionals[0];
       if (!audience) throw new UsageError('give the audience (--audience URI)');
-      if (!await removeResource(ctx.db, audience)) throw new UsageError(`no resource server ${audience}`);
-      await publishKeyChange(ctx.config.redisUrl);
+      if (!await removeResource(ctx.db, audience, await keepRemovalUntil(ctx))) throw new UsageError(`no resource server ${audience}`);
+      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
       out(`resource server ${audience} removed; its tokens no longer open`);
     },
   },
@@ -105,7 +119,7 @@ export const commands: Record<string, Command> = {
       const base = { db: ctx.db, kek: ctx.kek, alg: ctx.config.signingAlg, retentionSec };
       const signing = await rotateSigningKey({ ...base, ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
       const masters = await rotateMasters({ ...base, periodSec: ctx.config.masterSecretRotation, force: Boolean(values.masters) });
-      await publishKeyChange(ctx.config.redisUrl);
+      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
       out(signing.rotated ? `signing key rotated: current ${signing.current}, next ${signing.next} (published, not yet signing)` : `signing key not due: current ${signing.current}`);
       if (signing.retired.length) out(`retired keys removed from JWKS: ${signing.retired.join(', ')}`);
       out(masters.length ? `master secrets ratcheted for: ${masters.join(', ')}` : 'no master secret due');
@@ -134,6 +148,23 @@ export const commands: Record<string, Command> = {
       for (const line of configTable()) out(line);
     },
   },
+  'config lockout-table': {
+    needsDatabase: false,
+    async run() {
+      for (const line of lockoutTable(loadConfig({}))) out(line);
+    },
+  },
   ...authzCommands,
   ...privacyCommands,
+  // after privacyCommands: this one takes a whole registration, or hands the policy change on
+  'client update': {
+    async run(ctx, args) {
+      // `--id ID --fingerprint MODE` alone changes only the policy (privacy.ts)
+      if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) return privacyCommands['client update'].run(ctx, args);
+      const { input, secret } = await clientArgs(args);
+      const shown = await updateClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
+      out(`client ${input.id} updated (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
+      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
+    },
+  },
 };

@@ -10,6 +10,7 @@ import {
   addReceiver, createEventEmitter, EVENTS_PENDING_CHANNEL, listReceivers, receiverProblem, removeReceiver, type EventEmitter, type ReceiverInput,
 } from '../../src/events/index.js';
 import { createBullQueue } from '../../src/jobs/index.js';
+import { outboundPolicy } from '../../src/outbound/index.js';
 import { subjectHandle } from '../../src/keys/index.js';
 import { notify } from '../../src/storage/index.js';
 import { list, options, required, UsageError } from './args.js';
@@ -19,7 +20,7 @@ import type { AdminContext } from './context.js';
 /** An emitter for admin commands; call close() when done. */
 export async function adminEmitter(ctx: AdminContext): Promise<EventEmitter & { close(): Promise<void> }> {
   const pepper = await ctx.secret('subject-handle');
-  const queue = ctx.config.redisUrl ? createBullQueue({ redisUrl: ctx.config.redisUrl, prefix: ctx.config.jobQueuePrefix }) : undefined;
+  const queue = ctx.config.redisUrl ? createBullQueue({ redisUrl: ctx.config.redisUrl, prefix: ctx.config.jobQueuePrefix, redisTimeouts: ctx.config.redisTimeouts }) : undefined;
   const emitter = createEventEmitter({
     db: ctx.db, issuer: ctx.config.issuer, handleOf: (sub) => subjectHandle(pepper, sub), pushGiveUpSec: ctx.config.eventPushGiveUp,
     async enqueuePush(jtis) {
@@ -44,7 +45,7 @@ export const eventCommands: Record<string, Command> = {
       };
       const problem = receiverProblem(input);
       if (problem) throw new UsageError(problem);
-      const r = await addReceiver(ctx.db, input);
+      const r = await addReceiver(ctx.db, input, outboundPolicy(ctx.config.outbound.allowedHosts, ctx.config.outbound.timeoutMs));
       out(`receiver ${r.id} registered (${r.delivery}${r.endpointUrl ? ` to ${r.endpointUrl}` : ''}; audience ${r.audience}; client ${r.clientId}; subjects ${r.subjectFormat})`);
     },
   },

@@ -7,7 +7,7 @@ import { out } from './command.js';
 export const USAGE: Record<string, string> = {
   'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--fingerprint required|optional|off] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
   'client list': 'client list [--json]',
-  'client update': 'client update --id ID --fingerprint required|optional|off',
+  'client update': 'client update --id ID --fingerprint required|optional|off | client update (the options of client add: replaces the registration, keeps the secret unless --secret-stdin)',
   'client remove': 'client remove ID',
   'client assign': 'client assign --client ID --role NAME',
   'client unassign': 'client unassign --client ID --role NAME',
@@ -19,6 +19,7 @@ export const USAGE: Record<string, string> = {
   'keys list': 'keys list',
   'db migrate': 'db migrate',
   'config table': 'config table   (the configuration table of README.md)',
+  'config lockout-table': 'config lockout-table   (the lockout policy table of README.md, with the defaults)',
   'privacy inventory': 'privacy inventory   (the data inventory table of docs/privacy.md)',
   'role add': 'role add --name NAME --permissions "P .."',
   'role grant': 'role grant --role NAME --permissions "P .."',

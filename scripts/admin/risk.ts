@@ -10,7 +10,7 @@
  */
 import { parseDuration } from '../../src/config/index.js';
 import { recordAudit } from '../../src/privacy/index.js';
-import { listRiskEvents, riskEventStats, unlockClient, unlockUser, type RiskEventKind } from '../../src/risk/index.js';
+import { listRiskEvents, riskEventStats, unlockClient, unlockUser, unfamiliarSubject, type RiskEventKind } from '../../src/risk/index.js';
 import { options, UsageError } from './args.js';
 import { out, type Command } from './command.js';
 import type { AdminContext } from './context.js';
@@ -25,7 +25,9 @@ async function subjectOf(ctx: AdminContext, values: { subject?: unknown; key?: u
   if (!values.subject.trim() || values.subject.length > 255) throw new UsageError('--subject takes a username');
   const keys = await ctx.subjectKeys();
   const user = await ctx.db.prisma.user.findFirst({ where: { username: { equals: values.subject.trim(), mode: 'insensitive' } }, select: { id: true } });
-  return { keys: user ? [keys.ofName(values.subject), keys.ofUser(user.id)] : [keys.ofName(values.subject)], byName: true, account: Boolean(user) };
+  // the name's key first (the audit names it); then its unfamiliar side (docs/lockout.md) and the user id's key
+  const named = [keys.ofName(values.subject), unfamiliarSubject(keys.ofName(values.subject))];
+  return { keys: user ? [...named, keys.ofUser(user.id)] : named, byName: true, account: Boolean(user) };
 }
 
 /**

@@ -9,10 +9,10 @@ import type { AdminContext } from './context.js';
 import { adminEmitter } from './events.js';
 
 /** Revokes every token of `sub`; returns the new key generation. */
-export async function revokeSubject(ctx: AdminContext, sub: string): Promise<number> {
+export async function revokeSubject(ctx: AdminContext, sub: string, reason?: string): Promise<number> {
   const revocation = createRevocationService({ db: ctx.db, subjectCacheTtlSec: 0 });
   const generation = await revocation.bumpSubject(subjectHandle(await ctx.secret('subject-handle'), sub));
   const events = await adminEmitter(ctx);
-  try { await events.emit({ type: 'subject.revoked', sub, generation, initiator: 'admin' }); } finally { await events.close(); }
+  try { await events.emit({ type: 'subject.revoked', sub, generation, initiator: 'admin', ...(reason ? { reason } : {}) }); } finally { await events.close(); }
   return generation;
 }

@@ -3,7 +3,7 @@
  * and audience master from the key store, the subject's generation and revocations
  * from the revocation service. No HTTP here; the oidc-provider bridge calls it.
  */
-import { hash } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { KeyStore } from '../keys/index.js';
 import { createDerivedKeyCache, subjectHandle } from '../keys/index.js';
 import type { RevocationService } from '../revocation/index.js';
@@ -73,12 +73,22 @@ export function createTokenService(opts: Options): TokenService {
     return opts.keys.isPublished(context.kid) && (await opts.keys.master(context.aud, context.msv)) !== undefined;
   }
 
-  // expiry, key and master still there, then revocation state
+  // The inner header's subject handle is what revocation and generations are keyed by;
+  // a token whose sealed `sub` is not the subject of that handle (only someone holding a
+  // signing key and an audience master could make one) would escape its real subject's
+  // revocation, so it is refused. Handles are HMACs of `sub` (keys/subject-handle.ts).
+  function subjectMatches({ claims, context }: OpenedToken): boolean {
+    const [expected, presented] = [Buffer.from(handleOf(claims.sub)), Buffer.from(context.sh)];
+    return expected.length === presented.length && timingSafeEqual(expected, presented);
+  }
+
+  // expiry, subject handle, key and master still there, then revocation state
   async function checked(opened: OpenedToken): Promise<OpenedToken | undefined> {
     if (opened.claims.exp + opts.clockTolerance <= Date.now() / 1000) return undefined;
+    if (!subjectMatches(opened)) return undefined;
     if (!(await stillOpenable(opened))) return undefined;
-    const { jti, gid, sid } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
-    const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid });
+    const { jti, gid, sid, client_id: clientId, aud, iat } = opened.claims as typeof opened.claims & { gid?: string; sid?: string };
+    const state = await opts.revocation.state(jti, opened.context.sh, opened.context.gen, { gid, sid, clientId, aud, iat });
     return state === 'active' ? opened : undefined;
   }
 

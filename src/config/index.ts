@@ -7,6 +7,7 @@ export { parseRates } from './rates.js';
 export type { Rate, RateKey, Rates } from './rates.js';
 export type { LockoutPolicy, ThrottleConfig, ThrottleKind, ThrottleLimits } from './throttle.js';
 export { configTable } from './table.js';
+export { lockoutTable } from './lockout-table.js';
 export { RISK_SIGNALS, parseScores, parseThresholds } from './risk.js';
 export type { RiskConfig, RiskSignalName, RiskThresholds } from './risk.js';
 export { checkRuntime, SUPPORTED_NODE_LINES } from './runtime.js';

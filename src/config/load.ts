@@ -13,6 +13,8 @@ export interface Config {
   databaseUrl?: string;
   databaseSchema: string;
   redisUrl?: string;
+  /** REDIS_COMMAND_TIMEOUT, REDIS_CONNECT_TIMEOUT (ms) */
+  redisTimeouts: { commandMs: number; connectMs: number };
   dataDir: string;
   keysDir: string;
   kek?: string;
@@ -44,8 +46,14 @@ export interface Config {
   eventPushGiveUp: number;
   eventPushMaxBackoff: number;
   eventRetention: number;
+  /** where pushes may go, and their deadline (ms) */
+  outbound: { allowedHosts: string[]; timeoutMs: number };
   // throttling
   throttle: ThrottleConfig;
+  /** seconds a device or network stays familiar after a sign-in from it (login lockouts count apart) */
+  lockoutFamiliarFor: number;
+  /** seconds a password reset link works */
+  passwordResetTtl: number;
   // device fingerprints
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
   // risk signals and responses
@@ -92,6 +100,7 @@ function assemble(v: Record<string, unknown>): Config {
     databaseUrl,
     databaseSchema: v.DATABASE_SCHEMA as string,
     redisUrl: v.REDIS_URL as string | undefined,
+    redisTimeouts: { commandMs: v.REDIS_COMMAND_TIMEOUT as number, connectMs: v.REDIS_CONNECT_TIMEOUT as number },
     dataDir: v.DATA_DIR as string,
     keysDir: v.KEYS_DIR as string,
     kek: v.PORTCULLIS_KEK as string | undefined,
@@ -115,7 +124,10 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushGiveUp: v.EVENT_PUSH_GIVE_UP as number,
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
+    outbound: { allowedHosts: (v.OUTBOUND_ALLOWED_HOSTS as string[] | undefined) ?? [], timeoutMs: v.OUTBOUND_TIMEOUT as number },
     throttle: throttleConfig(v),
+    lockoutFamiliarFor: v.LOCKOUT_FAMILIAR_FOR as number,
+    passwordResetTtl: v.PASSWORD_RESET_TTL as number,
     fingerprint: fingerprintSettings(v),
     risk: riskConfig(v),
     privacy: privacySettings(v),

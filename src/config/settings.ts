@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { isIP } from 'node:net';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseMillis } from './duration.js';
 import { parseRates } from './rates.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 import { COMPONENT_NAMES } from '../fingerprint/index.js';
@@ -21,6 +21,23 @@ const seconds = z.string().transform((v, ctx) => {
   return n;
 });
 const positiveInt = z.coerce.number().int().positive();
+const deadline = z.string().transform((v, ctx) => {
+  const n = parseMillis(v);
+  if (n === undefined || n < 10 || n > 600_000) {
+    ctx.addIssue({ code: 'custom', message: 'expected a deadline between 10ms and 10m, such as 500ms, 5s or 1m' });
+    return z.NEVER;
+  }
+  return n;
+});
+const hostList = z.string().transform((v, ctx) => {
+  const hosts = v.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  const bad = hosts.find((h) => !/^(?:[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})*\.?|\[?[0-9a-f:.]+\]?)$/.test(h));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected comma-separated host names or IP addresses (no scheme, port or path): ${bad}` });
+    return z.NEVER;
+  }
+  return hosts.map((h) => h.replace(/^\[|\]$/g, ''));
+});
 const durationOrOff = z.string().transform((v, ctx) => {
   if (v.trim() === 'off') return undefined;
   const n = parseDuration(v);
@@ -82,10 +99,12 @@ export interface Setting {
 export const settings = [
   { env: 'PORT', default: '3000', description: 'HTTP port to listen on.', schema: port },
   { env: 'HOST', default: '127.0.0.1', description: 'Address to listen on (use 0.0.0.0 or :: to accept remote connections).', schema: z.string().min(1) },
-  { env: 'ISSUER', default: 'http://localhost:$PORT', description: 'Issuer identifier (`iss`) and base URL in metadata. No query, no fragment.', schema: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('?') && !u.includes('#'), 'must not contain a query or fragment') },
+  { env: 'ISSUER', default: 'http://localhost:$PORT', description: 'Issuer identifier (`iss`), and the origin of every URL published (discovery, endpoints, JWKS) or checked (DPoP `htu`); the request\'s Host and X-Forwarded-Host never shape them. No query, no fragment.', schema: z.url({ protocol: /^https?$/ }).refine((u) => !u.includes('?') && !u.includes('#'), 'must not contain a query or fragment') },
   { env: 'DATABASE_URL', description: 'PostgreSQL URL. Unset: embedded mode (PGlite under DATA_DIR). Set: cluster mode.', schema: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL').optional() },
   { env: 'DATABASE_SCHEMA', default: 'public', description: 'PostgreSQL schema holding Portcullis tables.', schema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lowercase SQL identifier') },
   { env: 'REDIS_URL', description: 'Redis URL (cluster mode): key and cache change notifications between processes, throttling budgets and the risk engine\'s short-term memory shared by all processes.', schema: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional() },
+  { env: 'REDIS_COMMAND_TIMEOUT', default: '250ms', description: 'Deadline of one Redis command. A Redis that does not answer in time counts as gone: throttling falls back to the per-process limiter, the risk engine to its per-process memory, a job that could not be queued is picked up by the next sweep, requests are not held.', schema: deadline },
+  { env: 'REDIS_CONNECT_TIMEOUT', default: '2s', description: 'Deadline of one Redis connection attempt (reconnects follow at most every 500 ms).', schema: deadline },
   { env: 'DATA_DIR', default: './data', description: 'Embedded mode: where the local database lives (gitignored).', schema: z.string().min(1) },
   { env: 'KEYS_DIR', default: './keys', description: 'Embedded mode: where a generated key-encryption key is kept (file `kek`, mode 0600).', schema: z.string().min(1) },
   { env: 'PORTCULLIS_KEK', description: 'Key-encryption key (32 bytes, base64url or hex). Required in cluster mode; embedded mode generates one into KEYS_DIR.', schema: z.string().trim().regex(/^(?:[A-Za-z0-9_-]{43}|[0-9a-fA-F]{64})$/, 'must be 32 bytes as base64url (43 characters) or hex (64 characters)').optional() },
@@ -115,6 +134,9 @@ export const settings = [
   { env: 'EVENT_PUSH_GIVE_UP', default: '3d', description: 'How long push delivery (RFC 8935) of one security event keeps retrying a receiver that is down before recording a failure.', schema: seconds },
   { env: 'EVENT_PUSH_MAX_BACKOFF', default: '5m', description: 'Longest wait between two push attempts (the wait doubles from 250 ms up to this).', schema: seconds },
   { env: 'EVENT_RETENTION', default: '7d', description: 'How long delivered, failed or unacknowledged security events are kept before the purge job deletes them.', schema: seconds },
+  // ---- Outbound pushes: SET delivery, risk webhooks and alerts, email (src/outbound) ----
+  { env: 'OUTBOUND_ALLOWED_HOSTS', description: 'Comma-separated host names or IP addresses that pushes (event stream endpoints, RISK_WEBHOOK_URL, RISK_ALERT_URL) may reach over http and on private or loopback addresses. Any other host must be https on public addresses, checked when a stream is created and again at every connection; redirects are never followed.', schema: hostList },
+  { env: 'OUTBOUND_TIMEOUT', default: '5s', description: 'Deadline of one push (connection to the last byte of the answer) and of each SMTP step (connection, greeting, socket idle); a push past it is retried with backoff.', schema: deadline },
   // ---- Throttling and brute-force protection (README "Throttling") ----
   // Budgets are `key=points/duration` lists; keys: ip (client address), client (claimed
   // client id), subject (login/TOTP: the username). `off` disables a list.
@@ -137,6 +159,9 @@ export const settings = [
   { env: 'THROTTLE_LOGOUT', default: 'ip=60/1m', description: 'All requests to sign-out (/session/end and its confirmation), which verify any id_token_hint sent.', schema: rates },
   { env: 'THROTTLE_GATEWAY', default: 'ip=6000/1m,client=6000/1m', description: 'All gateway checks (/gateway/check: API gateways ask per API request), per key; client: the gateway.', schema: rates },
   { env: 'THROTTLE_GATEWAY_FAILURES', default: 'ip=600/1m,client=600/1m', description: 'Gateway checks refused for the token they asked about (invalid_token), and failed gateway authentications (these count towards the gateway\'s lockout).', schema: rates },
+  { env: 'THROTTLE_RESET', default: 'ip=20/1h,subject=5/1h', description: 'Password reset requests (subject: the address asked for) and uses of reset links (per address).', schema: rates },
+  { env: 'PASSWORD_RESET_TTL', default: '30m', description: 'How long a password reset link sent by e-mail works (once).', schema: seconds },
+  { env: 'LOCKOUT_FAMILIAR_FOR', default: '90d', description: 'A browser (device cookie) or network (/24 or /48) stays familiar to a person this long after their last sign-in from it; failures at the login form from familiar and unfamiliar places count towards separate lockouts (docs/lockout.md).', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_AFTER', default: '10', description: 'Consecutive failed authentications of one client (token endpoints) or one username (login/TOTP) that lock it; 0 disables lockouts.', schema: z.coerce.number().int().min(0) },
   { env: 'THROTTLE_LOCKOUT_FIRST', default: '1m', description: 'First lockout; each further lockout doubles it.', schema: seconds },
   { env: 'THROTTLE_LOCKOUT_MAX', default: '15m', description: 'Longest lockout.', schema: seconds },

@@ -2,9 +2,12 @@
  * One push attempt (RFC 8935): POST the SET as `application/secevent+jwt` and expect
  * 202 Accepted (§2.2). A 400 is the receiver's final word on that SET (§2.3): no
  * retries. Anything else (down, 5xx, timeout, redirect) is transient until the event's
- * give-up time, then recorded as failed. Safe to run twice: a finished row is skipped.
+ * give-up time, then recorded as failed. An endpoint the outbound policy refuses (http,
+ * or an address that is not public, unless OUTBOUND_ALLOWED_HOSTS lists its host) is
+ * final at once: nothing is sent there. Safe to run twice: a finished row is skipped.
  */
 import type { KeyStore } from '../keys/index.js';
+import { outboundPost, OutboundRefused, type OutboundPolicy } from '../outbound/index.js';
 import type { Database } from '../storage/index.js';
 import type { SetPayload } from './build-payload.js';
 import { signSet } from './sign-set.js';
@@ -13,7 +16,7 @@ export type PushOutcome =
   | { status: 'delivered' | 'skipped' }
   | { status: 'rejected' | 'gave-up' | 'retry'; error: string };
 
-export interface PushDeps { db: Database; keys: Pick<KeyStore, 'signingKey'>; now?: () => Date; timeoutMs?: number }
+export interface PushDeps { db: Database; keys: Pick<KeyStore, 'signingKey'>; outbound: OutboundPolicy; now?: () => Date }
 
 /** Tries to deliver one stored event to its push receiver. */
 export async function deliverPush(deps: PushDeps, jti: string): Promise<PushOutcome> {
@@ -26,7 +29,11 @@ export async function deliverPush(deps: PushDeps, jti: string): Promise<PushOutc
     return { status: 'gave-up', error };
   }
   const set = await signSet(row.payload as unknown as SetPayload, jti, deps.keys.signingKey(), now);
-  const answer = await post(row.endpointUrl, set, deps.timeoutMs ?? 5000);
+  const answer = await post(deps.outbound, row.endpointUrl, set);
+  if (answer.refused) {
+    await finish(deps.db, jti, 'failed', now, `refused: ${answer.error}`);
+    return { status: 'rejected', error: answer.error };
+  }
   if (answer.status === 202) {
     await finish(deps.db, jti, 'delivered', now);
     return { status: 'delivered' };
@@ -57,16 +64,15 @@ async function finish(db: Database, jti: string, status: 'delivered' | 'failed',
   });
 }
 
-async function post(url: string, set: string, timeoutMs: number): Promise<{ status: number; error: string }> {
+// refused: the endpoint is not one the policy lets the issuer reach (final, not retried)
+async function post(outbound: OutboundPolicy, url: string, set: string): Promise<{ status: number; error: string; refused?: boolean }> {
   try {
-    const res = await fetch(url, {
-      method: 'POST', body: set, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs),
-      headers: { 'content-type': 'application/secevent+jwt', accept: 'application/json' },
-    });
-    const text = (await res.text()).slice(0, 1000);
+    const res = await outboundPost(outbound, url, set, { 'content-type': 'application/secevent+jwt', accept: 'application/json' });
+    const text = res.text.slice(0, 1000);
     return { status: res.status, error: res.status === 400 ? describe400(text) : `HTTP ${res.status}` };
   } catch (err) {
-    return { status: 0, error: String((err as Error)?.cause ?? (err as Error)?.message ?? err).slice(0, 200) };
+    const refused = err instanceof OutboundRefused || (err as Error)?.cause instanceof OutboundRefused;
+    return { status: 0, refused, error: String((err as Error)?.message ?? err).slice(0, 200) };
   }
 }
 

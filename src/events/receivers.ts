@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/index.js';
+import { registeredEndpointProblem, type OutboundPolicy } from '../outbound/index.js';
+import { RegistryRefusal } from '../registry/index.js';
 import { SUPPORTED_EVENT_TYPES } from './types.js';
 
 export const PUSH = 'urn:ietf:rfc:8935';
@@ -52,10 +54,19 @@ function isUrl(value: string | undefined, protocol: RegExp): boolean {
   }
 }
 
-/** Registers a receiver; returns it with its stream id. */
-export async function addReceiver(db: Database, input: ReceiverInput): Promise<Receiver> {
+/**
+ * Registers a receiver; returns it with its stream id. With `outbound`, a push endpoint
+ * the outbound policy would refuse is refused now (RegistryRefusal).
+ */
+export async function addReceiver(db: Database, input: ReceiverInput, outbound?: OutboundPolicy): Promise<Receiver> {
   const problem = receiverProblem(input);
   if (problem) throw new TypeError(problem);
+  // where the issuer will push (connections are checked again when they are made)
+  const where = outbound && input.endpointUrl ? await registeredEndpointProblem(outbound, input.endpointUrl) : undefined;
+  if (where) throw new RegistryRefusal(where);
+  // events name subjects of one audience to one client: both must exist
+  if (!await db.prisma.client.findUnique({ where: { id: input.clientId }, select: { id: true } })) throw new RegistryRefusal(`no client ${input.clientId}`);
+  if (!await db.prisma.resourceServer.findUnique({ where: { audience: input.audience }, select: { audience: true } })) throw new RegistryRefusal(`audience ${input.audience} is not a registered resource server`);
   const row = await db.prisma.eventReceiver.create({
     data: {
       id: randomUUID(), clientId: input.clientId, audience: input.audience, delivery: input.delivery,

@@ -3,11 +3,13 @@
  * creates, reads and deletes its own event streams at /ssf/stream. It authenticates as
  * its OAuth client (HTTP Basic; SSF leaves the method to the transmitter) and may only
  * register for an audience whose resource server names it as introspector, and only
- * see or delete streams of its own client.
+ * see or delete streams of its own client. A push endpoint must be one the issuer may
+ * reach (src/outbound: https on public addresses, unless OUTBOUND_ALLOWED_HOSTS lists it).
  */
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import { InvalidRequest, OAuthError } from '../errors/index.js';
+import { registeredEndpointProblem, type OutboundPolicy } from '../outbound/index.js';
 import type { Database } from '../storage/index.js';
 import { authenticateClient } from './client-auth.js';
 import { POLL_PATH, parseJson } from './poll-endpoint.js';
@@ -23,7 +25,7 @@ const CreateStream = z.object({
   description: z.string().max(256).optional(),
 });
 
-export interface StreamEndpointDeps { db: Database; clientPepper: Uint8Array; issuer: string }
+export interface StreamEndpointDeps { db: Database; clientPepper: Uint8Array; issuer: string; outbound: OutboundPolicy }
 
 /** Koa middleware serving /ssf/stream; other paths pass through. */
 export function streamEndpoint(deps: StreamEndpointDeps) {
@@ -57,10 +59,10 @@ async function createStream(deps: StreamEndpointDeps, ctx: Context, clientId: st
     endpointUrl: body.delivery.method === PUSH ? body.delivery.endpoint_url : undefined,
     events: (body.events_requested ?? SUPPORTED_EVENT_TYPES).filter((e) => SUPPORTED_EVENT_TYPES.includes(e)),
   };
-  const problem = receiverProblem(input);
+  const problem = receiverProblem(input) ?? (input.endpointUrl ? await registeredEndpointProblem(deps.outbound, input.endpointUrl) : undefined);
   if (problem) throw new InvalidRequest(problem);
   ctx.status = 201;
-  ctx.body = streamConfig(deps.issuer, await addReceiver(deps.db, input));
+  ctx.body = streamConfig(deps.issuer, await addReceiver(deps.db, input, deps.outbound));
 }
 
 async function deleteStream(deps: StreamEndpointDeps, ctx: Context, clientId: string): Promise<void> {

@@ -55,6 +55,8 @@ export interface RouteDeps {
   events: { poll: Middleware; stream: Middleware };
   /** forward authentication for API gateways (gateway-check.ts) */
   gatewayCheck: Middleware;
+  /** the account pages (src/account): their paths and the one middleware serving them */
+  account?: { paths: readonly string[]; serve: Middleware };
 }
 
 const GET = ['GET'] as const;
@@ -74,6 +76,7 @@ export function routeTable(deps: RouteDeps): Route[] {
     { path: STREAM_PATH, methods: ANY, serve: gated('events', deps.events.stream) },
     // nginx and Traefik ask at the path itself; Envoy appends the original path to it
     ...[CHECK_PATH, `${CHECK_PATH}/*`].map((path) => ({ path, methods: ANY, serve: [gate('gateway', deps.gates, gatewayClaimed), deps.gatewayCheck] })),
+    ...(deps.account?.paths ?? []).map((path) => ({ path, methods: ANY, serve: [deps.account!.serve] })),
     { path: '/interaction/:uid', methods: ANY, serve: [deps.interactions] },
     { path: '/interaction/:uid/:step', methods: ANY, serve: [deps.interactions] },
     ...PROVIDER_ROUTES.map((route) => {
@@ -88,7 +91,19 @@ export function routeTable(deps: RouteDeps): Route[] {
 function extras(name: ProviderRouteName, deps: RouteDeps): Middleware[] {
   if (name === 'introspection') return [checkIntrospectionParameters, deps.fastIntrospection, handOnIntrospection(deps.metrics)];
   if (name === 'revocation') return [shieldToken];
+  if (name === 'discovery') return [cacheFor(300)];
   return [];
+}
+
+/**
+ * Discovery changes only with a deployment (and never with the request: pinned-origin.ts),
+ * so shared caches may keep it for a while (RFC 8414 §3 leaves caching to HTTP).
+ */
+function cacheFor(seconds: number): Middleware {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    await next();
+    if (ctx.status === 200) ctx.set('Cache-Control', `public, max-age=${seconds}`);
+  };
 }
 
 /** A gateway claims to be the client in its Gateway-Authorization header. */

@@ -15,7 +15,8 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? '').replace(/[&<>"'`=]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function layout(title: string, body: string, head = ''): string {
+/** A whole page: language, title, one main landmark with one heading. */
+export function layout(title: string, body: string, head = ''): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
     + `<title>${escapeHtml(title)} - Portcullis</title><style>${STYLE}</style>${head}</head><body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
@@ -55,6 +56,11 @@ export function totpPage(p: { action: string; csrf: string; error?: string }): s
 <input type="hidden" name="csrf" value="${escapeHtml(p.csrf)}">
 <label for="code">One-time code</label>
 <input id="code" name="code" inputmode="numeric" pattern="[0-9]{6}" maxlength="6" autocomplete="one-time-code" required autofocus${described(p.error)}>
+<details><summary>Lost your authenticator app?</summary>
+<label for="recovery">Recovery code</label>
+<input id="recovery" name="recovery" autocomplete="off" autocapitalize="none" spellcheck="false" maxlength="24" aria-describedby="recovery-help">
+<p id="recovery-help"><small>One of the codes you saved when you set up the app, such as abcd-efgh-ijkl-mnop. Each works once.</small></p>
+</details>
 <button type="submit">Verify</button>
 </form>`);
 }
@@ -67,6 +73,25 @@ export function consentPage(p: { action: string; abort: string; csrf: string; cl
 <button type="submit" autofocus>Allow</button>
 <button type="submit" class="secondary" formaction="${escapeHtml(p.abort)}">Deny</button>
 </form>`);
+}
+
+/** How long to wait, in words a person reads ("about 2 minutes"); "later" when unknown. */
+export function waitFor(seconds: number): string {
+  if (!(seconds > 0)) return 'Try again later.';
+  if (seconds < 60) return `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return `Try again in about ${minutes} minute${minutes === 1 ? '' : 's'}.`;
+  return `Try again in about ${Math.ceil(minutes / 60)} hours.`;
+}
+
+/**
+ * A lockout at the login form: how long to wait, and the password reset instead of
+ * waiting. The same page for every username, known or not (no enumeration).
+ */
+export function lockoutPage(p: { retry: string; retryAfter: number; reset: string }): string {
+  return layout('Too many attempts', `<p role="alert">Too many attempts. ${escapeHtml(waitFor(p.retryAfter))}</p>
+<p>Forgot your password? <a href="${escapeHtml(p.reset)}">Reset it by e-mail</a> instead of waiting.</p>
+<p><a href="${escapeHtml(p.retry)}">Back to sign in</a></p>`);
 }
 
 /** An error the user can read; never internals. */

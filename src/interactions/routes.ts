@@ -11,6 +11,7 @@
 import type { Context, Next } from 'koa';
 import { checkCsrf, FormError, readForm } from './form.js';
 import { errorPage } from './pages.js';
+import { setPagePolicy } from './csp.js';
 import { INTERACTION_PREFIX, SignInExpired, type PendingSignIn } from '../oidc/index.js';
 import { abort, consent, login, show, totp, type StepDeps } from './steps.js';
 
@@ -31,6 +32,7 @@ export function interactionRoutes(deps: InteractionDeps) {
       if (step ? ctx.method !== 'POST' : !['GET', 'HEAD'].includes(ctx.method)) throw new FormError(405, 'This page cannot be used that way.');
       const form = step ? await readForm(ctx) : undefined;
       const interaction = await loadInteraction(deps, ctx, uid);
+      setPagePolicy(ctx, { redirectUri: interaction.params.redirect_uri });
       if (!step || !form) return await show(deps, ctx, interaction);
       checkCsrf(deps.csrfKey, uid, form);
       await STEPS[step as keyof typeof STEPS](deps, ctx, interaction, form);
@@ -61,7 +63,7 @@ function renderFailure(log: Logger, ctx: Context, err: unknown): void {
 
 function pageHeaders(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
-  ctx.set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+  setPagePolicy(ctx);
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('X-Content-Type-Options', 'nosniff');
   ctx.set('Referrer-Policy', 'no-referrer');

@@ -8,9 +8,11 @@ import type { PendingSignIn, SignIn, SignInResult } from '../oidc/index.js';
 import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
-import { consentPage, loginPage, totpPage } from './pages.js';
+import { setPagePolicy } from './csp.js';
+import { consentPage, lockoutPage, loginPage, totpPage, waitFor } from './pages.js';
 import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
-import type { RiskService } from '../risk/index.js';
+import { unfamiliarSubject, type RiskService } from '../risk/index.js';
+import { deviceOf, ensureDevice, type FamiliarPlaces } from '../familiar/index.js';
 
 type Interaction = PendingSignIn;
 export interface StepDeps {
@@ -22,12 +24,20 @@ export interface StepDeps {
   fingerprints?: { service: FingerprintService; policy(clientId: string): Promise<FingerprintPolicy> };
   /** deny list and risk lockouts before the password, signals after it; its subject keys name people to the throttle */
   risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded' | 'keys'>;
+  /** a one-time recovery code in place of a TOTP code (true once per code) */
+  recovery?(userId: string, code: string): Promise<boolean>;
+  /** Portcullis's own account page client: its sign-ins need no consent screen */
+  firstPartyClient?: string;
+  /** the browsers and networks each person signed in from: the login form's lockouts count familiar and unfamiliar failures apart */
+  familiar?: { places: FamiliarPlaces; ttlSec: number; secureCookie: boolean };
 }
 type Pending = { accountId: string; at: number; failures: number };
 
 export const WRONG_CREDENTIALS = 'The username or password is incorrect.';
 export const WRONG_CODE = 'That code is not valid. Wait for the next code and try again.';
-export const TOO_MANY = 'Too many attempts. Wait a little and try again.';
+export const TOO_MANY = 'Too many attempts.';
+/** Where a locked-out person can reset their password instead of waiting. */
+export const RESET_PATH = '/account/password/forgot';
 export const DEVICE_CHECK_NEEDED = 'This app needs a device check to sign in. Enable JavaScript, reload the page and try again.';
 const PENDING_TTL = 300;
 const MAX_CODE_FAILURES = 5;
@@ -62,37 +72,58 @@ function html(ctx: Context, body: string): void {
  * the user id at the TOTP form), so the throttle's counters and its lockout log line
  * tell people apart without naming them, exactly as the risk records do.
  */
-function throttleSubject(deps: StepDeps, subject: { typed: string } | { userId: string }): string {
+function throttleSubject(deps: StepDeps, subject: Subject): string {
   const keys = deps.risk?.keys;
   if ('userId' in subject) return keys ? keys.ofUser(subject.userId) : subject.userId;
-  return keys ? keys.ofName(subject.typed) : subject.typed.trim().toLowerCase();
+  const key = keys ? keys.ofName(subject.typed) : subject.typed.trim().toLowerCase();
+  return subject.familiar === false ? unfamiliarSubject(key) : key;
+}
+type Subject = { typed: string; familiar?: boolean } | { userId: string };
+
+/**
+ * Whether this browser or network is one the named person signed in from (docs/lockout.md).
+ * A name with no familiar place (nobody has it, or its owner never signed in) has one
+ * side only, as has a deployment without the store.
+ */
+async function isFamiliar(deps: StepDeps, ctx: Context, typed: string, ip: string): Promise<boolean> {
+  if (!deps.familiar || !deps.risk) return true;
+  return deps.familiar.places.isFamiliar(deps.risk.keys.ofName(typed), { device: deviceOf(ctx), ip });
+}
+
+/** After a successful password: this browser (given a device cookie) and network become familiar. */
+async function rememberPlace(deps: StepDeps, ctx: Context, username: string, ip: string): Promise<void> {
+  if (!deps.familiar || !deps.risk) return;
+  const device = ensureDevice(ctx, deps.familiar.ttlSec, deps.familiar.secureCookie);
+  await deps.familiar.places.remember(deps.risk.keys.ofName(username), { device, ip });
 }
 
 /**
  * Asks the throttle before any password or code work; on refusal answers 429 with
  * Retry-After and the same page for every username (no enumeration through lockouts).
  */
-async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject: { typed: string } | { userId: string }, page: () => string): Promise<{ ip: string; subject: string } | undefined> {
-  const keys = { ip: deps.clientIp?.(ctx) ?? ctx.req.socket.remoteAddress ?? 'unknown', subject: throttleSubject(deps, subject) };
+async function allowed(deps: StepDeps, ctx: Context, kind: ThrottleKind, subject: Subject, page: (retryAfter: number) => string): Promise<{ ip: string; subject: string } | undefined> {
+  const keys = { ip: addressOf(deps, ctx), subject: throttleSubject(deps, subject) };
   if (!deps.throttle) return keys;
   const verdict = await deps.throttle.check(kind, keys);
   ctx.set(verdict.headers);
   if (verdict.allowed) return keys;
   ctx.status = 429;
-  html(ctx, page());
+  html(ctx, page(verdict.retryAfter));
   return undefined;
 }
+
+const addressOf = (deps: StepDeps, ctx: Context) => deps.clientIp?.(ctx) ?? ctx.req.socket.remoteAddress ?? 'unknown';
 
 /**
  * A deny-listed address or a user under a risk lockout gets the same 429 page
  * as the throttle's lockout (unknown usernames are locked the same way: no enumeration).
  */
-async function riskAllows(deps: StepDeps, ctx: Context, username: string, ip: string, page: () => string): Promise<boolean> {
-  const refusal = await deps.risk?.checkLogin(username, ip);
+async function riskAllows(deps: StepDeps, ctx: Context, username: string, ip: string, familiar: boolean, page: (retryAfter: number) => string): Promise<boolean> {
+  const refusal = await deps.risk?.checkLogin(username, ip, familiar);
   if (!refusal) return true;
   if (refusal.retryAfter > 0) ctx.set('Retry-After', String(refusal.retryAfter));
   ctx.status = refusal.reason === 'denied' ? 403 : 429;
-  html(ctx, page());
+  html(ctx, page(refusal.retryAfter));
   return false;
 }
 
@@ -104,6 +135,7 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
     if (pendingOf(deps, i)) return html(ctx, totpPage({ action: path(i, 'totp'), csrf }));
     return html(ctx, loginPage({ action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
   }
+  if (i.prompt.name === 'consent' && deps.firstPartyClient !== undefined && client === deps.firstPartyClient) return consent(deps, ctx, i);
   if (i.prompt.name === 'consent') return html(ctx, consentPage({ action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client, scopes: requestedScopes(i) }));
   throw new FormError(400, 'This sign-in step is not supported.');
 }
@@ -116,7 +148,7 @@ function requestedScopes(i: Interaction): string[] {
 /** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */
 async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise<boolean> {
   if (!deps.fingerprints || (await deps.fingerprints.policy(clientId)) === 'off') return false;
-  ctx.set('Content-Security-Policy', "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  setPagePolicy(ctx, { script: true });
   return true;
 }
 
@@ -144,17 +176,19 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
     ctx.status = 400;
     return html(ctx, await again(DEVICE_CHECK_NEEDED));
   }
-  const tooMany = await again(TOO_MANY);
-  const keys = await allowed(deps, ctx, 'login', { typed: username }, () => tooMany);
+  const familiar = await isFamiliar(deps, ctx, username, addressOf(deps, ctx));
+  const lockedPage = (retryAfter: number) => lockoutPage({ retry: path(i), retryAfter, reset: RESET_PATH });
+  const keys = await allowed(deps, ctx, 'login', { typed: username, familiar }, lockedPage);
   if (!keys) return;
-  if (!await riskAllows(deps, ctx, username, keys.ip, () => tooMany)) return;
+  if (!await riskAllows(deps, ctx, username, keys.ip, familiar, lockedPage)) return;
   const user = await deps.users.authenticate(username, form.get('password') ?? '');
   if (!user) {
     await deps.throttle?.fail('login', keys); // unknown usernames count the same (no enumeration)
-    await deps.risk?.loginFailed(username, keys.ip);
+    await deps.risk?.loginFailed(username, keys.ip, familiar);
     return html(ctx, await again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  await rememberPlace(deps, ctx, user.username, keys.ip);
   await deps.users.signedIn(user.id);
   await deps.risk?.loginSucceeded(user.username, user.id, keys.ip);
   if (device.value !== undefined) {
@@ -180,9 +214,11 @@ export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: U
   const pending = i.prompt.name === 'login' ? pendingOf(deps, i) : undefined;
   if (!pending) throw new FormError(400, 'This sign-in has expired. Go back to the app and sign in again.');
   const page = (error: string) => totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
-  const keys = await allowed(deps, ctx, 'totp', { userId: pending.accountId }, () => page(TOO_MANY));
+  const keys = await allowed(deps, ctx, 'totp', { userId: pending.accountId }, (retryAfter) => page(`${TOO_MANY} ${waitFor(retryAfter)}`));
   if (!keys) return;
-  if (await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '')) {
+  const recovery = (form.get('recovery') ?? '').trim();
+  const passed = recovery && deps.recovery ? await deps.recovery(pending.accountId, recovery) : await deps.users.verifyTotp(pending.accountId, form.get('code') ?? '');
+  if (passed) {
     await deps.throttle?.succeed('totp', keys);
     return finish(deps, ctx, { login: { accountId: pending.accountId, ...levelOf(true), ts: epoch(deps) } });
   }

@@ -5,17 +5,22 @@
  * another worker: processors are idempotent. PermanentJobError becomes BullMQ's
  * UnrecoverableError (no more attempts); anything else is retried with backoffMs.
  */
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import { redisOptions, type RedisTimeouts } from '../redis/index.js';
 import { backoffMs } from './backoff.js';
 import { PermanentJobError } from './errors.js';
 import { ATTEMPTS, QUEUE_OF, type JobName, type QueueName, type Schedule } from './names.js';
 import type { JobItem, JobQueue, Processors } from './processor.js';
 
-export interface BullOptions { redisUrl: string; prefix: string }
+export interface BullOptions { redisUrl: string; prefix: string; redisTimeouts: RedisTimeouts }
 
-function connection(redisUrl: string) {
-  return { url: redisUrl, maxRetriesPerRequest: null };
+// Producers add jobs on request paths: each command has the deadline and fails at once
+// while Redis is away (the stored events are swept up later). Workers block on Redis by
+// design, so their connections have no command deadline.
+function connection(opts: BullOptions, role: 'command' | 'blocking'): ConnectionOptions {
+  // BullMQ types its bundled ioredis' options; ours are the same object
+  return { url: opts.redisUrl, ...redisOptions(opts.redisTimeouts, role) } as unknown as ConnectionOptions;
 }
 
 function jobOptions(name: JobName, jobId?: string) {
@@ -31,7 +36,7 @@ export function createBullQueue(opts: BullOptions): JobQueue & { queue(name: Que
   function queue(name: QueueName): Queue {
     let q = queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: connection(opts.redisUrl), prefix: opts.prefix });
+      q = new Queue(name, { connection: connection(opts, 'command'), prefix: opts.prefix });
       q.on('error', () => undefined); // ioredis reconnects; add() rejects meanwhile
       queues.set(name, q);
     }
@@ -59,7 +64,7 @@ export async function startBullWorkers(opts: BullOptions & { processors: Process
   }
   const workers = (['maintenance', 'events'] as QueueName[]).map((name) => {
     const worker = new Worker(name, (job: Job) => dispatch(opts, job), {
-      connection: connection(opts.redisUrl), prefix: opts.prefix,
+      connection: connection(opts, 'blocking'), prefix: opts.prefix,
       concurrency: name === 'events' ? (opts.concurrency ?? 64) : 1,
       settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade, opts.maxBackoffSec) },
     });

@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
+import { outboundPolicy } from '../outbound/index.js';
 import { createEventEmitter, EVENTS_PENDING_CHANNEL, type EventEmitter } from '../events/index.js';
 import type { KeyStore } from '../keys/index.js';
 import type { RevocationService } from '../revocation/index.js';
@@ -103,6 +104,10 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
     { name: 'permission-changes', purge: (now) => purgeChanges(db, new Date(now.getTime() - config.privacy.permissionChangeRetention * 1000)) },
     auditPurgeTask(db, config.privacy.auditRetention),
     erasedSubjectsPurgeTask(db),
+    // familiar devices and networks of the login form, LOCKOUT_FAMILIAR_FOR after the last sign-in there
+    { name: 'session-devices', purge: async (now) => (await db.prisma.sessionDevice.deleteMany({ where: { expiresAt: { lt: now } } })).count },
+    { name: 'password-resets', purge: async (now) => (await db.prisma.passwordReset.deleteMany({ where: { expiresAt: { lt: now } } })).count },
+    { name: 'familiar-places', purge: async (now) => (await db.prisma.familiarPlace.deleteMany({ where: { expiresAt: { lt: now } } })).count },
     ...inactiveUsers(deps),
   ];
 }
@@ -127,14 +132,14 @@ export function createProcessors(deps: JobDeps, queue: JobQueue, events: EventEm
       evaluators: [subjectGenerations(deps.db), removedClients(deps.db, subjects), ...(deps.evaluators ?? [])],
     }),
     'events.sweep': sweepEventsProcessor({ db: deps.db, queue }),
-    'event.push': pushEventProcessor({ db: deps.db, keys: deps.keys, now: deps.now }),
+    'event.push': pushEventProcessor({ db: deps.db, keys: deps.keys, now: deps.now, outbound: outboundPolicy(deps.config.outbound.allowedHosts, deps.config.outbound.timeoutMs) }),
     ...riskProcessors(deps),
   };
 }
 
 function riskProcessors(deps: JobDeps): Pick<Processors, 'risk.notify' | 'risk.alert'> {
   const usernameOf = async (id: string) => (await deps.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username;
-  const delivery = { config: deps.config.risk, issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now, usernameOf };
+  const delivery = { config: deps.config.risk, outbound: outboundPolicy(deps.config.outbound.allowedHosts, deps.config.outbound.timeoutMs), issuer: deps.config.issuer, signingKey: () => deps.keys.signingKey(), now: deps.now, usernameOf };
   return { 'risk.notify': riskNotifyProcessor(delivery), 'risk.alert': riskAlertProcessor(delivery) };
 }
 
@@ -142,7 +147,7 @@ function riskProcessors(deps: JobDeps): Pick<Processors, 'risk.notify' | 'risk.a
 export async function startIssuerJobs(deps: JobDeps): Promise<Jobs> {
   const { config } = deps;
   if (config.redisUrl) {
-    const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix });
+    const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, redisTimeouts: config.redisTimeouts });
     return { queue, events: emitterFor(deps, queue), idle: async () => undefined, close: () => queue.close() };
   }
   const runner = createInProcessRunner({ log: deps.log, maxBackoffSec: config.eventPushMaxBackoff });
@@ -158,10 +163,10 @@ export async function startIssuerJobs(deps: JobDeps): Promise<Jobs> {
 export async function startClusterWorkers(deps: JobDeps & { concurrency?: number }): Promise<{ events: EventEmitter; close(): Promise<void> }> {
   const { config } = deps;
   if (!config.redisUrl) throw new TypeError('workers need REDIS_URL (without it the issuer runs the jobs in-process)');
-  const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix });
+  const queue = createBullQueue({ redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, redisTimeouts: config.redisTimeouts });
   const events = emitterFor(deps, queue);
   const workers = await startBullWorkers({
-    redisUrl: config.redisUrl, prefix: config.jobQueuePrefix, processors: createProcessors(deps, queue, events),
+    redisUrl: config.redisUrl, redisTimeouts: config.redisTimeouts, prefix: config.jobQueuePrefix, processors: createProcessors(deps, queue, events),
     schedules: schedulesOf(config), maxBackoffSec: config.eventPushMaxBackoff, log: deps.log, concurrency: deps.concurrency,
   });
   await queue.add('events.sweep', [{ payload: {} }]);

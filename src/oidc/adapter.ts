@@ -2,7 +2,8 @@
  * oidc-provider's storage adapter (its `adapter` option), one object per model name:
  * access tokens are answered from the tokens themselves (token-adapter.ts), clients are
  * read from the registry and remembered for a second, everything else (grants, sessions,
- * interactions, codes, refresh tokens, replay ids) is stored in the database.
+ * interactions, codes, refresh tokens, replay ids) is stored in the database, codes and
+ * refresh tokens under a keyed hash of their value (storage/artefact-id.ts).
  */
 import type { Logger } from 'pino';
 import type { TokenService } from '../access-tokens/index.js';
@@ -14,6 +15,8 @@ import { tokenAdapter, type RevokedToken } from './token-adapter.js';
 
 export interface AdapterDeps {
   db: Database;
+  /** key of the keyed hash of stored bearer artefacts (codes, refresh tokens) */
+  idKey: Uint8Array;
   tokens: TokenService;
   revoked(token: RevokedToken): Promise<void>;
   risk?: RiskService;
@@ -24,7 +27,7 @@ export interface AdapterDeps {
 
 /** The class oidc-provider instantiates per model name. */
 export function createAdapter(deps: AdapterDeps): new (name: string) => unknown {
-  const Stored = createOidcAdapter(deps.db.prisma);
+  const Stored = createOidcAdapter(deps.db.prisma, { idKey: deps.idKey });
   const clients = createTtlCache((id: string) => new Stored('Client').find(id), { ttlMs: 1000, now: deps.now });
   return class {
     constructor(name: string) {

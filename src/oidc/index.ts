@@ -28,7 +28,7 @@ export type { FingerprintDeps } from './fingerprint.js';
 export { PROVIDER_ROUTES, ENDPOINTS } from './routes.js';
 export type { ProviderRoute, ProviderRouteName } from './routes.js';
 export { INTERACTION_PREFIX, SignInExpired } from './sign-in.js';
-export type { SignIn, PendingSignIn, SignInResult, LogoutPages } from './sign-in.js';
+export type { SignIn, SignedIn, PendingSignIn, SignInResult, LogoutPages } from './sign-in.js';
 export { SHIELD } from './token-adapter.js';
 export type { RevokedToken } from './token-adapter.js';
 export type { TokenRequestState } from './request-state.js';

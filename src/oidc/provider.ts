@@ -30,6 +30,8 @@ export interface ProviderDeps {
   log: Logger;
   cookieKeys: string[];
   clientPepper: Uint8Array;
+  /** key of the keyed hash under which codes, refresh tokens and other bearer artefacts are stored */
+  artefactKey: Uint8Array;
   tokens: TokenService;
   users: UserService;
   binding: BindingDeps;
@@ -44,6 +46,8 @@ export interface ProviderDeps {
   revoked(token: RevokedToken): Promise<void>;
   /** the clock of remembered lookups (clients, role grants), epoch ms */
   now?: () => number;
+  /** a browser session signed in or was used at /auth (the account page lists its devices) */
+  sessionUsed?(ctx: KoaContextWithOIDC, session: { uid: string; accountId: string }): Promise<void>;
 }
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
@@ -51,6 +55,15 @@ type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
 function audiencesOf(client: Client): string[] {
   const value = (client as unknown as Record<string, unknown>).portcullis_audiences;
   return Array.isArray(value) ? value as string[] : [];
+}
+
+/** After each successful authorization, which session it used (oidc-provider's `authorization.success` event). */
+function watchSessions(provider: Provider, used: NonNullable<ProviderDeps['sessionUsed']>, log: Logger): void {
+  provider.on('authorization.success', (ctx: KoaContextWithOIDC) => {
+    const session = ctx.oidc?.session;
+    if (!session?.accountId || !session.uid) return;
+    void used(ctx, { uid: session.uid, accountId: session.accountId }).catch((err: unknown) => log.warn({ err: String(err) }, 'session device not recorded'));
+  });
 }
 
 /** Builds a provider that signs ID tokens and introspection answers with `signingJwk`. */
@@ -62,8 +75,9 @@ export function createProvider(deps: ProviderDeps, signingJwk: Record<string, un
   sealIssuedTokens(provider, { tokens: deps.tokens, issued: deps.issued });
   hashedClientSecrets(provider, deps.clientPepper);
   if (deps.fingerprints) provider.use(bindFingerprintSessions(deps.fingerprints) as never);
-  provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma), `${ENDPOINTS.end_session}/confirm`) as never);
+  provider.use(endSessionRevocation(deps.tokens, createOidcAdapter(deps.db.prisma, { idKey: deps.artefactKey }), `${ENDPOINTS.end_session}/confirm`) as never);
   if (deps.risk) watchForRisk(provider, deps.risk, deps.log);
+  if (deps.sessionUsed) watchSessions(provider, deps.sessionUsed, deps.log);
   provider.on('server_error', (ctx: { state?: { requestId?: string } }, err: Error) => deps.log.error({ err, requestId: ctx.state?.requestId }, 'oidc-provider server_error'));
   return provider;
 }
@@ -74,7 +88,7 @@ function baseConfiguration(deps: ProviderDeps, signingJwk: Record<string, unknow
   return {
     ...signInOptions(deps.users, deps.logoutPages),
     findAccount: accountsAtTokenEndpoint(deps),
-    adapter: createAdapter({ db: deps.db, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log, now: deps.now }) as never,
+    adapter: createAdapter({ db: deps.db, idKey: deps.artefactKey, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log, now: deps.now }) as never,
     jwks: { keys: [signingJwk as never] },
     cookies: { keys: deps.cookieKeys },
     routes: ENDPOINTS,

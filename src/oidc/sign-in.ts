@@ -95,7 +95,12 @@ export interface SignIn {
   finish(ctx: Context, result: SignInResult, opts?: { merge?: boolean }): Promise<string>;
   /** Records consent to everything the interaction's prompt found missing; answers the grant id. */
   consent(pending: PendingSignIn): Promise<string>;
+  /** The session the browser's session cookie names, when it is signed in. */
+  current(ctx: Context): Promise<SignedIn | undefined>;
 }
+
+/** The browser's signed-in session: its public uid (never the cookie's id), the account, and how and when it signed in. */
+export interface SignedIn { uid: string; accountId: string; acr?: string; amr?: string[]; loginTs?: number }
 
 /** No interaction for this browser (expired, or started elsewhere). */
 export class SignInExpired extends Error {}
@@ -135,6 +140,11 @@ export function createSignIn(provider: () => Provider): SignIn {
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
       for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
       return grant.save();
+    },
+    async current(ctx) {
+      const s = await provider().Session.get(ctx as never).catch(() => undefined);
+      if (!s?.accountId || !s.uid) return undefined;
+      return { uid: s.uid, accountId: s.accountId, acr: s.acr, amr: s.amr, loginTs: s.loginTs };
     },
   };
 }

@@ -6,7 +6,8 @@
  * records, security events about them (pending ones too: the subject.revoked event the
  * caller emits next supersedes them), oidc-provider rows (sessions, grants, refresh
  * tokens, codes, sign-ins in progress), the risk engine's events, lockouts and step-up
- * requirements, and the user row. The privacy audit keeps its entries about them without
+ * requirements, the familiar devices and networks of the login form, pending password
+ * reset links, second-factor recovery codes, the devices list, and the user row. The privacy audit keeps its entries about them without
  * their key, and gains one saying an erasure happened, naming no one.
  *
  * Kept, because tokens issued before may still be presented until they expire: the
@@ -44,6 +45,10 @@ export async function eraseUser(deps: PrivacyDeps & { revocation: RevocationServ
     prisma.riskEvent.deleteMany({ where: risk.events }),
     prisma.riskLockout.deleteMany({ where: risk.lockouts }),
     prisma.riskStepUp.deleteMany({ where: risk.stepUps }),
+    prisma.familiarPlace.deleteMany({ where: risk.familiar }),
+    prisma.passwordReset.deleteMany({ where: { userId: user.id } }),
+    prisma.recoveryCode.deleteMany({ where: { userId: user.id } }),
+    prisma.sessionDevice.deleteMany({ where: { userId: user.id } }),
     prisma.privacyAudit.updateMany({ where: risk.audit, data: { subjectKey: null } }),
     prisma.subjectKey.updateMany({ where: { handle: person.handle }, data: { dropAfter: keepRevocationsUntil } }),
     prisma.user.delete({ where: { id: user.id } }),

@@ -57,6 +57,9 @@ export async function exportUser(deps: PrivacyDeps, userId: string, actor: Audit
       id: p.id, components: p.components, digest: p.digest, coarse: p.coarse, createdAt: p.createdAt, updatedAt: p.updatedAt, expiresAt: p.expiresAt,
       changes: p.changes.map((c) => ({ outcome: c.outcome, score: c.score, changed: c.changed, clientId: c.clientId, at: c.createdAt })),
     })),
+    passwordResets: (await prisma.passwordReset.findMany({ where: { userId: user.id }, select: { expiresAt: true } })).map((r: { expiresAt: Date }) => ({ expiresAt: r.expiresAt })),
+    devices: (await prisma.sessionDevice.findMany({ where: { userId: user.id }, orderBy: { lastUsedAt: 'desc' } })).map((d: { browser: string; country: string | null; lastUsedAt: Date }) => ({ browser: d.browser, country: d.country, lastUsedAt: d.lastUsedAt })),
+    recoveryCodes: { left: await prisma.recoveryCode.count({ where: { userId: user.id } }) },
     roles: roles.map((r) => ({ role: r.roleName, since: r.createdAt })),
     permissionChanges: changes.map((c) => ({ change: c.change, detail: c.detail, at: c.createdAt })),
     sessionsAndGrants: oidc.map(describe),
@@ -67,13 +70,14 @@ export async function exportUser(deps: PrivacyDeps, userId: string, actor: Audit
   };
 }
 
-/** The risk engine's rows about the person: events, lockouts, step-up requirements. */
+/** The risk engine's rows about the person: events, lockouts, step-up requirements; and the login form's familiar places. */
 async function riskAbout(db: Database, person: Person) {
   const where = riskRowsOf(person);
-  const [events, lockouts, stepUps] = await Promise.all([
+  const [events, lockouts, stepUps, places] = await Promise.all([
     db.prisma.riskEvent.findMany({ where: where.events, orderBy: { at: 'asc' } }),
     db.prisma.riskLockout.findMany({ where: where.lockouts }),
     db.prisma.riskStepUp.findMany({ where: where.stepUps }),
+    db.prisma.familiarPlace.findMany({ where: where.familiar, orderBy: { expiresAt: 'asc' } }),
   ]);
   return {
     riskEvents: events.map((e) => ({
@@ -81,6 +85,7 @@ async function riskAbout(db: Database, person: Person) {
     })),
     lockouts: lockouts.map((l) => ({ level: l.level, until: l.until, reason: l.reason, updatedAt: l.updatedAt })),
     stepUps: stepUps.map((s) => ({ acr: s.acr, since: s.since, expiresAt: s.expiresAt })),
+    familiarPlaces: places.map((p) => ({ expiresAt: p.expiresAt })), // each a keyed hash: nothing more to show
   };
 }
 

@@ -91,6 +91,29 @@ export const INVENTORY: readonly InventoryEntry[] = Object.freeze([
     retention: 'until the longest access token lifetime (at least one day) has passed since it was raised', exported: '`stepUps`', erased: 'deleted',
   },
   {
+    table: 'FamiliarPlace', columns: ['key', 'subjectKey', 'expiresAt'],
+    what: 'the browsers and networks you signed in from, each only as a keyed hash of a random browser cookie or of the network (never your address)',
+    purpose: 'counting wrong passwords typed from elsewhere apart from yours, so a stranger cannot lock you out (security)', setting: 'LOCKOUT_FAMILIAR_FOR',
+    retention: 'after your last sign-in from that browser or network', seconds: (c) => c.lockoutFamiliarFor,
+    exported: '`familiarPlaces` (how many, until when)', erased: 'deleted',
+  },
+  {
+    table: 'SessionDevice', columns: ['sessionUid', 'userId', 'browser', 'country', 'lastUsedAt', 'expiresAt'],
+    what: 'for each browser signed in to your account: the browser family, the country of its network (never the address), and when it was last used',
+    purpose: 'showing you where you are signed in, so you can sign a browser out (contract; security)', setting: 'SESSION_TTL',
+    retention: 'from the last use of that session (then it expires)', seconds: (c) => c.sessionTtl, exported: '`devices`', erased: 'deleted',
+  },
+  {
+    table: 'PasswordReset', columns: ['hash', 'userId', 'expiresAt'],
+    what: 'a password reset link we e-mailed you, only as a hash of its secret', purpose: 'letting you choose a new password (contract)', setting: 'PASSWORD_RESET_TTL',
+    retention: 'until used, or until it expires', seconds: (c) => c.passwordResetTtl, exported: '`passwordResets` (until when)', erased: 'deleted',
+  },
+  {
+    table: 'RecoveryCode', columns: ['hash', 'userId', 'createdAt'],
+    what: 'the one-time recovery codes of your second factor, only as keyed hashes', purpose: 'signing you in when you lose your authenticator (contract)',
+    retention: ACCOUNT + '; each code until it is used, all of them when the second factor is removed or new codes are made', exported: '`recoveryCodes` (how many are left)', erased: 'deleted',
+  },
+  {
     table: 'SecurityEvent', columns: ['payload', 'eventKey', 'createdAt'],
     what: 'security events for resource servers about your tokens (revoked, claims changed, account disabled), naming you by your tokens\' subject handle, or by user id to receivers allowed to see it',
     purpose: 'making resource servers stop your revoked tokens at once (security)', setting: 'EVENT_RETENTION',

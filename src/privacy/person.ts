@@ -4,7 +4,7 @@
  * Export and erasure find a person's rows through these, and through nothing else.
  */
 import { subjectHandle } from '../keys/index.js';
-import { normaliseName, personLockout, stepUpSubject, type SubjectKeys } from '../risk/index.js';
+import { normaliseName, personLockout, stepUpSubject, unfamiliarSubject, type SubjectKeys } from '../risk/index.js';
 
 /** What export and erasure need besides the database: the two deployment secrets that key a person's records. */
 export interface PersonSecrets {
@@ -41,8 +41,9 @@ export function personOf(secrets: PersonSecrets, user: { id: string; username: s
 export function riskRowsOf(p: Person) {
   const names = [...new Set([p.username, normaliseName(p.username)])];
   return {
-    events: { OR: [{ subjectKey: { in: [p.nameKey, p.userKey] } }, { subject: { in: [...names, p.id] } }] },
-    lockouts: { key: { in: [personLockout(p.nameKey), ...names.map((n) => `user:${n}`)] } },
+    events: { OR: [{ subjectKey: { in: [p.nameKey, unfamiliarSubject(p.nameKey), p.userKey] } }, { subject: { in: [...names, p.id] } }] },
+    lockouts: { key: { in: [personLockout(p.nameKey), personLockout(unfamiliarSubject(p.nameKey)), ...names.map((n) => `user:${n}`)] } },
+    familiar: { subjectKey: p.nameKey },
     stepUps: { subject: { in: [stepUpSubject(p.userKey), p.id] } },
     audit: { subjectKey: { in: [p.nameKey, p.userKey] } },
   };

@@ -6,6 +6,10 @@
  * The secret is stored only as a keyed hash.
  */
 import type { Database } from '../storage/index.js';
+import { clientKey } from '../revocation/index.js';
+import { removalRow } from './removal.js';
+import { RegistryRefusal } from './errors.js';
+import { redirectUriProblem } from './redirect-uri.js';
 import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
 import { bindingMetadata, bindingProblem, usesSecret, type ClientBinding } from './client-binding.js';
 import { FINGERPRINT_POLICIES, policyOf, type FingerprintPolicy } from '../fingerprint/index.js';
@@ -39,7 +43,10 @@ export function clientProblem(input: ClientInput): string | undefined {
   if (input.secret !== undefined && input.secret.length < MIN_SECRET_LENGTH) return `secret must be at least ${MIN_SECRET_LENGTH} characters`;
   if (input.scopes.some((s) => !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(s))) return 'scopes must be RFC 6749 scope tokens separated by spaces';
   for (const aud of input.audiences) if (!isAbsoluteUrl(aud)) return `audience ${aud} must be an absolute URI`;
-  for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) if (!isAbsoluteUrl(uri)) return `redirect URI ${uri} must be an absolute URI without a fragment`;
+  for (const uri of [...(input.redirectUris ?? []), ...(input.postLogoutRedirectUris ?? [])]) {
+    const problem = redirectUriProblem(uri);
+    if (problem) return problem;
+  }
   if (input.grants.includes('authorization_code') && !input.redirectUris?.length) return 'the authorization_code grant needs at least one --redirect-uri';
   if (input.public && input.secret !== undefined) return 'a public client has no secret';
   if (input.public && input.grants.includes('client_credentials')) return 'a public client cannot use client_credentials';
@@ -48,15 +55,55 @@ export function clientProblem(input: ClientInput): string | undefined {
   return bindingProblem(input.binding);
 }
 
-/** Registers (or replaces) a client; returns the clear secret, shown once (empty for a public client or TLS client authentication). */
+/**
+ * Registers a new client; returns the clear secret, shown once (empty for a public client
+ * or TLS client authentication). Refuses (RegistryRefusal) an id that is taken (changing
+ * a client is updateClient) and audiences that are not registered resource servers.
+ */
 export async function addClient(db: Database, pepper: Uint8Array, input: ClientInput): Promise<string> {
+  await checkClient(db, input);
+  if (await db.prisma.client.findUnique({ where: { id: input.id }, select: { id: true } })) throw new RegistryRefusal(`client ${input.id} already exists (change it with client update)`);
+  const secret = input.public || !usesSecret(input.binding) ? '' : input.secret ?? generateClientSecret();
+  const metadata = clientMetadata(input, secret ? hashClientSecret(pepper, secret) : undefined);
+  try {
+    await db.prisma.client.create({ data: { id: input.id, metadata } });
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw new RegistryRefusal(`client ${input.id} already exists (change it with client update)`);
+    throw err;
+  }
+  return secret;
+}
+
+/**
+ * Replaces a registered client's metadata with `input`, keeping its secret (a new one
+ * when `input.secret` is given; returned, else ''). Refuses an unknown id.
+ */
+export async function updateClient(db: Database, pepper: Uint8Array, input: ClientInput): Promise<string> {
+  await checkClient(db, input);
+  const row = await db.prisma.client.findUnique({ where: { id: input.id } });
+  if (!row) throw new RegistryRefusal(`no client ${input.id} (register it with client add)`);
+  const kept = (row.metadata as Record<string, unknown>).client_secret as string | undefined;
+  const takesSecret = !input.public && usesSecret(input.binding);
+  const secret = takesSecret && !kept ? input.secret ?? generateClientSecret() : input.secret ?? '';
+  const hashed = takesSecret ? (secret ? hashClientSecret(pepper, secret) : kept) : undefined;
+  await db.prisma.client.update({ where: { id: input.id }, data: { metadata: clientMetadata(input, hashed) } });
+  return secret;
+}
+
+/** Validation shared by add and update: the input itself, then the audiences it names. */
+async function checkClient(db: Database, input: ClientInput): Promise<void> {
   const problem = clientProblem(input);
   if (problem) throw new TypeError(problem);
-  const secret = input.public || !usesSecret(input.binding) ? '' : input.secret ?? generateClientSecret();
+  const known = new Set((await db.prisma.resourceServer.findMany({ where: { audience: { in: input.audiences } }, select: { audience: true } })).map((r) => r.audience));
+  const unknown = input.audiences.find((a) => !known.has(a));
+  if (unknown) throw new RegistryRefusal(`audience ${unknown} is not a registered resource server (add it with resource add)`);
+}
+
+function clientMetadata(input: ClientInput, secretHash: string | undefined) {
   const browser = input.grants.includes('authorization_code');
-  const metadata = {
+  return {
     client_id: input.id,
-    ...(secret ? { client_secret: hashClientSecret(pepper, secret) } : {}),
+    ...(secretHash ? { client_secret: secretHash } : {}),
     grant_types: input.grants,
     response_types: browser ? ['code'] : [],
     redirect_uris: input.redirectUris ?? [],
@@ -69,8 +116,6 @@ export async function addClient(db: Database, pepper: Uint8Array, input: ClientI
     ...bindingMetadata(input.binding),
     ...fingerprintMetadata(input.fingerprint),
   };
-  await db.prisma.client.upsert({ where: { id: input.id }, create: { id: input.id, metadata }, update: { metadata } });
-  return secret;
 }
 
 /**
@@ -113,9 +158,17 @@ export async function findClient(db: Database, id: string): Promise<Record<strin
   return row ? row.metadata as Record<string, unknown> : undefined;
 }
 
-/** Removes a client; false when there was none. */
-export async function removeClient(db: Database, id: string): Promise<boolean> {
-  const { count } = await db.prisma.client.deleteMany({ where: { id } });
+/**
+ * Removes a client; false when there was none. In the same transaction its removal is
+ * recorded in the revocation state, kept until `keepUntil` (the longest token
+ * lifetime): every process refuses its tokens from the next check on, however
+ * recently it was registered.
+ */
+export async function removeClient(db: Database, id: string, keepUntil: Date): Promise<boolean> {
+  const [{ count }] = await db.prisma.$transaction([
+    db.prisma.client.deleteMany({ where: { id } }),
+    removalRow(db, clientKey(id), keepUntil),
+  ]);
   return count > 0;
 }
 

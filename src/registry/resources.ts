@@ -3,6 +3,8 @@
  * and the token lifetime it wants. Adding one creates its derivation master secret.
  */
 import type { Database } from '../storage/index.js';
+import { audienceKey } from '../revocation/index.js';
+import { removalRow } from './removal.js';
 import { isAbsoluteUrl } from './clients.js';
 
 export interface ResourceInput { audience: string; scopes: string[]; accessTokenTtl: number; introspector?: string }
@@ -35,11 +37,16 @@ export async function listResources(db: Database): Promise<ResourceServerRecord[
   return db.prisma.resourceServer.findMany({ orderBy: { audience: 'asc' } });
 }
 
-/** Removes a resource server and its master secrets; false when there was none. */
-export async function removeResource(db: Database, audience: string): Promise<boolean> {
+/**
+ * Removes a resource server and its master secrets; false when there was none. Its
+ * removal is recorded in the same transaction (until `keepUntil`), so every process
+ * refuses its tokens from the next check on, before any key store reloads.
+ */
+export async function removeResource(db: Database, audience: string, keepUntil: Date): Promise<boolean> {
   const [, { count }] = await db.prisma.$transaction([
     db.prisma.masterSecret.deleteMany({ where: { audience } }),
     db.prisma.resourceServer.deleteMany({ where: { audience } }),
+    removalRow(db, audienceKey(audience), keepUntil),
   ]);
   return count > 0;
 }

@@ -21,22 +21,30 @@ export interface RevocationMirror {
   isRevoked(jti: string): boolean;
   /** A subject's current generation (call after fresh()). */
   generation(handle: string): number;
+  /** When a removal key (`client:…`, `audience:…`) was last recorded, epoch ms (call after fresh()). */
+  removedAt(key: string): number | undefined;
 }
 
-const SYNC_SQL = `SELECT 'r' AS kind, jti AS key, (extract(epoch FROM "expiresAt") * 1000)::float8 AS n, epoch::text AS epoch
+/** Revocation keys that stop every token issued before they were written, not one token. */
+export const REMOVAL_PREFIXES = ['client:', 'audience:'];
+const isRemoval = (key: string) => REMOVAL_PREFIXES.some((p) => key.startsWith(p));
+
+const SYNC_SQL = `SELECT 'r' AS kind, jti AS key, (extract(epoch FROM "expiresAt") * 1000)::float8 AS n, epoch::text AS epoch,
+      (extract(epoch FROM "revokedAt") * 1000)::float8 AS at
     FROM "Revocation" WHERE epoch > $1::bigint
-  UNION ALL SELECT 's', handle, generation::float8, epoch::text FROM "SubjectKey" WHERE epoch > $1::bigint
-  UNION ALL SELECT 'e', '', 0, value::text FROM "RevocationEpoch" WHERE id = 1`;
+  UNION ALL SELECT 's', handle, generation::float8, epoch::text, 0 FROM "SubjectKey" WHERE epoch > $1::bigint
+  UNION ALL SELECT 'e', '', 0, value::text, 0 FROM "RevocationEpoch" WHERE id = 1`;
 
 const EPOCH_SQL = 'SELECT value::text AS value FROM "RevocationEpoch" WHERE id = 1';
 
-interface Row { kind: 'r' | 's' | 'e'; key: string; n: number; epoch: string }
+interface Row { kind: 'r' | 's' | 'e'; key: string; n: number; epoch: string; at: number }
 
 /** Creates the mirror; the first fresh() loads the current state. */
 export function createRevocationMirror(opts: { db: Database; now?: () => number }): RevocationMirror {
   const now = opts.now ?? Date.now;
   const revoked = new Map<string, number>(); // jti -> expiry (ms)
   const generations = new Map<string, number>();
+  const removals = new Map<string, number>(); // removal key -> when it was written (ms)
   let epoch = -1n;
   let sweepAt = 0;
   let inflight: Promise<void> | undefined;
@@ -44,7 +52,10 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
 
   function apply(rows: Row[]): void {
     for (const row of rows) {
-      if (row.kind === 'r') revoked.set(row.key, row.n);
+      if (row.kind === 'r') {
+        revoked.set(row.key, row.n);
+        if (isRemoval(row.key)) removals.set(row.key, row.at);
+      }
       else if (row.kind === 's') generations.set(row.key, Math.max(row.n, generations.get(row.key) ?? 0));
       else epoch = BigInt(row.epoch);
     }
@@ -55,7 +66,11 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
     const t = now();
     if (t < sweepAt) return;
     sweepAt = t + 60_000;
-    for (const [jti, expires] of revoked) if (expires <= t) revoked.delete(jti);
+    for (const [jti, expires] of revoked) {
+      if (expires > t) continue;
+      revoked.delete(jti);
+      removals.delete(jti);
+    }
   }
 
   // Usually nothing changed: one primary-key read of the epoch. Only when it moved, one
@@ -99,5 +114,6 @@ export function createRevocationMirror(opts: { db: Database; now?: () => number 
     },
     isRevoked: (jti) => revoked.has(jti),
     generation: (handle) => generations.get(handle) ?? 0,
+    removedAt: (key) => removals.get(key),
   };
 }

@@ -25,15 +25,37 @@ export interface RevocationService {
   revokeGrant(grantId: string, expiresAt: Date): Promise<void>;
   /** Marks every token of a session revoked until `expiresAt`. Idempotent. */
   revokeSession(sid: string, expiresAt: Date): Promise<void>;
-  /** Current state of a token (and of its grant and session, if any), from the freshly synced mirror. */
-  state(jti: string, handle: string, generation: number, bound?: { gid?: string; sid?: string }): Promise<TokenState>;
+  /** Current state of a token (and of its grant, session, client and audience), from the freshly synced mirror. */
+  state(jti: string, handle: string, generation: number, bound?: TokenBinding): Promise<TokenState>;
   /** Deletes revocations whose tokens have expired anyway. */
   purgeExpired(now: Date): Promise<number>;
 }
 
+/** What a token is bound to besides its jti and subject. */
+export interface TokenBinding { gid?: string; sid?: string; clientId?: string; aud?: string; iat?: number }
+
 /** Revocation keys of a grant and a session, beside plain jtis. */
 export const grantKey = (gid: string): string => `grant:${gid}`;
 export const sessionKey = (sid: string): string => `session:${sid}`;
+/**
+ * Removal keys of a client and a resource server (client ids and jtis hold no colon):
+ * written by the registry in the transaction that removes them, they stop every token
+ * issued to it before `revokedAt` (and within REMOVAL_MARGIN_MS after).
+ */
+export const clientKey = (id: string): string => `client:${id}`;
+export const audienceKey = (aud: string): string => `audience:${aud}`;
+
+/**
+ * Tokens issued up to this long after a removal are refused too: every process
+ * remembers a client or resource server lookup for up to a second, `iat` has whole
+ * seconds, and the clocks of the writing and the issuing process may differ a little.
+ */
+export const REMOVAL_MARGIN_MS = 3000;
+
+function removedFor(mirror: { removedAt(key: string): number | undefined }, key: string, iat: number | undefined): boolean {
+  const at = mirror.removedAt(key);
+  return at !== undefined && (typeof iat !== 'number' || iat * 1000 <= at + REMOVAL_MARGIN_MS);
+}
 
 /** Creates the revocation service over the shared database. */
 export function createRevocationService(opts: { db: Database; subjectCacheTtlSec: number; now?: () => number }): RevocationService {
@@ -75,6 +97,8 @@ export function createRevocationService(opts: { db: Database; subjectCacheTtlSec
       if (mirror.isRevoked(jti)) return 'revoked';
       if (typeof bound.gid === 'string' && mirror.isRevoked(grantKey(bound.gid))) return 'revoked';
       if (typeof bound.sid === 'string' && mirror.isRevoked(sessionKey(bound.sid))) return 'revoked';
+      if (typeof bound.clientId === 'string' && removedFor(mirror, clientKey(bound.clientId), bound.iat)) return 'revoked';
+      if (typeof bound.aud === 'string' && removedFor(mirror, audienceKey(bound.aud), bound.iat)) return 'revoked';
       return mirror.generation(handle) === generation ? 'active' : 'stale-generation';
     },
     async purgeExpired(at) {

@@ -19,7 +19,7 @@ import { createFlaggedIps } from './signals/flagged-ips.js';
 import { createImpossibleTravel } from './signals/impossible-travel.js';
 import { createPatterns } from './signals/patterns.js';
 import { createStepUps } from './step-up.js';
-import { normaliseName, personLockout, stepUpSubject, type SubjectKeys } from './subject-keys.js';
+import { normaliseName, personLockout, stepUpSubject, unfamiliarSubject, type SubjectKeys } from './subject-keys.js';
 import type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
 import { createLocalMemory, type RiskMemory } from './memory/index.js';
 
@@ -57,7 +57,11 @@ export interface RiskDeps {
  * is named by `subjectKey` only; `typed` is the name as typed at the login form, kept
  * in memory to find whom a lockout notifies.
  */
-interface Target { subjectKey?: string; typed?: string; userId?: string; clientId?: string; ip?: string; sid?: string; possible: Decision[] }
+interface Target {
+  subjectKey?: string; typed?: string; userId?: string; clientId?: string; ip?: string; sid?: string; possible: Decision[];
+  /** the person's own key when `subjectKey` is their unfamiliar side: alerts and log lines name the person */
+  person?: string;
+}
 
 export interface IntrospectionUse {
   claims: Record<string, unknown>;
@@ -125,7 +129,7 @@ export async function createRiskService(deps: RiskDeps) {
 
   async function apply(t: Target, decision: Decision, id: string, score: number, signals: string[], at: Date): Promise<void> {
     // the same pseudonymous key as the event log and the alert: a line tells people apart, never names one
-    log.warn({ event: 'risk.decision', decision, subject: t.subjectKey, client: t.clientId, score, signals }, 'risk.decision');
+    log.warn({ event: 'risk.decision', decision, subject: t.person ?? t.subjectKey, client: t.clientId, score, signals }, 'risk.decision');
     if (decision === 'step_up' && t.userId) await stepUps.require(stepUpOf(t.userId), await acrFor(t.userId));
     if (decision === 'lockout') {
       const key = t.subjectKey ? personLockout(t.subjectKey) : `client:${t.clientId}`;
@@ -139,9 +143,11 @@ export async function createRiskService(deps: RiskDeps) {
       if (t.userId) await stepUps.require(stepUpOf(t.userId), await acrFor(t.userId));
       if (t.userId) await notify({ id, type: 'session_revoked', userId: t.userId, at: at.toISOString(), details: {} });
     }
-    await deps.deliver?.alert({ id, decision, subjectKey: t.subjectKey, clientId: t.clientId, score, signals, at: at.toISOString() })
+    await deps.deliver?.alert({ id, decision, subjectKey: t.person ?? t.subjectKey, clientId: t.clientId, score, signals, at: at.toISOString() })
       .catch((err: unknown) => log.warn({ err: String(err) }, 'risk alert not queued'));
   }
+
+  const loginSubject = (typed: string, familiar: boolean) => (familiar ? keys.ofName(typed) : unfamiliarSubject(keys.ofName(typed)));
 
   const acrFor = async (userId: string) => (await deps.requiredAcr?.(userId)) ?? ACR_MFA;
 
@@ -203,17 +209,21 @@ export async function createRiskService(deps: RiskDeps) {
       if (o.outcome === 'mismatch') await notify({ id: randomUUID(), type: 'new_device', userId: o.subject, at: new Date(o.at).toISOString(), details: { client: o.clientId } });
       return assess({ subjectKey: await personKey(o.subject), userId: o.subject, clientId: o.clientId, ip: o.ip, sid: o.session, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
     },
-    /** Before the password is checked: a deny-listed address or a locked user is refused. */
-    async checkLogin(username: string, ip: string): Promise<Refusal | undefined> {
+    /**
+     * Before the password is checked: a deny-listed address or a locked user is refused.
+     * `familiar` (default true) says whether the attempt comes from a browser or network the
+     * person signed in from: failures from elsewhere are scored and locked apart.
+     */
+    async checkLogin(username: string, ip: string, familiar = true): Promise<Refusal | undefined> {
       if (!config.enabled) return undefined;
       if (flagged.denied(ip)) return { reason: 'denied', retryAfter: 0 };
-      const seconds = normaliseName(username) ? await lockouts.lockedFor(personLockout(keys.ofName(username))) : 0;
+      const seconds = normaliseName(username) ? await lockouts.lockedFor(personLockout(loginSubject(username, familiar))) : 0;
       return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
     },
-    async loginFailed(username: string, ip: string): Promise<Decision> {
+    async loginFailed(username: string, ip: string, familiar = true): Promise<Decision> {
       await flagged.failed(ip, now());
-      const subjectKey = normaliseName(username) ? keys.ofName(username) : undefined;
-      return assess({ subjectKey, typed: username, ip, possible: subjectKey ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...await flagged.observe(ip, now())]);
+      const subjectKey = normaliseName(username) ? loginSubject(username, familiar) : undefined;
+      return assess({ subjectKey, person: subjectKey && keys.ofName(username), typed: username, ip, possible: subjectKey ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...await flagged.observe(ip, now())]);
     },
     async loginSucceeded(username: string, userId: string, ip: string): Promise<Decision> {
       const signals = (await Promise.all([travel.observe({ subject: keys.ofUser(userId), ip, at: now() }), flagged.observe(ip, now())])).flat();
@@ -274,7 +284,7 @@ export async function createRiskService(deps: RiskDeps) {
     /** Ends a user's lockout (admin) and records an override, so false positives can be counted. */
     async unlockUser(username: string, by = 'admin'): Promise<boolean> {
       const subjectKey = keys.ofName(username);
-      const ended = await lockouts.unlock(personLockout(subjectKey));
+      const ended = (await Promise.all([subjectKey, unfamiliarSubject(subjectKey)].map((k) => lockouts.unlock(personLockout(k))))).some(Boolean);
       if (ended) await events.record({ kind: 'override', name: 'unlock', at: new Date(now()), subjectKey, details: { by } });
       return ended;
     },

@@ -53,3 +53,10 @@ export const personLockout = (subjectKey: string): string => `subject:${subjectK
 
 /** The RiskStepUp row of a user (by the key of their user id). */
 export const stepUpSubject = (userKey: string): string => `user:${userKey}`;
+
+/**
+ * The subject key under which failures at the login form from an unfamiliar device or
+ * network are scored and locked (docs/lockout.md): apart from the person's own key, so
+ * a stranger's guesses never lock the owner out of a familiar browser.
+ */
+export const unfamiliarSubject = (subjectKey: string): string => `${subjectKey}.unfamiliar`;

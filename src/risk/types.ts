@@ -29,7 +29,7 @@ export interface FingerprintObservation {
  */
 export interface RiskNotification {
   id: string;
-  type: 'new_device' | 'locked_out' | 'session_revoked';
+  type: 'new_device' | 'locked_out' | 'session_revoked' | 'password_changed' | 'second_factor_changed';
   userId: string;
   /** ISO time */
   at: string;

@@ -5,12 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/index.js';
-import { personLockout, type SubjectKeys } from './subject-keys.js';
+import { personLockout, unfamiliarSubject, type SubjectKeys } from './subject-keys.js';
 
 /** True when a running lockout of the name was ended. */
 export async function unlockUser(db: Database, keys: SubjectKeys, username: string, by: string, now = new Date()): Promise<boolean> {
   const subjectKey = keys.ofName(username);
-  return end(db, personLockout(subjectKey), now, { subjectKey, details: { by } });
+  // both sides: from familiar places and from elsewhere (docs/lockout.md)
+  const ended = await end(db, personLockout(subjectKey), now, { subjectKey, details: { by } });
+  return await end(db, personLockout(unfamiliarSubject(subjectKey)), now, { subjectKey, details: { by, side: 'unfamiliar' } }) || ended;
 }
 
 /** True when a running lockout of the client was ended (`client unlock`). */

@@ -55,7 +55,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   const userIdOf = async (typed: string) => (await w.db.prisma.user.findFirst({ where: { username: { equals: typed.trim(), mode: 'insensitive' } }, select: { id: true } }))?.id;
   // cluster mode: every process reads and writes one memory in Redis (last places, presenters, bursts)
   const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;
-  const memory = createRiskMemory({ redisUrl, namespace: w.config.databaseSchema, log: w.log });
+  const memory = createRiskMemory({ redisUrl, redisTimeouts: w.config.redisTimeouts, namespace: w.config.databaseSchema, log: w.log });
   const risk = await createRiskService({
     config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, memory,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'), keys,

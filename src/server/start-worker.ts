@@ -22,10 +22,10 @@ export async function startWorkerProcess(config: Config, log: Logger = pino({ le
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     const pepper = await deploymentSecret(db, kek, 'subject-handle');
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl });
-    const unsubscribe = await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log);
+    const unsubscribe = await subscribeKeyChanges(config.redisUrl, config.redisTimeouts, () => keys.reload(), log);
     const workers = await startClusterWorkers({
       config, db, kek, keys, revocation, log, ...extensions, handleOf: (sub) => subjectHandle(pepper, sub),
-      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
     });
     log.info({ prefix: config.jobQueuePrefix }, 'portcullis worker running');
     return {

@@ -2,6 +2,7 @@
  * Starts one issuer process: database (embedded or cluster), migrations, keys, the
  * services, and the HTTP listener. main.ts calls this; so do tests and the benchmark.
  */
+import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -11,6 +12,9 @@ import { pollEndpoint, streamEndpoint, type EventEmitter } from '../events/index
 import { activeComponents, collectorScript, createFingerprintService, createProfileStore, disclosure, policyOf, privacyPage, type FingerprintService, type OnOutcome } from '../fingerprint/index.js';
 import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, gatewayCheck, trustedProxyList, type Metrics } from '../http/index.js';
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
+import { createFamiliarPlaces } from '../familiar/index.js';
+import { ACCOUNT_CLIENT_ID, accountRoutes, ACCOUNT_PATHS, createPasswordResets, createSessionDevices, registerAccountClient } from '../account/index.js';
+import { endUserSessions } from './end-sessions.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
 import { createOidc, type FingerprintDeps, type Oidc, type RevokedToken } from '../oidc/index.js';
@@ -20,10 +24,11 @@ import { createRevocationService } from '../revocation/index.js';
 import type { RiskService } from '../risk/index.js';
 import { MIGRATIONS_DIR, migrate, openDatabase, type Database } from '../storage/index.js';
 import { createThrottle, type Throttle } from '../throttle/index.js';
-import { createUserService } from '../users/index.js';
+import { createUserService, useRecoveryCode } from '../users/index.js';
 import { createBindingDeps, createListener } from './binding.js';
 import { checkRiskFiles, startRisk } from './risk.js';
 import { withSubjectEvents } from './subject-events.js';
+import { outboundPolicy } from '../outbound/index.js';
 
 export interface Issuer {
   url: string; server: Server; db: Database; keys: KeyStore; tokens: TokenService; log: Logger;
@@ -59,8 +64,8 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema: db.schema });
     const keys = await createKeyStore({ db, kek, signingAlg: config.signingAlg, reloadIntervalSec: config.keyReloadInterval });
     closing.push(() => keys.close());
-    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey] = await Promise.all(
-      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint'].map((name) => deploymentSecret(db, kek, name)),
+    const [handlePepper, clientPepper, cookieSecret, csrfKey, fingerprintKey, artefactKey, familiarKey] = await Promise.all(
+      ['subject-handle', 'client-secret', 'cookie', 'csrf', 'fingerprint', 'oidc-artefact', 'familiar-place'].map((name) => deploymentSecret(db, kek, name)),
     );
     const users = createUserService({ db, kek, issuer: config.issuer, now });
     const revocation = createRevocationService({ db, subjectCacheTtlSec: config.subjectCacheTtl, now });
@@ -72,7 +77,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const { onFingerprintOutcome, evaluators, purgeTasks } = extensions; // only these: a stray field must not override a job dependency
     const jobs = await startIssuerJobs({
       config, db, kek, keys, revocation, handleOf: baseTokens.handleOf, log, evaluators, purgeTasks,
-      onKeysChanged: async () => { await publishKeyChange(config.redisUrl); await keys.reload(); },
+      onKeysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
     });
     closing.push(() => jobs.close());
     const { events } = jobs;
@@ -93,21 +98,40 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     const fingerprintDeps: FingerprintDeps = { service: fingerprints, policy: async (id) => policyOf(await clientRecord.get(id)), mismatch: config.fingerprint.mismatch };
     const cookieKeys = [Buffer.from(cookieSecret).toString('base64url')];
+    const trustedProxies = trustedProxyList(config.trustedProxies);
+    const clientIp = (ctx: { req: { socket: { remoteAddress?: string } }; get(name: string): string }) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
+    const devices = createSessionDevices({ db, locate, ttlSec: config.sessionTtl, now });
+    // the account page signs people in as a client of this issuer (src/account/sign-in.ts)
+    await registerAccountClient(db, clientPepper, config.issuer);
     const oidc = createOidc({
-      config, db, log, cookieKeys, clientPepper, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
+      config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
       logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
       revoked: (t) => tokenRevoked(t, events, metrics, log),
+      sessionUsed: (ctx, session) => devices.record({ uid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx) }),
     }, keys);
-    const trustedProxies = trustedProxyList(config.trustedProxies);
+    const account = accountRoutes({
+      issuer: config.issuer, db, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log, now,
+      current: (ctx) => oidc.signIn.current(ctx), devices,
+      exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
+      eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
+      resets: createPasswordResets({ db, ttlSec: config.passwordResetTtl, now }), resetTtlSec: config.passwordResetTtl,
+      smtp: config.risk.smtpUrl ? { url: config.risk.smtpUrl, from: config.risk.emailFrom } : undefined,
+      endSessions: (userId, opts) => endUserSessions({ db, tokens, events, log, handlePepper, revocation, config }, userId, opts),
+      unlock: async (username) => { await risk.unlockUser(username, 'password-reset'); },
+      notify: async (userId, type) => { await jobs.queue.add('risk.notify', [{ payload: { id: randomUUID(), type, userId, at: new Date(now()).toISOString(), details: {} }, jobId: `notify-${randomUUID()}` }]); },
+    });
     const app = createApp({
-      log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
+      issuer: config.issuer, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
-        clientIp: (ctx) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies),
+        recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID,
+        familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
+        clientIp,
       }),
+      account: { paths: ACCOUNT_PATHS, serve: account },
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
       fingerprint: fingerprintRoutes({
         ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
@@ -115,13 +139,13 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
         eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
       }),
-      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer }) },
+      events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer, outbound: outboundPolicy(config.outbound.allowedHosts, config.outbound.timeoutMs) }) },
       gatewayCheck: gatewayCheck({
         bearer: { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer },
         clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
       }),
     });
-    closing.push(await subscribeKeyChanges(config.redisUrl, () => keys.reload(), log));
+    closing.push(await subscribeKeyChanges(config.redisUrl, config.redisTimeouts, () => keys.reload(), log));
     const server = createListener(config, app.callback()); // HTTPS when TLS_CERT_FILE is set
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(config.port, config.host, resolve));
     closing.push(() => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }));
@@ -157,7 +181,7 @@ async function eraseAndTell(id: string, d: EraseDeps): Promise<unknown> {
 function startThrottle(config: Config, log: Logger, metrics: Metrics, now: () => number): Promise<Throttle> {
   return createThrottle({
     config: config.throttle, log, namespace: config.databaseSchema, now,
-    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined,
+    redisUrl: config.mode === 'cluster' ? config.redisUrl : undefined, redisTimeouts: config.redisTimeouts,
     events: {
       limited: (endpoint, key, reason) => metrics.throttled.inc({ endpoint, key, reason }),
       lockout: (endpoint, key) => metrics.lockouts.inc({ endpoint, key }),

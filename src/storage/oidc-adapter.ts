@@ -1,3 +1,4 @@
+import { artefactId, BEARER_MODELS } from './artefact-id.js';
 import type { Prisma, PrismaClient } from './prisma-client/client.js';
 
 /** What oidc-provider stores through its adapter; opaque to us beyond a few index fields. */
@@ -26,6 +27,11 @@ export type OidcAdapterClass = new (name: string) => OidcAdapter;
 export interface OidcAdapterOptions {
   /** Clock for expiry and consumption (default: Date.now). */
   now?: () => number;
+  /**
+   * Key of the keyed hash under which bearer artefacts (BEARER_MODELS) are stored.
+   * Required for those models: without it they refuse to store or find anything.
+   */
+  idKey?: Uint8Array;
 }
 
 /** Models whose rows belong to a grant and die with it (revokeByGrantId). */
@@ -53,36 +59,58 @@ export function createOidcAdapter(prisma: PrismaClient, opts: OidcAdapterOptions
   // picks the implementation per model name.
   return class {
     constructor(name: string) {
-      return name === 'Client' ? new ClientAdapter(prisma) : new PayloadAdapter(prisma, name, now);
+      if (name === 'Client') return new ClientAdapter(prisma);
+      return new PayloadAdapter(prisma, name, now, storedIdOf(name, opts.idKey));
     }
   } as OidcAdapterClass;
 }
 
+/** How a model's presented id becomes its stored id (undefined: the value can't be stored). */
+type StoredId = (id: string) => string | undefined;
+
+function storedIdOf(model: string, key: Uint8Array | undefined): StoredId {
+  if (!BEARER_MODELS.has(model)) return (id) => id;
+  return (id) => (key && typeof id === 'string' ? artefactId(key, model, id) : undefined);
+}
+
 /** Rows of one oidc-provider model in the OidcPayload table. */
 class PayloadAdapter implements OidcAdapter {
+  private readonly hashed: boolean;
+
   constructor(
     private readonly prisma: PrismaClient,
     private readonly name: string,
     private readonly now: () => number,
-  ) {}
+    private readonly storedId: StoredId,
+  ) {
+    this.hashed = BEARER_MODELS.has(name);
+  }
 
   async upsert(id: string, payload: OidcAdapterPayload, expiresIn?: number): Promise<void> {
+    const key = this.storedId(id);
+    if (key === undefined) throw new TypeError(`${this.name} needs the artefact key to be stored`);
     const expiresAt = typeof expiresIn === 'number' ? new Date(this.now() + expiresIn * 1000) : null;
-    const fields = { payload: payload as Prisma.InputJsonObject, expiresAt,
+    // the value (oidc-provider's `jti`) is the credential: it goes back in on find, from the presented id
+    const { jti: _value, ...kept } = payload;
+    const fields = { payload: (this.hashed ? kept : payload) as Prisma.InputJsonObject, expiresAt,
       grantId: payload.grantId ?? null, userCode: payload.userCode ?? null, uid: payload.uid ?? null };
     await this.prisma.oidcPayload.upsert({
-      where: { model_id: { model: this.name, id } },
-      create: { model: this.name, id, ...fields },
+      where: { model_id: { model: this.name, id: key } },
+      create: { model: this.name, id: key, ...fields },
       update: fields,
     });
   }
 
-  find(id: string) {
-    return this.findLive({ id });
+  async find(id: string) {
+    const key = this.storedId(id);
+    if (key === undefined) return undefined;
+    const found = await this.findLive({ id: key });
+    return found && this.hashed ? { ...found, jti: id } : found;
   }
 
   findByUserCode(userCode: string) {
-    return this.findLive({ userCode });
+    // a hashed row cannot give its value back (the device flow, which would ask, is off)
+    return this.hashed ? Promise.resolve(undefined) : this.findLive({ userCode });
   }
 
   findByUid(uid: string) {
@@ -90,12 +118,16 @@ class PayloadAdapter implements OidcAdapter {
   }
 
   async consume(id: string): Promise<void> {
+    const key = this.storedId(id);
+    if (!matchable(key)) return;
     await this.prisma.oidcPayload.updateMany({
-      where: { model: this.name, id }, data: { consumedAt: new Date(this.now()) } });
+      where: { model: this.name, id: key }, data: { consumedAt: new Date(this.now()) } });
   }
 
   async destroy(id: string): Promise<void> {
-    await this.prisma.oidcPayload.deleteMany({ where: { model: this.name, id } });
+    const key = this.storedId(id);
+    if (!matchable(key)) return;
+    await this.prisma.oidcPayload.deleteMany({ where: { model: this.name, id: key } });
   }
 
   /** Like oidc-provider's memory adapter: everything issued under the grant goes. */

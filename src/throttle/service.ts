@@ -7,6 +7,7 @@
  */
 import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { RedisTimeouts } from '../redis/index.js';
 import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
 import { countAndPeek, createCounter, peekLocalCounts, type Count, type Counter } from './counter.js';
 import { createCountScript, type CountScript } from './count-script.js';
@@ -20,6 +21,8 @@ export interface ThrottleOptions {
   config: ThrottleConfig;
   /** Redis for global budgets (cluster mode); memory when absent */
   redisUrl?: string;
+  /** deadlines of Redis commands and connections (REDIS_COMMAND_TIMEOUT, REDIS_CONNECT_TIMEOUT) */
+  redisTimeouts?: RedisTimeouts;
   /** separates deployments sharing one Redis (the database schema) */
   namespace: string;
   log: Logger;
@@ -36,17 +39,17 @@ interface Table {
 interface Ctx { opts: ThrottleOptions; store: Store; script?: CountScript }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
-const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway'];
+const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway', 'reset'];
 /**
  * Who is guessing a secret: the client at the token and event endpoints, the username at
  * the forms. /me/data and sign-out have no such key (their callers present tokens, nobody is locked).
  */
-const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject', logout: 'subject', gateway: 'client' };
+const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject', logout: 'subject', gateway: 'client', reset: 'subject' };
 
 /** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
 export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
   if (!opts.config.enabled) return passThrough();
-  const store = await createStore({ redisUrl: opts.redisUrl, log: opts.log, events: opts.events, now: opts.now });
+  const store = await createStore({ redisUrl: opts.redisUrl, redisTimeouts: opts.redisTimeouts, log: opts.log, events: opts.events, now: opts.now });
   const prefix = `portcullis:throttle:${opts.namespace}`;
   const tables = new Map(KINDS.map((kind) => [kind, table(store, prefix, kind, opts.config)]));
   const of = (kind: ThrottleKind) => tables.get(kind) as Table;

@@ -4,10 +4,13 @@
  * limiter): when a Redis call fails the twin decides, the store says so once in the
  * logs (`throttle.degraded`) and in metrics, and says `throttle.recovered` when Redis
  * answers again. It never fails open and never throws a store error to the caller.
+ * A Redis that stops answering fails each command at REDIS_COMMAND_TIMEOUT; then the
+ * twins decide alone, and Redis is tried again every RETRY_MS.
  */
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { RateLimiterRes } from 'rate-limiter-flexible';
+import { redisOptions, type RedisTimeouts } from '../redis/index.js';
 import type { ThrottleEvents } from './types.js';
 
 export interface Store {
@@ -21,7 +24,13 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export interface StoreOptions { redisUrl?: string; log: Logger; events: ThrottleEvents; connectTimeoutMs?: number; now?: () => number }
+export interface StoreOptions { redisUrl?: string; redisTimeouts?: RedisTimeouts; log: Logger; events: ThrottleEvents; now?: () => number }
+
+/** How often a degraded store tries Redis again. */
+const RETRY_MS = 500;
+
+// what REDIS_COMMAND_TIMEOUT and REDIS_CONNECT_TIMEOUT default to (src/config), for callers without a Config
+const DEFAULT_TIMEOUTS: RedisTimeouts = { commandMs: 250, connectMs: 2000 };
 
 /** Opens the store; an unreachable Redis at start-up means starting degraded, not failing. */
 export async function createStore(opts: StoreOptions): Promise<Store> {
@@ -34,7 +43,14 @@ export async function createStore(opts: StoreOptions): Promise<Store> {
     else opts.log.info({ event: 'throttle.recovered' }, 'throttle.recovered: Redis answers again, limits are global');
     opts.events.degraded(on);
   };
+  // While degraded, requests go straight to the local twin; one call at most every
+  // RETRY_MS tries Redis again (a hung Redis would otherwise cost every request a
+  // command deadline per counter it touches).
+  let retryAt = 0;
+  let probing = false;
   const runRemote = async <T>(remote: () => Promise<T>, local: () => Promise<T>): Promise<T> => {
+    if (degraded && (probing || Date.now() < retryAt)) { opts.events.fallback(); return local(); }
+    probing = degraded;
     try {
       const result = await remote();
       setDegraded(false);
@@ -42,8 +58,11 @@ export async function createStore(opts: StoreOptions): Promise<Store> {
     } catch (err) {
       if (err instanceof RateLimiterRes) { setDegraded(false); throw err; }
       setDegraded(true, err);
+      retryAt = Date.now() + RETRY_MS;
       opts.events.fallback();
       return local();
+    } finally {
+      probing = false;
     }
   };
   return {
@@ -55,13 +74,15 @@ export async function createStore(opts: StoreOptions): Promise<Store> {
   };
 }
 
-async function connect({ redisUrl, log, connectTimeoutMs = 2000 }: StoreOptions): Promise<Redis> {
+async function connect({ redisUrl, log, redisTimeouts = DEFAULT_TIMEOUTS }: StoreOptions): Promise<Redis> {
   // No offline queue: while Redis is away a command fails at once and the local
-  // limiter answers, instead of requests waiting on a reconnect.
+  // limiter answers, instead of requests waiting on a reconnect. A Redis that keeps
+  // its connections but stops answering fails each command at REDIS_COMMAND_TIMEOUT.
+  const connectTimeoutMs = redisTimeouts.connectMs;
   // Auto-pipelining sends the commands of one request (issued in one tick) in one write.
   // Reconnect attempts at most every 500 ms: global limits come back soon after Redis does.
   const redis = new Redis(redisUrl as string, {
-    enableOfflineQueue: false, maxRetriesPerRequest: 0, connectTimeout: connectTimeoutMs, enableAutoPipelining: true,
+    ...redisOptions(redisTimeouts, 'command'), enableAutoPipelining: true,
     retryStrategy: (times) => Math.min(times * 50, 500),
   });
   redis.on('error', (err) => log.debug({ err: err.message }, 'throttle redis error'));

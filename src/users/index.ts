@@ -7,3 +7,6 @@ export { ACR_PASSWORD, ACR_MFA, ACR_VALUES, levelOf, wantsMfa } from './levels.j
 export type { Authentication } from './levels.js';
 export { revokeUser } from './revoke.js';
 export type { RevokedUser } from './revoke.js';
+export { endSessions, sessionsOf } from './end-sessions.js';
+export type { SessionEnder } from './end-sessions.js';
+export { newRecoveryCodes, useRecoveryCode, recoveryCodesLeft, RECOVERY_CODES } from './recovery.js';

@@ -29,6 +29,12 @@ export interface UserService {
   verifyTotp(id: string, code: string): Promise<boolean>;
   /** Records a successful sign-in (USER_INACTIVE_RETENTION counts from the last one). */
   signedIn(id: string): Promise<void>;
+  /** Sets a new password (checked like at `user add`: throws TypeError naming the problem). */
+  setPassword(id: string, password: string): Promise<void>;
+  /** True when `password` is the user's current one (same work whatever the outcome). */
+  checkPassword(id: string, password: string): Promise<boolean>;
+  /** Removes the second factor (and its recovery codes). */
+  removeTotp(id: string): Promise<void>;
 }
 
 const USERNAME = /^[A-Za-z0-9._@+-]{1,64}$/;
@@ -101,6 +107,23 @@ export function createUserService(deps: { db: Database; kek: Uint8Array; issuer:
       // Conditional update: of two requests racing with the same code, one wins.
       const { count } = await prisma.user.updateMany({ where: { id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } });
       return count === 1;
+    },
+    async setPassword(id, password) {
+      const row = await prisma.user.findUnique({ where: { id } });
+      if (!row) throw new TypeError('no such user');
+      const problem = userProblem({ username: row.username, password });
+      if (problem) throw new TypeError(problem);
+      await prisma.user.update({ where: { id }, data: { passwordHash: await hashPassword(password) } });
+    },
+    async checkPassword(id, password) {
+      const r = typeof id === 'string' ? await prisma.user.findUnique({ where: { id } }) : null;
+      return verifyPassword(r?.passwordHash, typeof password === 'string' ? password : '');
+    },
+    async removeTotp(id) {
+      await prisma.$transaction([
+        prisma.user.update({ where: { id }, data: { totpSecret: null, totpLastStep: null } }),
+        prisma.recoveryCode.deleteMany({ where: { userId: id } }),
+      ]);
     },
     async signedIn(id) {
       await prisma.user.updateMany({ where: { id }, data: { lastSignInAt: new Date(now()) } });

@@ -22,6 +22,8 @@ export interface InnerSpec {
   /** header members to add or override; `undefined` removes one */
   header?: Record<string, unknown>;
   claims?: Record<string, unknown>;
+  /** derivation inputs to use instead of the defaults (e.g. a forged `sh` the key is really derived for) */
+  keyContext?: Partial<ContentKeyContext>;
 }
 
 /** A compact JWE (dir, A256GCM) under the audience's real current master. */
@@ -31,10 +33,10 @@ export async function craftInner(t: TestIssuer, spec: InnerSpec): Promise<string
   if (!master) throw new TypeError(`no master for ${spec.aud}`);
   const claims = { iss: t.url, sub: spec.sub, aud: spec.aud, iat: now, exp: now + 300, jti: randomUUID(), client_id: spec.clientId, scope: 'read', ...spec.claims };
   const base = { alg: 'dir', enc: 'A256GCM', typ: 'at+jwt', iss: t.url, aud: spec.aud, msv: master.version, day: utcDay(now), sh: t.issuer.tokens.handleOf(spec.sub), gen: 0 };
-  const header = clean({ ...base, ...spec.header });
+  const header = clean({ ...base, ...spec.keyContext, ...spec.header });
   const protectedB64 = b64json(header);
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', deriveContentKey(master.secret, base as ContentKeyContext), iv);
+  const cipher = createCipheriv('aes-256-gcm', deriveContentKey(master.secret, { ...base, ...spec.keyContext } as ContentKeyContext), iv);
   cipher.setAAD(Buffer.from(protectedB64, 'ascii'));
   const ct = Buffer.concat([cipher.update(JSON.stringify(claims), 'utf8'), cipher.final()]);
   return [protectedB64, '', b64(iv), b64(ct), b64(cipher.getAuthTag())].join('.');

@@ -21,7 +21,7 @@ export interface ResourceSpec { audience: string; scopes: string[]; ttl?: number
 export interface ClientSpec {
   id: string; scopes: string[]; audiences: string[]; secret?: string;
   grants?: string[]; redirectUris?: string[]; postLogoutRedirectUris?: string[]; public?: boolean;
-  /** device fingerprint policy (issue 6) */
+  /** device fingerprint policy */
   fingerprint?: 'required' | 'optional' | 'off';
 }
 
@@ -65,7 +65,9 @@ export async function startTestIssuer(env: Record<string, string> = {}, seams: I
   const port = await freePort();
   const config = loadConfig({
     PORT: String(port), HOST: '127.0.0.1', ISSUER: `http://127.0.0.1:${port}`,
-    DATA_DIR: join(root, 'data'), KEYS_DIR: join(root, 'keys'), LOG_LEVEL: 'info', ...env,
+    DATA_DIR: join(root, 'data'), KEYS_DIR: join(root, 'keys'), LOG_LEVEL: 'info',
+    // test receivers, webhooks and alert sinks listen on loopback, as an operator's internal hosts would
+    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1', ...env,
   });
   const logs: LogRecord[] = [];
   const { now, ...extensions } = seams; // the risk clock is an option, not a job extension

@@ -5,7 +5,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 
-export interface OwnRedis { url: string; port: number; start(): Promise<void>; stop(): Promise<void> }
+export interface OwnRedis {
+  url: string; port: number; start(): Promise<void>; stop(): Promise<void>;
+  /** SIGSTOP: a hung Redis whose connections stay open */
+  freeze(): void;
+  /** SIGCONT */
+  thaw(): void;
+}
 
 /** Starts redis-server on `port` and waits until it answers PING. */
 export async function startOwnRedis(port: number): Promise<OwnRedis> {
@@ -16,11 +22,13 @@ export async function startOwnRedis(port: number): Promise<OwnRedis> {
       child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
       await waitForPing(port);
     },
+    freeze() { child?.kill('SIGSTOP'); },
+    thaw() { child?.kill('SIGCONT'); },
     async stop() {
       const running = child;
       child = undefined;
       if (!running || running.exitCode !== null) return;
-      await new Promise<void>((resolve) => { running.once('exit', () => resolve()); running.kill('SIGKILL'); });
+      await new Promise<void>((resolve) => { running.once('exit', () => resolve()); running.kill('SIGKILL'); running.kill('SIGCONT'); });
     },
   };
   await own.start();

@@ -1,8 +1,10 @@
 /**
- * Clients removed since the last run: a removed client's tokens must stop everywhere,
- * so its subject generation is bumped (the issuer refuses them at once) and
- * `subject.revoked` is emitted (resource servers refuse them locally).
+ * Clients that vanished from the table since the last run without going through the
+ * registry (which records the removal and tells receivers at once, see
+ * registry/clients.ts): their subject generation is bumped and `subject.revoked`
+ * emitted, as the registry would have.
  */
+import { clientKey } from '../../revocation/index.js';
 import type { Database } from '../../storage/index.js';
 import type { RevalidationEvaluator } from './evaluator.js';
 
@@ -19,7 +21,9 @@ export function removedClients(db: Database, subjects: SubjectRevoker): Revalida
       if (!state) return { events: [], state: { known: current } };
       const present = new Set(current);
       const events = [];
-      for (const id of state.known.filter((k) => !present.has(k))) {
+      const gone = state.known.filter((k) => !present.has(k));
+      const recorded = new Set((await db.prisma.revocation.findMany({ where: { jti: { in: gone.map(clientKey) } }, select: { jti: true } })).map((r) => r.jti));
+      for (const id of gone.filter((k) => !recorded.has(clientKey(k)))) {
         const generation = await subjects.revokeSubject(id);
         events.push({ type: 'subject.revoked' as const, sub: id, generation, initiator: 'system' as const, reason: 'client removed' });
       }

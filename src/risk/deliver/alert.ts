@@ -5,6 +5,7 @@
  */
 import { signSet } from '../../events/index.js';
 import type { SigningKeyView } from '../../keys/index.js';
+import type { OutboundPolicy } from '../../outbound/index.js';
 import type { RiskAlert } from '../types.js';
 import { post, type DeliveryResult } from './webhook.js';
 
@@ -24,11 +25,11 @@ function subjectOf(a: RiskAlert): { format: 'opaque'; id: string } {
 }
 
 /** Signs and pushes one alert. */
-export async function pushAlert(url: string, issuer: string, key: SigningKeyView, a: RiskAlert, now: Date): Promise<DeliveryResult> {
+export async function pushAlert(outbound: OutboundPolicy, url: string, issuer: string, key: SigningKeyView, a: RiskAlert, now: Date): Promise<DeliveryResult> {
   const subId = subjectOf(a);
   const payload = {
     iss: issuer, aud: new URL(url).origin, sub_id: subId,
     events: { [RISK_DECISION_EVENT]: { decision: a.decision, score: a.score, signals: a.signals, client_id: a.clientId, event_timestamp: Math.floor(Date.parse(a.at) / 1000) } },
   };
-  return post(url, await signSet(payload, a.id, key, now), 'application/secevent+jwt');
+  return post(outbound, url, await signSet(payload, a.id, key, now), 'application/secevent+jwt');
 }

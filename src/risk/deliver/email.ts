@@ -13,12 +13,16 @@ const SUBJECTS: Record<RiskNotification['type'], string> = {
   new_device: 'New sign-in device',
   locked_out: 'Your account is temporarily locked',
   session_revoked: 'A session of your account was ended',
+  password_changed: 'Your password was changed',
+  second_factor_changed: 'Your second factor was changed',
 };
 
 const TEXTS: Record<RiskNotification['type'], string> = {
   new_device: 'Your account was used from a device we have not seen before. If this was not you, change your password.',
-  locked_out: 'Your account was locked after suspicious activity. It unlocks by itself; contact your administrator if this was you.',
+  locked_out: 'Your account was locked after suspicious activity. It unlocks by itself; if this was not you, nothing changes on the browsers you usually sign in from. To sign in now, reset your password from the sign-in page ("Forgot your password?").',
   session_revoked: 'A session of your account was ended because of suspicious activity. Sign in again; if this was not you, change your password.',
+  password_changed: 'The password of your account was changed, and every other session was signed out. If this was not you, reset your password from the sign-in page ("Forgot your password?") at once.',
+  second_factor_changed: 'The second factor (authenticator app) of your account was added, removed or replaced. If this was not you, reset your password from the sign-in page at once.',
 };
 
 /** True when the username can receive mail. */
@@ -35,8 +39,9 @@ function failure(err: unknown): string {
 }
 
 /** Sends one notification to `to`; connection failures are retried, refusals (5xx) are permanent. */
-export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification, to: string): Promise<DeliveryResult> {
-  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 10_000 } as never);
+export async function sendEmail(smtpUrl: string, from: string, n: RiskNotification, to: string, timeoutMs: number): Promise<DeliveryResult> {
+  // OUTBOUND_TIMEOUT bounds each step: connecting, the greeting, and any silence after
+  const transport = nodemailer.createTransport(smtpUrl, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as never);
   try {
     await transport.sendMail({
       from, to, subject: SUBJECTS[n.type],

@@ -6,6 +6,7 @@
  */
 import { SignJWT } from 'jose';
 import type { SigningKeyView } from '../../keys/index.js';
+import { outboundPost, OutboundRefused, type OutboundPolicy } from '../../outbound/index.js';
 import type { RiskNotification } from '../types.js';
 
 export const NOTIFICATION_TYP = 'risk-notification+jwt';
@@ -21,15 +22,18 @@ export function signNotification(n: RiskNotification, username: string, issuer: 
     .sign(key.key);
 }
 
-/** POSTs `body` with `contentType`; 2xx delivered, 4xx (but 408/429) permanent, else retry. */
-export async function post(url: string, body: string, contentType: string): Promise<DeliveryResult> {
+/**
+ * POSTs `body` with `contentType` under the outbound policy; 2xx delivered, a redirect
+ * or 4xx (but 408/429) permanent, an endpoint the policy refuses permanent, else retry.
+ */
+export async function post(outbound: OutboundPolicy, url: string, body: string, contentType: string): Promise<DeliveryResult> {
   try {
-    const res = await fetch(url, { method: 'POST', body, redirect: 'error', signal: AbortSignal.timeout(10_000), headers: { 'content-type': contentType } });
-    await res.arrayBuffer().catch(() => undefined);
-    if (res.ok) return { ok: true };
-    const permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    const res = await outboundPost(outbound, url, body, { 'content-type': contentType });
+    if (res.status >= 200 && res.status < 300) return { ok: true };
+    const permanent = res.status < 400 || (res.status < 500 && res.status !== 408 && res.status !== 429);
     return { ok: false, permanent, error: `status ${res.status}` };
   } catch (err) {
-    return { ok: false, permanent: false, error: (err as Error).message };
+    const refused = err instanceof OutboundRefused || (err as Error)?.cause instanceof OutboundRefused;
+    return { ok: false, permanent: refused, error: (err as Error).message };
   }
 }

@@ -3,7 +3,7 @@
  * a nonce issued by one process is accepted by another (one `dpop-nonce` deployment
  * secret), and a proof used at one process is a replay at the other (oidc-provider's
  * ReplayDetection lives in the shared database). Both processes sit behind one
- * public host name, as behind a load balancer (the Host header says so).
+ * public host name, as behind a load balancer (ISSUER names it; the Host header too).
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -15,12 +15,13 @@ import { postForm } from '../../support/tls.js';
 const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const SCHEMA = `t_dpop_${randomBytes(4).toString('hex')}`;
 const API = 'https://api.cluster-dpop.test';
+const PUBLIC_HOST = 'auth.cluster.test'; // ISSUER of both processes, as behind a load balancer
 let a: TestIssuer;
 let b: TestIssuer;
 let secret: string;
 
 beforeAll(async () => {
-  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek(), DPOP_NONCE: 'always' };
+  const env = { DATABASE_URL: PG_URL, DATABASE_SCHEMA: SCHEMA, PORTCULLIS_KEK: generateKek(), DPOP_NONCE: 'always', ISSUER: `http://${PUBLIC_HOST}` };
   a = await startTestIssuer(env);
   b = await startTestIssuer(env);
   await a.addResource({ audience: API, scopes: ['read'] });
@@ -37,7 +38,6 @@ afterAll(async () => {
   await client.end();
 });
 
-const PUBLIC_HOST = 'auth.cluster.test';
 const htu = `http://${PUBLIC_HOST}/token`;
 const form = { grant_type: 'client_credentials', resource: API, scope: 'read' };
 const via = (t: TestIssuer, proof: string) => postForm(`${t.url}/token`, form, {

@@ -47,7 +47,7 @@ async function admin(args: string[]) {
 beforeAll(async () => {
   assertBuilt();
   t = await startTestIssuer({ JOB_REVALIDATE_INTERVAL: '1h', EVENT_PUSH_MAX_BACKOFF: '1s' });
-  env = { DATA_DIR: t.config.dataDir, KEYS_DIR: t.config.keysDir, ISSUER: t.url };
+  env = { DATA_DIR: t.config.dataDir, KEYS_DIR: t.config.keysDir, ISSUER: t.url, OUTBOUND_ALLOWED_HOSTS: '127.0.0.1' };
   await t.addResource({ audience: AUDIENCE, scopes: [SCOPE] });
   await t.addClient({ id: CLIENT, secret: SECRET, scopes: [SCOPE], audiences: [AUDIENCE] });
   rs = await startReceiver({

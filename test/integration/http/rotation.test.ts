@@ -5,8 +5,8 @@
  */
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { rotateSigningKey } from '../../../src/keys/index.js';
-import { removeResource } from '../../../src/registry/index.js';
+import { deploymentSecret, rotateSigningKey } from '../../../src/keys/index.js';
+import { removeResource, updateClient } from '../../../src/registry/index.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
 import { basic, discover, get, post } from '../../support/clients.js';
 import { testClock } from '../../support/clock.js';
@@ -101,11 +101,11 @@ describe('signing key rotation', () => {
   it('a removed resource server: its tokens stop introspecting, even ones opened before', async () => {
     const gone = 'https://gone.rotation.test';
     await t.addResource({ audience: gone, scopes: ['read'] });
-    await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API, gone], secret });
+    await updateClient(t.issuer.db, await deploymentSecret(t.issuer.db, t.kek, 'client-secret'), { id: 'svc', grants: ['client_credentials'], scopes: ['read'], audiences: [API, gone] });
     clock.advance(1001); // past the registry lookups remembered for a second
     const token = (await client.clientCredentialsGrant(config, { resource: gone, scope: 'read' })).access_token;
     expect(await active(token)).toBe(true);
-    await removeResource(t.issuer.db, gone);
+    await removeResource(t.issuer.db, gone, new Date(Date.now() + 3_600_000));
     await t.issuer.keys.reload();
     expect(await client.tokenIntrospection(config, token)).toEqual({ active: false });
     expect(await active(secondToken)).toBe(true);

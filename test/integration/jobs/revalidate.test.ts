@@ -20,6 +20,9 @@ const ctx = { attempt: 1, log: pino({ level: 'silent' }) };
 
 beforeAll(async () => {
   t = await startTestIssuer();
+  // a receiver names an existing client and resource server
+  await t.addResource({ audience: AUDIENCE, scopes: ['read'], introspector: 'orders-rs' });
+  await t.addClient({ id: 'orders-rs', scopes: [], audiences: [] });
   receiver = await addReceiver(t.issuer.db, { clientId: 'orders-rs', audience: AUDIENCE, delivery: 'poll', subjectFormat: 'iss_sub' });
 });
 afterAll(() => t?.close());

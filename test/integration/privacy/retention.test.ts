@@ -2,7 +2,8 @@
  * Retention everywhere: a person leaves rows in every table the data inventory lists
  * (account, roles, permission changes, sessions, grants, refresh tokens, devices and
  * their changes, risk events, a lockout, a step-up requirement, security events, their
- * token generation, a revocation, the privacy audit), then the `rows.purge` job's
+ * token generation, a revocation, the privacy audit, familiar places, a reset link, a
+ * recovery code), then the `rows.purge` job's
  * processor runs on a clock moved forward: just inside each retention nothing of theirs
  * goes; past every one (with USER_INACTIVE_RETENTION set, their idle account is erased)
  * every one of those tables is empty, and a last run past `dropAfter` takes the kept
@@ -15,6 +16,7 @@ import { createProcessors } from '../../../src/jobs/index.js';
 import { exportUser, INVENTORY } from '../../../src/privacy/index.js';
 import { deploymentSecret } from '../../../src/keys/index.js';
 import { createRevocationService } from '../../../src/revocation/index.js';
+import { createPasswordResets } from '../../../src/account/index.js';
 import { serverErrors } from '../../support/issuer.js';
 import { tokensFor } from '../users/browser.js';
 import { API, REDIRECT } from '../users/setup.js';
@@ -63,6 +65,8 @@ it('keeps a person\'s rows inside their retention and deletes them, everywhere, 
   expect(revoked.status).toBe(200); // a revocation row
   await w.t.issuer.tokens.revokeSubject(user.id); // a key generation row
   await exportUser({ db, handlePepper: await deploymentSecret(db, w.t.kek, 'subject-handle'), keys: w.t.issuer.risk.keys }, user.id); // an audit entry
+  await createPasswordResets({ db, ttlSec: w.t.config.passwordResetTtl }).issue(user.id); // a pending reset link
+  await db.prisma.recoveryCode.create({ data: { hash: 'recovery-code-digest', userId: user.id } }); // a second-factor recovery code
   const before = await counts();
   for (const e of INVENTORY) expect([e.table, before[e.table]]).toEqual([e.table, expect.any(Number)]);
   expect(Object.entries(before).filter(([, n]) => n === 0)).toEqual([]); // every table has a row to lose

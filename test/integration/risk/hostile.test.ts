@@ -4,7 +4,7 @@
  * believed; deny-listed addresses are refused at /token and at the login form; a bad
  * IP list file stops start-up with an error naming the file and line; a burst of
  * inactive tokens is recorded (the resource server is not locked out), replayed DPoP
- * proofs lock the client; fingerprint observations (issue 6's entry
+ * proofs lock the client; fingerprint observations (the fingerprinting entry
  * point) are scored and notify the user of a new device.
  */
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
@@ -135,7 +135,7 @@ describe('patterns and fingerprints', () => {
     expect((await listRiskEvents(t.issuer.db, { kind: 'override' }))[0]).toMatchObject({ name: 'unlock', clientId: 'svc' });
   });
 
-  it('scores fingerprint observations from issue 6 and tells the user about a new device', async () => {
+  it('scores fingerprint observations from the fingerprinting entry point and tells the user about a new device', async () => {
     const at = Date.now();
     const gina = await createUserService({ db: t.issuer.db, kek: t.kek, issuer: t.url }).add({ username: 'gina', password: 'correct horse battery' });
     const observe = (outcome: 'drift' | 'mismatch', i: number) => t.issuer.risk.observeFingerprint({ subject: gina.id, session: 's-1', clientId: 'web', outcome, score: 0.4, ip: '127.0.0.1', at: at + i });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,7 @@ beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'portcullis-adapter-'));
   db = await openDatabase({ databaseUrl: PG_URL, dataDir, schema });
   await migrate(db.pool, { migrationsDir: MIGRATIONS_DIR, schema });
-  Adapter = createOidcAdapter(db.prisma, { now: () => clock });
+  Adapter = createOidcAdapter(db.prisma, { now: () => clock, idKey: new Uint8Array(randomBytes(32)) });
 });
 
 afterAll(async () => {
@@ -66,11 +67,24 @@ describe('oidc-provider adapter on PostgreSQL (cluster mode)', () => {
     expect(await codes.find('c3')).toEqual({ jti: 'c3', consumed: Math.floor(clock / 1000) });
   });
 
-  it('finds device codes by user code', async () => {
+  it('stores codes and refresh tokens under a keyed hash, without their value in the payload', async () => {
+    const refresh = new Adapter('RefreshToken');
+    await refresh.upsert('r-value', { jti: 'r-value', grantId: 'g9', kind: 'RefreshToken' }, 60);
+    const row = await db.prisma.oidcPayload.findFirstOrThrow({ where: { model: 'RefreshToken', grantId: 'g9' } });
+    expect(row.id).not.toContain('r-value');
+    expect(JSON.stringify(row.payload)).not.toContain('r-value');
+    expect(await refresh.find('r-value')).toEqual({ jti: 'r-value', grantId: 'g9', kind: 'RefreshToken' });
+    expect(await refresh.find(row.id)).toBeUndefined();
+    const unkeyed = new (createOidcAdapter(db.prisma))('RefreshToken');
+    await expect(unkeyed.upsert('r2', { jti: 'r2' }, 60)).rejects.toThrow(TypeError);
+    expect(await unkeyed.find('r-value')).toBeUndefined();
+  });
+
+  it('finds no device code by user code: its value is not stored to hand back (the device flow is off)', async () => {
     const devices = new Adapter('DeviceCode');
     await devices.upsert('d1', { jti: 'd1', userCode: 'ABCD-EFGH' }, 60);
-    expect(await devices.findByUserCode('ABCD-EFGH')).toMatchObject({ jti: 'd1' });
-    expect(await devices.findByUserCode('ZZZZ-ZZZZ')).toBeUndefined();
+    expect(await devices.find('d1')).toMatchObject({ jti: 'd1', userCode: 'ABCD-EFGH' });
+    expect(await devices.findByUserCode('ABCD-EFGH')).toBeUndefined();
   });
 
   it('revokes everything issued under a grant, and nothing else', async () => {

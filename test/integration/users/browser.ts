@@ -73,7 +73,7 @@ export interface SignIn {
   params?: Record<string, string>;
   browser?: Browser;
   consent?: boolean;
-  /** the login form's device fingerprint field (issue 6), as the collector would fill it */
+  /** the login form's device fingerprint field, as the collector would fill it */
   fingerprint?: string;
 }
 

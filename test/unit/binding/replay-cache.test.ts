@@ -18,7 +18,7 @@ describe('createReplayCache', () => {
   });
 });
 
-describe('replay hooks (issue 7: DPoP proof replay is a risk signal)', () => {
+describe('replay hooks (a replayed DPoP proof is a risk signal)', () => {
   it('reports each replay to onReplay, and withReplayHook does the same for any cache', async () => {
     const seen: string[] = [];
     const cache = createReplayCache({ now: () => 1000, onReplay: (key) => seen.push(`own:${key}`) });

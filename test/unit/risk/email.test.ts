@@ -24,6 +24,6 @@ beforeAll(async () => {
 afterAll(async () => { await new Promise<void>((resolve) => server.close(() => resolve())); });
 
 it('is a permanent failure described by codes only', async () => {
-  const result = await sendEmail(`smtp://127.0.0.1:${port}`, 'security@portcullis.test', { id: 'n1', type: 'locked_out', userId: 'u1', at: new Date().toISOString(), details: {} }, TO);
+  const result = await sendEmail(`smtp://127.0.0.1:${port}`, 'security@portcullis.test', { id: 'n1', type: 'locked_out', userId: 'u1', at: new Date().toISOString(), details: {} }, TO, 5000);
   expect(result).toEqual({ ok: false, permanent: true, error: 'smtp EENVELOPE 550' });
 });

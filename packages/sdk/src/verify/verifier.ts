@@ -41,13 +41,24 @@ export interface Verifier {
   verify(token: unknown, presentation?: Presentation): Promise<VerifiedAccessToken>;
 }
 
+/**
+ * The audience's master at the token's version, ratcheted forward from the opening
+ * secret. A version this verifier cannot reach (before the opening secret, or further
+ * ahead than the ratchet goes: `masterAtVersion` refuses) is an unknown master, so the
+ * token is invalid (ERR_TOKEN_AUDIENCE), never a TypeError.
+ */
 function mastersFrom(openingSecret: string, audience: string): OpenOptions['master'] {
   const base = parseOpeningSecret(openingSecret);
   let latest = base;
   return (aud, msv) => {
     if (aud !== audience || msv < base.version) return undefined;
     if (msv === latest.version) return latest.secret;
-    const secret = masterAtVersion(msv > latest.version ? latest : base, msv);
+    let secret: Uint8Array;
+    try {
+      secret = masterAtVersion(msv > latest.version ? latest : base, msv);
+    } catch {
+      return undefined;
+    }
     if (msv > latest.version) latest = { version: msv, secret };
     return secret;
   };
