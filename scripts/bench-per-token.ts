@@ -95,7 +95,9 @@ async function main(): Promise<void> {
     log('| operation | PostgreSQL round trips | PostgreSQL bytes sent / received | Redis scripts called | Redis commands executed (in scripts too) | Redis bytes sent / received |');
     log('|---|---:|---:|---:|---:|---:|');
     const n = (x: number) => (Math.abs(x) < 0.05 ? '0' : x.toFixed(x < 10 ? 1 : 0));
+    const scriptCost = /^cmdstat_evalsha:calls=\d+,usec=\d+,usec_per_call=([\d.]+)/m.exec(await redis.info('commandstats'))?.[1];
     for (const p of phases) log(`| ${p.name} | ${n(p.pg.roundTrips)} | ${n(p.pg.up)} / ${n(p.pg.down)} | ${n(p.scripts)} | ${n(p.commands)} | ${n(p.redis.up)} / ${n(p.redis.down)} |`);
+    log(`\nRedis's own time per script call (INFO commandstats, evalsha usec_per_call): ${scriptCost} µs`);
   } finally {
     await issuer?.stop();
     await pg.close();
