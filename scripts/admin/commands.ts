@@ -24,9 +24,10 @@ export type { AdminContext, Command };
 
 /** The options of `client add` and `client update` (every one given in full: update replaces the registration). */
 async function clientArgs(args: string[]): Promise<{ input: ClientInput; secret?: string }> {
-  const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
+  const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, name: { type: 'string' }, 'logo-uri': { type: 'string' }, 'policy-uri': { type: 'string' }, 'tos-uri': { type: 'string' }, ...bindingOptions });
   const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
-    redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
+    redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint),
+    name: values.name as string | undefined, logoUri: values['logo-uri'] as string | undefined, policyUri: values['policy-uri'] as string | undefined, tosUri: values['tos-uri'] as string | undefined };
   const secret = values['secret-stdin'] ? await readStdin() : undefined;
   const problem = clientProblem({ ...input, secret });
   if (problem) throw new UsageError(problem);
@@ -73,8 +74,11 @@ export const commands: Record<string, Command> = {
   },
   'resource add': {
     async run(ctx, args) {
-      const { values } = options(args, { audience: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' }, introspector: { type: 'string' } });
-      const input = { audience: required(values, 'audience'), scopes: list(values.scopes), accessTokenTtl: duration(values.ttl, ctx.config.accessTokenTtl), introspector: values.introspector as string | undefined };
+      const { values } = options(args, { audience: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' }, introspector: { type: 'string' }, name: { type: 'string' }, 'scope-description': { type: 'string', multiple: true } });
+      const input = {
+        audience: required(values, 'audience'), scopes: list(values.scopes), accessTokenTtl: duration(values.ttl, ctx.config.accessTokenTtl), introspector: values.introspector as string | undefined,
+        name: values.name as string | undefined, scopeDescriptions: scopeDescriptions(values['scope-description'] as string[] | undefined),
+      };
       const problem = resourceProblem(input);
       if (problem) throw new UsageError(problem);
       const master = await createMaster({ db: ctx.db, kek: ctx.kek, audience: input.audience });
@@ -168,3 +172,15 @@ export const commands: Record<string, Command> = {
     },
   },
 };
+
+/** `--scope-description "orders:read=See your orders"` (repeatable) as a map. */
+function scopeDescriptions(items: string[] | undefined): Record<string, string> | undefined {
+  if (!items?.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at < 1) throw new UsageError('--scope-description takes SCOPE=TEXT');
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}

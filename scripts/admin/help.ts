@@ -5,13 +5,13 @@
 import { out } from './command.js';
 
 export const USAGE: Record<string, string> = {
-  'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--fingerprint required|optional|off] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
+  'client add': 'client add --id ID [--secret-stdin] [--grants G,..] [--scopes "S .."] [--audience URL].. [--redirect-uri URL].. [--post-logout-redirect-uri URL].. [--public] [--fingerprint required|optional|off] [--name TEXT] [--logo-uri URL] [--policy-uri URL] [--tos-uri URL] [--auth METHOD] [--tls-subject-dn DN | --tls-san-dns NAME] [--cert-file PEM].. [--bind dpop|mtls]..',
   'client list': 'client list [--json]',
   'client update': 'client update --id ID --fingerprint required|optional|off | client update (the options of client add: replaces the registration, keeps the secret unless --secret-stdin)',
   'client remove': 'client remove ID',
   'client assign': 'client assign --client ID --role NAME',
   'client unassign': 'client unassign --client ID --role NAME',
-  'resource add': 'resource add --audience URL [--scopes "S .."] [--ttl DURATION] [--introspector CLIENT_ID]   (prints the opening secret once)',
+  'resource add': 'resource add --audience URL [--scopes "S .."] [--ttl DURATION] [--introspector CLIENT_ID] [--name TEXT] [--scope-description SCOPE=TEXT]..   (prints the opening secret once)',
   'resource list': 'resource list [--json]',
   'resource remove': 'resource remove URL',
   'subject revoke': 'subject revoke SUB   (bumps the subject key generation: every token of SUB stops opening)',

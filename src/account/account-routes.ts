@@ -6,6 +6,7 @@
  *   POST /account/totp/enrol       set up TOTP: QR code and recovery codes, shown once
  *   POST /account/totp/remove      remove TOTP, after a fresh sign-in with it
  *   POST /account/sessions/end     sign one of the person's own sessions out
+ *   POST /account/privacy/fingerprint   device fingerprinting off (or on) for the person
  *   POST /account/data             download the person's data (as GET /me/data)
  *   POST /account/erase            erase the account (after a confirmation)
  * Every POST carries this browser's CSRF token for its purpose and is throttled per
@@ -15,6 +16,7 @@
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { FormError, readForm } from '../interactions/index.js';
+import { OPT_OUT_COOKIE } from '../fingerprint/index.js';
 import type { SignedIn } from '../oidc/index.js';
 import { ACR_MFA, newRecoveryCodes, recoveryCodesLeft, sessionsOf } from '../users/index.js';
 import type { AccountDeps } from './deps.js';
@@ -30,7 +32,7 @@ const FRESH_MFA_SEC = 300;
 export async function showAccount(deps: AccountDeps, ctx: Context): Promise<void> {
   const me = await deps.current(ctx);
   if (!me) {
-    if (ctx.query.signin === 'failed') return html(ctx, signedOutAccountPage());
+    if (ctx.query.signin === 'failed') return html(ctx, signedOutAccountPage(deps.brand));
     return sendToSignIn(deps, ctx);
   }
   if (ctx.query.step === 'remove-totp') return removeAfterFreshSignIn(deps, ctx, me);
@@ -45,7 +47,7 @@ async function view(deps: AccountDeps, ctx: Context, me: SignedIn, notice?: Acco
   const devices = (await deps.devices.list(me.accountId)).filter((d) => live.has(d.uid)).map((d) => ({ ...d, current: d.uid === me.uid }));
   return {
     username: user.username, csrf: (purpose) => formToken(deps.csrfKey, id, purpose), totp: user.totp,
-    recoveryLeft: user.totp ? await recoveryCodesLeft(deps.db, me.accountId) : 0, devices, notice,
+    recoveryLeft: user.totp ? await recoveryCodesLeft(deps.db, me.accountId) : 0, devices, notice, brand: deps.brand, fingerprintOff: user.fingerprintOptOut,
   };
 }
 
@@ -92,7 +94,7 @@ export async function enrolTotp(deps: AccountDeps, ctx: Context): Promise<void> 
   const codes = await newRecoveryCodes(deps.db, user.id);
   const svg = await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
   await deps.notify(user.id, 'second_factor_changed');
-  html(ctx, enrolledPage({ qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: new URL(uri).searchParams.get('secret') ?? '', codes }));
+  html(ctx, enrolledPage({ brand: deps.brand, qrDataUri: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, secret: new URL(uri).searchParams.get('secret') ?? '', codes }));
 }
 
 /** POST /account/totp/remove: only within minutes of a sign-in with the second factor; otherwise off to one. */
@@ -132,6 +134,22 @@ export async function endSession(deps: AccountDeps, ctx: Context): Promise<void>
   return again(deps, ctx, a.me, 'That browser was signed out; its apps lose their access.');
 }
 
+/**
+ * POST /account/privacy/fingerprint: device fingerprinting off (every profile deleted,
+ * other sessions and their refresh tokens ended, no refresh tokens from now on, and this
+ * browser's login page loads no collector) or on again.
+ */
+export async function setFingerprinting(deps: AccountDeps, ctx: Context): Promise<void> {
+  const a = await actor(deps, ctx, 'fingerprint');
+  if (!a) return;
+  const off = a.form.get('checks') === 'off';
+  await deps.users.setFingerprintOptOut(a.me.accountId, off);
+  const cookie = `${OPT_OUT_COOKIE}=${off ? '1' : ''}; Path=/; Max-Age=${off ? 400 * 86_400 : 0}; HttpOnly; SameSite=Lax${deps.secureCookies ? '; Secure' : ''}`;
+  ctx.append('Set-Cookie', cookie);
+  if (off) await deps.endSessions(a.me.accountId, { except: a.me.uid });
+  return again(deps, ctx, a.me, off ? 'Device checks are off. Nothing about your devices is kept any more.' : 'Device checks are on again.');
+}
+
 /** POST /account/data: the export as a JSON download. */
 export async function downloadData(deps: AccountDeps, ctx: Context): Promise<void> {
   const a = await actor(deps, ctx, 'data');
@@ -145,7 +163,7 @@ export async function downloadData(deps: AccountDeps, ctx: Context): Promise<voi
 export async function erase(deps: AccountDeps, ctx: Context): Promise<void> {
   const a = await actor(deps, ctx, 'erase');
   if (!a) return;
-  if (a.form.get('confirm') !== 'yes') return html(ctx, eraseConfirmPage(a.form.get('csrf')!));
+  if (a.form.get('confirm') !== 'yes') return html(ctx, eraseConfirmPage(a.form.get('csrf')!, deps.brand));
   await deps.eraseUser(a.me.accountId);
-  html(ctx, erasedPage());
+  html(ctx, erasedPage(deps.brand));
 }

@@ -6,11 +6,14 @@ import type { RiskNotification, SubjectKeys } from '../risk/index.js';
 import type { Throttle } from '../throttle/index.js';
 import type { UserService } from '../users/index.js';
 import type { SignedIn } from '../oidc/index.js';
+import type { Brand } from '../interactions/index.js';
 import type { PasswordResets } from './resets.js';
 import type { SessionDevices } from './devices.js';
 
 export interface AccountDeps {
   issuer: string;
+  /** product name, logo and accent colour of the pages */
+  brand?: Brand;
   db: Database;
   /** deployment secret `csrf` */
   csrfKey: Uint8Array;

@@ -6,4 +6,4 @@ export type { PasswordResets } from './resets.js';
 export { FORGOT_PATH, RESET_PATH } from './reset-pages.js';
 export { createSessionDevices, browserFamily } from './devices.js';
 export type { SessionDevices } from './devices.js';
-export { ACCOUNT_CLIENT_ID, accountRedirectUri, registerAccountClient } from './sign-in.js';
+export { ACCOUNT_CLIENT_ID, accountRedirectUri } from './sign-in.js';

@@ -4,7 +4,7 @@
  * without JavaScript; each section has its own heading, every input a label, and the
  * outcome of the last action is announced (role="status", or role="alert" for errors).
  */
-import { escapeHtml, layout } from '../interactions/index.js';
+import { escapeHtml, layout, type Brand } from '../interactions/index.js';
 import { MIN_PASSWORD_LENGTH } from '../users/index.js';
 import type { SessionDeviceView } from './devices.js';
 
@@ -13,8 +13,11 @@ export interface AccountView {
   csrf: (purpose: string) => string;
   totp: boolean;
   recoveryLeft: number;
+  /** the person turned device fingerprinting off */
+  fingerprintOff: boolean;
   devices: (SessionDeviceView & { current: boolean })[];
   notice?: { text: string; error?: boolean };
+  brand?: Brand;
 }
 
 const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
@@ -59,6 +62,19 @@ ${v.devices.length ? `<ul class="devices">${rows}</ul>` : '<p>No other browsers.
 <p><small>The place is the country of the network only; addresses are not kept.</small></p></section>`;
 }
 
+/** What turning fingerprinting off means, and what replaces it (docs/fingerprint.md "Opting out"). */
+export const FINGERPRINT_OFF_TERMS = 'Apps get no long-lived access for you instead: no refresh tokens, so when an app\'s access ends (within minutes) it sends you back here to sign in, with your second factor if you have one. Apps that require device checks cannot be used. Your other browsers and apps are signed out now.';
+
+function fingerprintSection(v: AccountView): string {
+  const state = v.fingerprintOff
+    ? '<p>Device checks are <strong>off</strong> for you: nothing about your devices is collected or kept. Apps get no long-lived access for you (no refresh tokens).</p>'
+    : `<p>Device checks are <strong>on</strong>: when you sign in, a few characteristics of your browser are checked and kept as keyed hashes, so a stolen token does not work on another device. <a href="/privacy">What we collect and why</a>.</p>
+<p>If you turn them off: ${escapeHtml(FINGERPRINT_OFF_TERMS)}</p>`;
+  return `<section aria-labelledby="fp-h"><h2 id="fp-h">Device checks</h2>${state}
+<form method="post" action="/account/privacy/fingerprint">${hidden(v.csrf('fingerprint'))}<input type="hidden" name="checks" value="${v.fingerprintOff ? 'on' : 'off'}">
+<button type="submit" class="secondary">${v.fingerprintOff ? 'Turn device checks on' : 'Turn device checks off'}</button></form></section>`;
+}
+
 function dataSection(v: AccountView): string {
   return `<section aria-labelledby="data-h"><h2 id="data-h">Your data</h2>
 <p><a href="/privacy">What we keep and why</a>.</p>
@@ -71,32 +87,33 @@ export function accountPage(v: AccountView): string {
 ${passwordSection(v)}
 ${totpSection(v)}
 ${devicesSection(v)}
-${dataSection(v)}`);
+${fingerprintSection(v)}
+${dataSection(v)}`, '', v.brand);
 }
 
 /** After enrolment: the QR code to scan (an SVG image, a data: URI), the secret to type instead, and the recovery codes, shown once. */
-export function enrolledPage(p: { qrDataUri: string; secret: string; codes: string[] }): string {
+export function enrolledPage(p: { qrDataUri: string; secret: string; codes: string[]; brand?: Brand }): string {
   return layout('Set up your authenticator app', `<p role="status">Scan this code with your authenticator app, or type the key below.</p>
 <img src="${/^data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+$/.test(p.qrDataUri) ? p.qrDataUri : ''}" width="220" height="220" alt="QR code for your authenticator app (the key is written below)">
 <p>Key: <code>${escapeHtml(p.secret.match(/.{1,4}/g)!.join(' '))}</code></p>
 <h2>Recovery codes</h2>
 <p>Keep these somewhere safe. Each lets you sign in once without the app. They are not shown again.</p>
 <ul class="codes">${p.codes.map((c) => `<li><code>${escapeHtml(c)}</code></li>`).join('')}</ul>
-<p><a href="/account">Done: back to your account</a></p>`);
+<p><a href="/account">Done: back to your account</a></p>`, '', p.brand);
 }
 
 /** Erasing is final: ask once more. */
-export function eraseConfirmPage(csrf: string): string {
+export function eraseConfirmPage(csrf: string, brand?: Brand): string {
   return layout('Erase your account?', `<p role="alert">This deletes your account and everything kept about you, signs you out everywhere, and cannot be undone.</p>
 <form method="post" action="/account/erase">${hidden(csrf)}<input type="hidden" name="confirm" value="yes">
 <button type="submit" class="danger">Erase my account</button></form>
-<p><a href="/account">Keep my account</a></p>`);
+<p><a href="/account">Keep my account</a></p>`, '', brand);
 }
 
-export function erasedPage(): string {
-  return layout('Account erased', '<p role="status">Your account and everything kept about you were erased. You have been signed out everywhere.</p>');
+export function erasedPage(brand?: Brand): string {
+  return layout('Account erased', '<p role="status">Your account and everything kept about you were erased. You have been signed out everywhere.</p>', '', brand);
 }
 
-export function signedOutAccountPage(): string {
-  return layout('Your account', '<p>You are not signed in.</p><p><a href="/account?signin=start">Sign in to your account</a></p>');
+export function signedOutAccountPage(brand?: Brand): string {
+  return layout('Your account', '<p>You are not signed in.</p><p><a href="/account?signin=start">Sign in to your account</a></p>', '', brand);
 }

@@ -21,7 +21,7 @@ import { html, throttled } from './respond.js';
 const minutes = (deps: AccountDeps) => Math.max(1, Math.round(deps.resetTtlSec / 60));
 
 export async function showForgot(deps: AccountDeps, ctx: Context): Promise<void> {
-  html(ctx, forgotPage({ csrf: formToken(deps.csrfKey, formId(ctx, deps.secureCookies), 'forgot') }));
+  html(ctx, forgotPage({ brand: deps.brand, csrf: formToken(deps.csrfKey, formId(ctx, deps.secureCookies), 'forgot') }));
 }
 
 export async function requestReset(deps: AccountDeps, ctx: Context): Promise<void> {
@@ -30,12 +30,12 @@ export async function requestReset(deps: AccountDeps, ctx: Context): Promise<voi
   const typed = (form.get('username') ?? '').trim().slice(0, 254);
   if (!typed) {
     ctx.status = 400;
-    return html(ctx, forgotPage({ csrf: form.get('csrf') ?? '', error: 'Enter the e-mail address you sign in with.' }));
+    return html(ctx, forgotPage({ brand: deps.brand, csrf: form.get('csrf') ?? '', error: 'Enter the e-mail address you sign in with.' }));
   }
   if (!await throttled(deps, ctx, 'reset', deps.keys.ofName(typed))) return;
   // after the answer is fixed: nothing below changes what or when this request answers
   setImmediate(() => void sendLink(deps, typed).catch((err: unknown) => deps.log.warn({ err: String(err) }, 'password reset link not sent')));
-  html(ctx, forgotSentPage(minutes(deps)));
+  html(ctx, forgotSentPage(minutes(deps), deps.brand));
 }
 
 async function sendLink(deps: AccountDeps, typed: string): Promise<void> {
@@ -50,9 +50,9 @@ export async function showReset(deps: AccountDeps, ctx: Context): Promise<void> 
   const token = typeof ctx.query.token === 'string' ? ctx.query.token : '';
   if (!await deps.resets.peek(token)) {
     ctx.status = 400;
-    return html(ctx, resetExpiredPage());
+    return html(ctx, resetExpiredPage(deps.brand));
   }
-  html(ctx, resetPage({ csrf: formToken(deps.csrfKey, formId(ctx, deps.secureCookies), 'reset'), token }));
+  html(ctx, resetPage({ brand: deps.brand, csrf: formToken(deps.csrfKey, formId(ctx, deps.secureCookies), 'reset'), token }));
 }
 
 export async function useReset(deps: AccountDeps, ctx: Context): Promise<void> {
@@ -65,12 +65,12 @@ export async function useReset(deps: AccountDeps, ctx: Context): Promise<void> {
   if (problem) {
     if (!await deps.resets.peek(token)) throw new FormError(400, 'This link has expired or was already used. Ask for a new one.');
     ctx.status = 400;
-    return html(ctx, resetPage({ csrf: form.get('csrf') ?? '', token, error: problem }));
+    return html(ctx, resetPage({ brand: deps.brand, csrf: form.get('csrf') ?? '', token, error: problem }));
   }
   const userId = await deps.resets.consume(token);
   if (!userId) {
     ctx.status = 400;
-    return html(ctx, resetExpiredPage());
+    return html(ctx, resetExpiredPage(deps.brand));
   }
   await deps.users.setPassword(userId, password);
   await deps.resets.forget(userId);
@@ -78,7 +78,7 @@ export async function useReset(deps: AccountDeps, ctx: Context): Promise<void> {
   const user = await deps.users.find(userId);
   if (user) await deps.unlock(user.username);
   await deps.notify(userId, 'password_changed');
-  html(ctx, resetDonePage());
+  html(ctx, resetDonePage(deps.brand));
 }
 
 /** What is wrong with a new password and its confirmation, in words for the form. */

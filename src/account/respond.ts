@@ -19,6 +19,6 @@ export async function throttled(deps: AccountDeps, ctx: Context, kind: ThrottleK
   ctx.set(verdict.headers);
   if (verdict.allowed) return true;
   ctx.status = 429;
-  html(ctx, layout('Too many attempts', `<p role="alert">Too many attempts. ${waitFor(verdict.retryAfter)}</p>`));
+  html(ctx, layout('Too many attempts', `<p role="alert">Too many attempts. ${waitFor(verdict.retryAfter)}</p>`, '', deps.brand));
   return false;
 }

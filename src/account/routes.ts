@@ -11,7 +11,7 @@ import { contentSecurityPolicy, errorPage, FormError } from '../interactions/ind
 import type { AccountDeps } from './deps.js';
 import { requestReset, showForgot, showReset, useReset } from './reset-routes.js';
 import { FORGOT_PATH, RESET_PATH } from './reset-pages.js';
-import { changePassword, downloadData, endSession, enrolTotp, erase, removeTotp, showAccount } from './account-routes.js';
+import { changePassword, downloadData, endSession, enrolTotp, erase, removeTotp, setFingerprinting, showAccount } from './account-routes.js';
 import { callback, CALLBACK_PATH } from './sign-in.js';
 
 type Handler = (deps: AccountDeps, ctx: Context) => Promise<void>;
@@ -24,6 +24,7 @@ const PAGES: Record<string, { GET?: Handler; POST?: Handler }> = {
   '/account/totp/enrol': { POST: enrolTotp },
   '/account/totp/remove': { POST: removeTotp },
   '/account/sessions/end': { POST: endSession },
+  '/account/privacy/fingerprint': { POST: setFingerprinting },
   '/account/data': { POST: downloadData },
   '/account/erase': { POST: erase },
 };
@@ -54,12 +55,12 @@ function renderFailure(deps: AccountDeps, ctx: Context, err: unknown): void {
   else deps.log.error({ err, requestId: ctx.state.requestId }, 'account page failed');
   ctx.status = known?.status ?? 500;
   ctx.type = 'html';
-  ctx.body = known ? errorPage('Cannot continue', known.message) : errorPage('Something went wrong', 'Please try again later.');
+  ctx.body = known ? errorPage('Cannot continue', known.message, deps.brand) : errorPage('Something went wrong', 'Please try again later.', deps.brand);
 }
 
 function pageHeaders(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
-  ctx.set('Content-Security-Policy', contentSecurityPolicy({ image: true }));
+  ctx.set('Content-Security-Policy', contentSecurityPolicy());
   ctx.set('X-Frame-Options', 'DENY');
   ctx.set('X-Content-Type-Options', 'nosniff');
   // the reset link's secret is in the URL: never sent on as a Referer

@@ -7,8 +7,6 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
-import { addClient, findClient, RegistryRefusal, updateClient } from '../registry/index.js';
-import type { Database } from '../storage/index.js';
 import { ACR_MFA } from '../users/index.js';
 import type { AccountDeps } from './deps.js';
 
@@ -18,21 +16,6 @@ const STATE_COOKIE = 'portcullis.account-state';
 
 /** The redirect URI registered for the account page client. */
 export const accountRedirectUri = (issuer: string) => `${issuer}${CALLBACK_PATH}`;
-
-/**
- * Registers the account page's client, or brings its redirect URI up to date with the
- * issuer. Every process runs this at start-up, so a concurrent registration is expected.
- */
-export async function registerAccountClient(db: Database, pepper: Uint8Array, issuer: string): Promise<void> {
-  const input = { id: ACCOUNT_CLIENT_ID, public: true, grants: ['authorization_code'], scopes: [], audiences: [], redirectUris: [accountRedirectUri(issuer)] };
-  if (await findClient(db, ACCOUNT_CLIENT_ID)) return void await updateClient(db, pepper, input);
-  try {
-    await addClient(db, pepper, input);
-  } catch (err) {
-    if (!(err instanceof RegistryRefusal)) throw err;
-    await updateClient(db, pepper, input);
-  }
-}
 
 /**
  * Sends the browser to sign in. `fresh`: a new sign-in with the second factor now

@@ -59,6 +59,8 @@ export interface Config {
   lockoutFamiliarFor: number;
   /** seconds a password reset link works */
   passwordResetTtl: number;
+  /** product name, logo and accent colour of every page people see */
+  brand: { name: string; logoUrl?: string; accent: string };
   // device fingerprints
   fingerprint: { components: string[] | 'all'; highEntropy: boolean; match: number; drift: number; retention: number; mismatch: 'inactive' | 'step_up' };
   // risk signals and responses
@@ -135,6 +137,7 @@ function assemble(v: Record<string, unknown>): Config {
     throttle: throttleConfig(v),
     lockoutFamiliarFor: v.LOCKOUT_FAMILIAR_FOR as number,
     passwordResetTtl: v.PASSWORD_RESET_TTL as number,
+    brand: Object.freeze({ name: v.BRAND_NAME as string, logoUrl: v.BRAND_LOGO_URL as string | undefined, accent: (v.BRAND_ACCENT as string).toLowerCase() }),
     fingerprint: fingerprintSettings(v),
     risk: riskConfig(v),
     privacy: privacySettings(v),

@@ -9,6 +9,7 @@ import { parseDuration, parseMillis } from './duration.js';
 import { parseRates } from './rates.js';
 import { parseTrustedProxies } from './trusted-proxies.js';
 import { COMPONENT_NAMES } from '../fingerprint/index.js';
+import { accentProblem } from './brand.js';
 import { DEFAULT_RISK_SCORES, DEFAULT_RISK_THRESHOLDS, parseScores, parseThresholds } from './risk.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -115,6 +116,9 @@ export const settings = [
   { env: 'SIGNING_ALG', default: 'ES256', description: 'Algorithm of new signing keys: ES256, EdDSA or PS256.', schema: z.enum(['ES256', 'EdDSA', 'PS256']) },
   { env: 'ACCESS_TOKEN_TTL', default: '15m', description: 'Default access token lifetime (a resource server may set its own).', schema: seconds },
   { env: 'SESSION_TTL', default: '14d', description: 'Lifetime of a sign-in session, its grants and refresh tokens (oidc-provider Session, Grant, RefreshToken); their rows are deleted once expired (docs/privacy.md).', schema: seconds },
+  { env: 'BRAND_NAME', default: 'Portcullis', description: 'Product name on every page people see (sign-in, consent, account, password reset).', schema: z.string().trim().min(1).max(60).regex(/^[^\u0000-\u001f\u007f<>]+$/, 'must be printable text without < or >') },
+  { env: 'BRAND_LOGO_URL', description: 'Logo shown above every page people see: an https:// URL (the pages\' Content-Security-Policy allows https images). Unset: the name alone.', schema: z.string().regex(/^https:\/\/[^\s"'<>]+$/, 'must be an https:// URL').max(2048).optional() },
+  { env: 'BRAND_ACCENT', default: '#1a1a1a', description: 'Accent colour of buttons and links, #rrggbb; refused unless white text on it has at least 4.5:1 contrast (WCAG 2.2 SC 1.4.3).', schema: z.string().trim().superRefine((v, ctx) => { const problem = accentProblem(v); if (problem) ctx.addIssue({ code: 'custom', message: problem }); }) },
   { env: 'CLOCK_TOLERANCE', default: '30s', description: 'Leeway when checking exp/iat.', schema: seconds },
   { env: 'SIGNING_KEY_ROTATION', default: '30d', description: 'Signing key age after which `keys rotate --if-due` rotates it (run it from cron or a scheduler).', schema: seconds },
   { env: 'MASTER_SECRET_ROTATION', default: '1d', description: 'Age after which an audience\'s derivation master secret is ratcheted by `keys rotate`.', schema: seconds },

@@ -18,7 +18,7 @@ export function disclosure(issuer: string, active: readonly ComponentSpec[], ret
     components: active.map((c) => ({ name: c.name, source: c.source, description: c.description, high_entropy: Boolean(c.highEntropy), stable: c.stable })),
     storage: 'each value is replaced on arrival by a keyed hash (HMAC-SHA256 under a per-deployment secret); raw values are never stored. In clear: browser family and major version, platform.',
     retention_seconds: retentionSec,
-    opt_out: 'apps registered with fingerprint policy "off" collect nothing and bind tokens with DPoP instead; a signed-in user can download (GET) or erase (DELETE) their data at /me/data',
+    opt_out: 'a person can turn device checks off for themselves on their account page (/account): nothing is collected or kept for them, and they get no refresh tokens instead; apps registered with fingerprint policy "off" collect nothing and bind tokens with DPoP instead; a signed-in user can download (GET) or erase (DELETE) their data at /me/data or with the buttons of /account',
     user_data_endpoint: `${issuer}/me/data`,
     privacy_page: `${issuer}/privacy`,
   };
@@ -44,7 +44,7 @@ export function privacyPage(issuer: string, active: readonly ComponentSpec[], re
 ${records ? `<h2>Everything we keep about you</h2>
 <p>Your username and user id appear in our records only where listed here. Security records name you by a keyed hash that only this service can link to you, and our logs name no one.</p>
 <ul>${records}</ul>` : ''}
-<p>Your rights: while signed in to an app, it (or you) can download everything we hold about you with <code>GET ${esc(issuer)}/me/data</code> and erase it with <code>DELETE ${esc(issuer)}/me/data</code>, using your access token. Apps may also opt out of device checks entirely; they then bind your tokens to a key instead (DPoP).</p>
+<p>Your choices: on <a href="/account">your account page</a> you can turn device checks off for yourself (nothing about your devices is then collected or kept; instead apps get no refresh tokens for you, so they send you back to sign in when their access ends, and apps that require device checks cannot be used), download everything we hold about you, and erase your account. Apps can do the same with your access token: <code>GET ${esc(issuer)}/me/data</code> and <code>DELETE ${esc(issuer)}/me/data</code>. Apps may also opt out of device checks entirely; they then bind your tokens to a key instead (DPoP).</p>
 <p>Machine-readable version: <a href="/.well-known/fingerprint-disclosure">/.well-known/fingerprint-disclosure</a>.</p>
 </main></body></html>`;
 }

@@ -21,7 +21,7 @@ export { createProfileStore, fingerprintPurgeTask } from './store.js';
 export type { ProfileStore, Profile } from './store.js';
 export { createFingerprintService } from './service.js';
 export type { FingerprintService, FingerprintServiceOptions, FingerprintOutcome, OnOutcome, FingerprintClaims, VerifyInput } from './service.js';
-export { FINGERPRINT_POLICIES, policyOf } from './policy.js';
+export { FINGERPRINT_POLICIES, policyOf, OPT_OUT_COOKIE } from './policy.js';
 export type { FingerprintPolicy } from './policy.js';
 export { collectorScript } from './collector.js';
 export { disclosure, privacyPage } from './disclosure.js';

@@ -12,3 +12,10 @@ export function policyOf(metadata: Record<string, unknown> | undefined): Fingerp
   const v = metadata?.portcullis_fingerprint;
   return (FINGERPRINT_POLICIES as readonly unknown[]).includes(v) ? v as FingerprintPolicy : 'optional';
 }
+
+/**
+ * The cookie a browser gets when its person turns fingerprinting off (account page):
+ * its login page then loads no collector at all. It says only "do not collect here";
+ * whether a person opted out is decided by their account, never by the cookie.
+ */
+export const OPT_OUT_COOKIE = 'portcullis.no-fingerprint';

@@ -11,12 +11,13 @@
 import type { Context } from 'koa';
 
 /** The policy of one page: whether it loads our script, and where its forms may end. */
-export function contentSecurityPolicy(opts: { script?: boolean; image?: boolean; formTargets?: readonly string[] } = {}): string {
+export function contentSecurityPolicy(opts: { script?: boolean; formTargets?: readonly string[] } = {}): string {
   const targets = ["'self'", ...(opts.formTargets ?? [])].join(' ');
   return [
     "default-src 'none'",
     ...(opts.script ? ["script-src 'self'"] : []),
-    ...(opts.image ? ['img-src data: https:'] : []),
+    // the brand's logo and a client's registered logo (https), the account page's QR code (data:)
+    "img-src data: https:",
     "style-src 'unsafe-inline'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
@@ -41,9 +42,9 @@ export function formTarget(redirectUri: unknown): string | undefined {
 }
 
 /** Sets the page's policy, with the form target of the interaction being served (kept in ctx.state). */
-export function setPagePolicy(ctx: Context, opts: { script?: boolean; image?: boolean; redirectUri?: unknown } = {}): void {
+export function setPagePolicy(ctx: Context, opts: { script?: boolean; redirectUri?: unknown } = {}): void {
   const state = ctx.state as { formTarget?: string };
   if (opts.redirectUri !== undefined) state.formTarget = formTarget(opts.redirectUri);
   const formTargets = state.formTarget ? [state.formTarget] : [];
-  ctx.set('Content-Security-Policy', contentSecurityPolicy({ script: opts.script, image: opts.image, formTargets }));
+  ctx.set('Content-Security-Policy', contentSecurityPolicy({ script: opts.script, formTargets }));
 }

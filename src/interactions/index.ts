@@ -4,4 +4,5 @@ export type { InteractionDeps } from './routes.js';
 export { FORM_LIMIT, csrfToken, readForm, FormError } from './form.js';
 export { contentSecurityPolicy } from './csp.js';
 export { WRONG_CREDENTIALS, WRONG_CODE } from './steps.js';
-export { logoutPage, signedOutPage, layout, escapeHtml, errorPage, waitFor } from './pages.js';
+export { logoutPage, signedOutPage, layout, escapeHtml, errorPage, waitFor, DEFAULT_BRAND } from './pages.js';
+export type { Brand } from './pages.js';

@@ -37,7 +37,7 @@ export function interactionRoutes(deps: InteractionDeps) {
       checkCsrf(deps.csrfKey, uid, form);
       await STEPS[step as keyof typeof STEPS](deps, ctx, interaction, form);
     } catch (err) {
-      renderFailure(deps.log, ctx, err);
+      renderFailure(deps, ctx, err);
     }
   };
 }
@@ -52,13 +52,13 @@ async function loadInteraction(deps: StepDeps, ctx: Context, uid: string): Promi
   return interaction;
 }
 
-function renderFailure(log: Logger, ctx: Context, err: unknown): void {
+function renderFailure({ log, brand }: InteractionDeps, ctx: Context, err: unknown): void {
   const known = err instanceof FormError ? err : undefined;
   if (known) log.warn({ status: known.status, reason: known.message, requestId: ctx.state.requestId }, 'interaction refused');
   else log.error({ err, requestId: ctx.state.requestId }, 'interaction failed');
   ctx.status = known?.status ?? 500;
   ctx.type = 'html';
-  ctx.body = known ? errorPage('Cannot continue', known.message) : errorPage('Something went wrong', 'Please go back to the app and try again.');
+  ctx.body = known ? errorPage('Cannot continue', known.message, brand) : errorPage('Something went wrong', 'Please go back to the app and try again.', brand);
 }
 
 function pageHeaders(ctx: Context): void {

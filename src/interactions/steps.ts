@@ -9,8 +9,8 @@ import type { Throttle, ThrottleKind } from '../throttle/index.js';
 import { levelOf, wantsMfa, type UserService } from '../users/index.js';
 import { csrfToken, FormError } from './form.js';
 import { setPagePolicy } from './csp.js';
-import { consentPage, lockoutPage, loginPage, totpPage, waitFor } from './pages.js';
-import { parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
+import { consentPage, lockoutPage, loginPage, totpPage, waitFor, type Brand, type ConsentClient, type ConsentGroup } from './pages.js';
+import { OPT_OUT_COOKIE, parseFingerprint, type FingerprintPolicy, type FingerprintService } from '../fingerprint/index.js';
 import { unfamiliarSubject, type RiskService } from '../risk/index.js';
 import { deviceOf, ensureDevice, type FamiliarPlaces } from '../familiar/index.js';
 
@@ -26,8 +26,12 @@ export interface StepDeps {
   risk?: Pick<RiskService, 'checkLogin' | 'loginFailed' | 'loginSucceeded' | 'keys'>;
   /** a one-time recovery code in place of a TOTP code (true once per code) */
   recovery?(userId: string, code: string): Promise<boolean>;
+  /** product name, logo and accent colour of the pages */
+  brand?: Brand;
   /** Portcullis's own account page client: its sign-ins need no consent screen */
   firstPartyClient?: string;
+  /** how the consent screen names clients and resource servers (registered with each) */
+  display?: { client(id: string): Promise<ConsentClient>; resource(audience: string): Promise<{ name?: string; scopes: Record<string, string> } | undefined> };
   /** the browsers and networks each person signed in from: the login form's lockouts count familiar and unfamiliar failures apart */
   familiar?: { places: FamiliarPlaces; ttlSec: number; secureCookie: boolean };
 }
@@ -132,22 +136,58 @@ export async function show(deps: StepDeps, ctx: Context, i: Interaction): Promis
   const csrf = csrfToken(deps.csrfKey, i.uid);
   const client = String(i.params.client_id);
   if (i.prompt.name === 'login') {
-    if (pendingOf(deps, i)) return html(ctx, totpPage({ action: path(i, 'totp'), csrf }));
-    return html(ctx, loginPage({ action: path(i, 'login'), csrf, client, fingerprint: await collects(deps, ctx, client) }));
+    if (pendingOf(deps, i)) return html(ctx, totpPage({ brand: deps.brand, action: path(i, 'totp'), csrf }));
+    return html(ctx, loginPage({ brand: deps.brand, action: path(i, 'login'), csrf, client: await clientName(deps, client), fingerprint: await collects(deps, ctx, client) }));
   }
   if (i.prompt.name === 'consent' && deps.firstPartyClient !== undefined && client === deps.firstPartyClient) return consent(deps, ctx, i);
-  if (i.prompt.name === 'consent') return html(ctx, consentPage({ action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client, scopes: requestedScopes(i) }));
+  if (i.prompt.name === 'consent') {
+    const username = i.session?.accountId ? (await deps.users.findActive(i.session.accountId))?.username : undefined;
+    return html(ctx, consentPage({ brand: deps.brand,
+      action: path(i, 'consent'), abort: path(i, 'abort'), csrf, client: await deps.display?.client(client) ?? { name: client },
+      groups: await requestedGroups(deps, i), username, switchUser: switchUserUrl(i),
+    }));
+  }
   throw new FormError(400, 'This sign-in step is not supported.');
 }
 
-function requestedScopes(i: Interaction): string[] {
+/** The name the client registered for people to read (its id when none). */
+const clientName = async (deps: StepDeps, id: string) => (await deps.display?.client(id))?.name ?? id;
+
+/** Sentences for the OpenID Connect scopes (OIDC Core §5.4, §11). */
+const OIDC_SCOPES: Record<string, string> = {
+  openid: 'Know that it is you (your account identifier)',
+  offline_access: 'Keep its access while you are not using it, until you sign out everywhere or remove it from your account',
+};
+
+/** What the consent screen lists: the sign-in scopes, then each resource server's scopes with their registered sentences. */
+async function requestedGroups(deps: StepDeps, i: Interaction): Promise<ConsentGroup[]> {
   const d = i.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
-  return [...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()])];
+  const oidc = (d.missingOIDCScope ?? []).map((s) => OIDC_SCOPES[s] ?? s);
+  const groups: ConsentGroup[] = oidc.length ? [{ name: 'Your account', items: oidc }] : [];
+  for (const [audience, scopes] of Object.entries(d.missingResourceScopes ?? {})) {
+    const rs = await deps.display?.resource(audience);
+    groups.push({ name: rs?.name ?? audience, items: scopes.map((s) => rs?.scopes[s] ?? s) });
+  }
+  return groups;
+}
+
+/**
+ * "Not you?": the same authorization request with prompt=login (OIDC Core §3.1.2.1), so
+ * another person signs in and the app still gets its answer.
+ */
+function switchUserUrl(i: Interaction): string {
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(i.params)) {
+    if (k === 'prompt' || v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) query.append(k, String(one));
+  }
+  query.set('prompt', 'login');
+  return `/auth?${query.toString()}`;
 }
 
 /** Whether the login page for this client loads the device collector (and may send the page's CSP for it). */
 async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise<boolean> {
-  if (!deps.fingerprints || (await deps.fingerprints.policy(clientId)) === 'off') return false;
+  if (!deps.fingerprints || optedOutHere(ctx) || (await deps.fingerprints.policy(clientId)) === 'off') return false;
   setPagePolicy(ctx, { script: true });
   return true;
 }
@@ -156,13 +196,40 @@ async function collects(deps: StepDeps, ctx: Context, clientId: string): Promise
  * The presented fingerprint of a login post, validated before any password work
  * (malformed: 400, nothing stored); undefined when none is needed or none was sent.
  */
-async function presentedFingerprint(deps: StepDeps, i: Interaction, form: URLSearchParams): Promise<{ value?: string; missing: boolean }> {
+async function presentedFingerprint(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<{ value?: string; missing: boolean; policy: FingerprintPolicy; deferred: boolean }> {
   const policy = deps.fingerprints ? await deps.fingerprints.policy(String(i.params.client_id)) : 'off';
+  // a browser whose person turned fingerprinting off sends none; whether that holds is checked after the password
+  if (optedOutHere(ctx) && policy !== 'off') return { missing: false, policy, deferred: true };
   const value = policy === 'off' ? undefined : form.get('fingerprint') || undefined;
   if (value !== undefined) {
     try { parseFingerprint(value); } catch { throw new FormError(400, 'The device information sent with this form is not valid. Reload the page and try again.'); }
   }
-  return { value, missing: value === undefined && policy === 'required' };
+  return { value, missing: value === undefined && policy === 'required', policy, deferred: false };
+}
+
+const optedOutHere = (ctx: Context) => ctx.cookies.get(OPT_OUT_COOKIE, { signed: false }) === '1';
+
+export const DEVICE_CHECKS_OFF = 'This app needs device checks, which you turned off for your account. Turn them on again on your account page to use it.';
+
+/**
+ * After the password: a person who turned fingerprinting off gets no profile (their
+ * fingerprint, if the browser sent one, is dropped unread); an app that requires device
+ * checks cannot be used by them. A browser that only claims the opt-out still owes the
+ * device check. Answers the fingerprint to record, or a refusal already rendered.
+ */
+async function deviceAfterPassword(deps: StepDeps, ctx: Context, user: { fingerprintOptOut: boolean }, device: Awaited<ReturnType<typeof presentedFingerprint>>, again: (error: string) => Promise<string>): Promise<{ record?: string } | undefined> {
+  if (user.fingerprintOptOut) {
+    if (device.policy !== 'required') return {};
+    ctx.status = 403;
+    html(ctx, await again(DEVICE_CHECKS_OFF));
+    return undefined;
+  }
+  if (device.deferred && device.policy === 'required') {
+    ctx.status = 400;
+    html(ctx, await again(DEVICE_CHECK_NEEDED));
+    return undefined;
+  }
+  return { record: device.value };
 }
 
 /** POST login: the password, then either the second factor or done. */
@@ -170,14 +237,14 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
   if (i.prompt.name !== 'login') throw new FormError(400, 'This sign-in step is already done.');
   const username = form.get('username') ?? '';
   const client = String(i.params.client_id);
-  const again = async (error: string) => loginPage({ action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client, error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
-  const device = await presentedFingerprint(deps, i, form);
+  const again = async (error: string) => loginPage({ brand: deps.brand, action: path(i, 'login'), csrf: csrfToken(deps.csrfKey, i.uid), client: await clientName(deps, client), error, username: username.slice(0, 64), fingerprint: await collects(deps, ctx, client) });
+  const device = await presentedFingerprint(deps, ctx, i, form);
   if (device.missing) {
     ctx.status = 400;
     return html(ctx, await again(DEVICE_CHECK_NEEDED));
   }
   const familiar = await isFamiliar(deps, ctx, username, addressOf(deps, ctx));
-  const lockedPage = (retryAfter: number) => lockoutPage({ retry: path(i), retryAfter, reset: RESET_PATH });
+  const lockedPage = (retryAfter: number) => lockoutPage({ brand: deps.brand, retry: path(i), retryAfter, reset: RESET_PATH });
   const keys = await allowed(deps, ctx, 'login', { typed: username, familiar }, lockedPage);
   if (!keys) return;
   if (!await riskAllows(deps, ctx, username, keys.ip, familiar, lockedPage)) return;
@@ -188,12 +255,14 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
     return html(ctx, await again(WRONG_CREDENTIALS));
   }
   await deps.throttle?.succeed('login', keys);
+  const fingerprint = await deviceAfterPassword(deps, ctx, user, device, again);
+  if (!fingerprint) return;
   await rememberPlace(deps, ctx, user.username, keys.ip);
   await deps.users.signedIn(user.id);
   await deps.risk?.loginSucceeded(user.username, user.id, keys.ip);
-  if (device.value !== undefined) {
+  if (fingerprint.record !== undefined) {
     await deps.fingerprints!.service.login({
-      userId: user.id, interactionId: i.uid, presented: device.value, clientId: client,
+      userId: user.id, interactionId: i.uid, presented: fingerprint.record, clientId: client,
       observed: { ip: keys.ip, userAgent: ctx.get('user-agent'), acceptLanguage: ctx.get('accept-language') },
     });
   }
@@ -213,7 +282,7 @@ export async function login(deps: StepDeps, ctx: Context, i: Interaction, form: 
 export async function totp(deps: StepDeps, ctx: Context, i: Interaction, form: URLSearchParams): Promise<void> {
   const pending = i.prompt.name === 'login' ? pendingOf(deps, i) : undefined;
   if (!pending) throw new FormError(400, 'This sign-in has expired. Go back to the app and sign in again.');
-  const page = (error: string) => totpPage({ action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
+  const page = (error: string) => totpPage({ brand: deps.brand, action: path(i, 'totp'), csrf: csrfToken(deps.csrfKey, i.uid), error });
   const keys = await allowed(deps, ctx, 'totp', { userId: pending.accountId }, (retryAfter) => page(`${TOO_MANY} ${waitFor(retryAfter)}`));
   if (!keys) return;
   const recovery = (form.get('recovery') ?? '').trim();

@@ -46,6 +46,8 @@ export interface ProviderDeps {
   revoked(token: RevokedToken): Promise<void>;
   /** the clock of remembered lookups (clients, role grants), epoch ms */
   now?: () => number;
+  /** clients that are part of the issuer itself (the account page), served from configuration rather than the registry */
+  builtinClients?: Record<string, unknown>[];
   /** a browser session signed in or was used at /auth (the account page lists its devices) */
   sessionUsed?(ctx: KoaContextWithOIDC, session: { uid: string; accountId: string }): Promise<void>;
 }
@@ -90,6 +92,7 @@ function baseConfiguration(deps: ProviderDeps, signingJwk: Record<string, unknow
     findAccount: accountsAtTokenEndpoint(deps),
     adapter: createAdapter({ db: deps.db, idKey: deps.artefactKey, tokens: deps.tokens, revoked: deps.revoked, risk: deps.risk, log: deps.log, now: deps.now }) as never,
     jwks: { keys: [signingJwk as never] },
+    clients: (deps.builtinClients ?? []) as never,
     cookies: { keys: deps.cookieKeys },
     routes: ENDPOINTS,
     scopes: ['openid', 'offline_access'],

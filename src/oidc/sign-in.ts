@@ -56,7 +56,10 @@ export function signInOptions(users: UserService, pages: LogoutPages): Partial<C
     pkce: { required: () => true },
     // RFC 9700 §4.14.2: a refresh token is used once; reuse revokes the grant (oidc-provider does it).
     rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    // A person who turned device fingerprinting off gets no refresh tokens instead of
+    // device-bound ones: an app brings them back through sign-in when its access token ends.
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access')
+      && !(code.accountId && (await users.findActive(code.accountId))?.fingerprintOptOut),
   };
 }
 

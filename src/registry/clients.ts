@@ -10,6 +10,7 @@ import { clientKey } from '../revocation/index.js';
 import { removalRow } from './removal.js';
 import { RegistryRefusal } from './errors.js';
 import { redirectUriProblem } from './redirect-uri.js';
+import { displayText } from './resources.js';
 import { generateClientSecret, hashClientSecret, MIN_SECRET_LENGTH } from './client-secret.js';
 import { bindingMetadata, bindingProblem, usesSecret, type ClientBinding } from './client-binding.js';
 import { FINGERPRINT_POLICIES, policyOf, type FingerprintPolicy } from '../fingerprint/index.js';
@@ -31,6 +32,11 @@ export interface ClientInput {
   public?: boolean;
   /** device fingerprint policy; `off` makes every token DPoP-bound instead */
   fingerprint?: FingerprintPolicy;
+  /** what people see on the consent screen (OIDC Registration §2 client_name, logo_uri, policy_uri, tos_uri) */
+  name?: string;
+  logoUri?: string;
+  policyUri?: string;
+  tosUri?: string;
 }
 
 export interface ClientSummary { id: string; grants: string[]; scopes: string; audiences: string[]; fingerprint: FingerprintPolicy; createdAt: Date }
@@ -52,6 +58,10 @@ export function clientProblem(input: ClientInput): string | undefined {
   if (input.public && input.grants.includes('client_credentials')) return 'a public client cannot use client_credentials';
   if (input.public && input.binding?.authMethod) return 'a public client does not authenticate (no --auth)';
   if (input.fingerprint !== undefined && !(FINGERPRINT_POLICIES as readonly string[]).includes(input.fingerprint)) return `fingerprint policy must be one of ${FINGERPRINT_POLICIES.join(', ')}`;
+  if (input.name !== undefined && !displayText(input.name, 100)) return 'name must be 1-100 printable characters';
+  for (const [flag, uri] of [['logo URI', input.logoUri], ['policy URI', input.policyUri], ['terms URI', input.tosUri]] as const) {
+    if (uri !== undefined && !/^https:\/\/[^\s"'<>]+$/.test(uri)) return `${flag} must be an https:// URL`;
+  }
   return bindingProblem(input.binding);
 }
 
@@ -115,6 +125,10 @@ function clientMetadata(input: ClientInput, secretHash: string | undefined) {
     portcullis_audiences: input.audiences,
     ...bindingMetadata(input.binding),
     ...fingerprintMetadata(input.fingerprint),
+    ...(input.name ? { client_name: input.name } : {}),
+    ...(input.logoUri ? { logo_uri: input.logoUri } : {}),
+    ...(input.policyUri ? { policy_uri: input.policyUri } : {}),
+    ...(input.tosUri ? { tos_uri: input.tosUri } : {}),
   };
 }
 

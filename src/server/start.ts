@@ -13,7 +13,7 @@ import { activeComponents, collectorScript, createFingerprintService, createProf
 import { clientAddress, createApp, createMetrics, fastIntrospection, fingerprintRoutes, gatewayCheck, trustedProxyList, type Metrics } from '../http/index.js';
 import { interactionRoutes, logoutPage, signedOutPage } from '../interactions/index.js';
 import { createFamiliarPlaces } from '../familiar/index.js';
-import { ACCOUNT_CLIENT_ID, accountRoutes, ACCOUNT_PATHS, createPasswordResets, createSessionDevices, registerAccountClient } from '../account/index.js';
+import { ACCOUNT_CLIENT_ID, accountRedirectUri, accountRoutes, ACCOUNT_PATHS, createPasswordResets, createSessionDevices } from '../account/index.js';
 import { endUserSessions } from './end-sessions.js';
 import { startIssuerJobs, type JobExtensions, type Jobs } from '../jobs/index.js';
 import { createKeyStore, deploymentSecret, publishKeyChange, resolveKek, subscribeKeyChanges, type KeyStore } from '../keys/index.js';
@@ -101,18 +101,19 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     const trustedProxies = trustedProxyList(config.trustedProxies);
     const clientIp = (ctx: { req: { socket: { remoteAddress?: string } }; get(name: string): string }) => clientAddress(ctx.req.socket.remoteAddress, ctx.get('x-forwarded-for'), trustedProxies);
     const devices = createSessionDevices({ db, locate, ttlSec: config.sessionTtl, now });
-    // the account page signs people in as a client of this issuer (src/account/sign-in.ts)
-    await registerAccountClient(db, clientPepper, config.issuer);
+
     const oidc = createOidc({
       config, db, log, cookieKeys, clientPepper, artefactKey, tokens, users, binding, fingerprints: fingerprintDeps, risk, now,
-      logoutPages: { confirm: logoutPage, signedOut: signedOutPage },
+      logoutPages: { confirm: (form) => logoutPage(form, config.brand), signedOut: () => signedOutPage(config.brand) },
       resource: (aud) => resource.get(aud),
       issued: (kind) => metrics.tokensIssued.inc({ kind }),
       revoked: (t) => tokenRevoked(t, events, metrics, log),
+      // the account page signs people in as a client of this issuer (src/account/sign-in.ts), not listed among the registered ones
+      builtinClients: [{ client_id: ACCOUNT_CLIENT_ID, token_endpoint_auth_method: 'none', grant_types: ['authorization_code'], response_types: ['code'], redirect_uris: [accountRedirectUri(config.issuer)], portcullis_audiences: [], portcullis_scopes: '' }],
       sessionUsed: (ctx, session) => devices.record({ uid: session.uid, userId: session.accountId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx) }),
     }, keys);
     const account = accountRoutes({
-      issuer: config.issuer, db, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log, now,
+      issuer: config.issuer, brand: config.brand, db, csrfKey, secureCookies: config.issuer.startsWith('https:'), users, throttle, clientIp, keys: risk.keys, log, now,
       current: (ctx) => oidc.signIn.current(ctx), devices,
       exportUser: (id) => exportUser({ db, handlePepper, keys: risk.keys }, id, 'user'),
       eraseUser: (id) => eraseAndTell(id, { db, handlePepper, keys: risk.keys, revocation, events, log, config }),
@@ -127,7 +128,11 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       gates: { throttle, risk, trustedProxies },
       interactions: interactionRoutes({
         signIn: oidc.signIn, users, csrfKey, log, throttle, risk, fingerprints: fingerprintDeps, now,
-        recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID,
+        recovery: (userId, code) => useRecoveryCode(db, userId, code), firstPartyClient: ACCOUNT_CLIENT_ID, brand: config.brand,
+        display: {
+          client: async (id) => (id === ACCOUNT_CLIENT_ID ? { name: 'your account' } : consentClient(id, await clientRecord.get(id))),
+          resource: async (aud) => { const rs = await resource.get(aud); return rs && { name: rs.name ?? undefined, scopes: (rs.scopeDescriptions ?? {}) as Record<string, string> }; },
+        },
         familiar: { places: createFamiliarPlaces({ db, secret: familiarKey, ttlSec: config.lockoutFamiliarFor, now }), ttlSec: config.lockoutFamiliarFor, secureCookie: config.issuer.startsWith('https:') },
         clientIp,
       }),
@@ -158,6 +163,12 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     await closeAll().catch(() => undefined);
     throw err;
   }
+}
+
+/** How the consent screen names a client: its registered client_name, logo, policy and terms (OIDC Registration §2). */
+function consentClient(id: string, md: Record<string, unknown> | undefined) {
+  const text = (k: string) => (typeof md?.[k] === 'string' ? md[k] as string : undefined);
+  return { name: text('client_name') ?? id, logoUri: text('logo_uri'), policyUri: text('policy_uri'), tosUri: text('tos_uri') };
 }
 
 /** A token revoked at /revoke: counted, and told to the receivers of its audience. */

@@ -10,7 +10,11 @@ import { hashPassword, verifyPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH 
 import { newTotpSecret, totpStep, totpUri } from './totp.js';
 
 export interface UserInput { username: string; password: string; permissions?: string[] }
-export interface UserView { id: string; username: string; disabled: boolean; totp: boolean; permissions: string; createdAt: Date }
+export interface UserView {
+  id: string; username: string; disabled: boolean; totp: boolean; permissions: string; createdAt: Date;
+  /** the person turned device fingerprinting off for themselves */
+  fingerprintOptOut: boolean;
+}
 
 export interface UserService {
   add(input: UserInput): Promise<UserView>;
@@ -35,6 +39,11 @@ export interface UserService {
   checkPassword(id: string, password: string): Promise<boolean>;
   /** Removes the second factor (and its recovery codes). */
   removeTotp(id: string): Promise<void>;
+  /**
+   * Turns device fingerprinting off (true) or on for the person. Off deletes every
+   * device profile of theirs (their change records go with them) in the same transaction.
+   */
+  setFingerprintOptOut(id: string, optOut: boolean): Promise<void>;
 }
 
 const USERNAME = /^[A-Za-z0-9._@+-]{1,64}$/;
@@ -49,8 +58,8 @@ export function userProblem(input: UserInput): string | undefined {
   return undefined;
 }
 
-type Row = { id: string; username: string; disabled: boolean; totpSecret: string | null; permissions: string; createdAt: Date };
-const view = (r: Row): UserView => ({ id: r.id, username: r.username, disabled: r.disabled, totp: r.totpSecret !== null, permissions: r.permissions, createdAt: r.createdAt });
+type Row = { id: string; username: string; disabled: boolean; totpSecret: string | null; permissions: string; createdAt: Date; fingerprintOptOut: boolean };
+const view = (r: Row): UserView => ({ id: r.id, username: r.username, disabled: r.disabled, totp: r.totpSecret !== null, permissions: r.permissions, createdAt: r.createdAt, fingerprintOptOut: r.fingerprintOptOut });
 const totpAad = (id: string) => `user-totp:${id}`;
 
 /** Creates the user service. */
@@ -123,6 +132,12 @@ export function createUserService(deps: { db: Database; kek: Uint8Array; issuer:
       await prisma.$transaction([
         prisma.user.update({ where: { id }, data: { totpSecret: null, totpLastStep: null } }),
         prisma.recoveryCode.deleteMany({ where: { userId: id } }),
+      ]);
+    },
+    async setFingerprintOptOut(id, optOut) {
+      await prisma.$transaction([
+        prisma.user.update({ where: { id }, data: { fingerprintOptOut: optOut } }),
+        ...(optOut ? [prisma.fingerprintProfile.deleteMany({ where: { userId: id } })] : []),
       ]);
     },
     async signedIn(id) {

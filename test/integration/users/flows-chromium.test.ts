@@ -89,7 +89,6 @@ async function firstSignIn(): Promise<Tab> {
   const started = await authorize(tab);
   await fillLogin(tab, 'alice', 'login');
   await tab.page.getByRole('button', { name: 'Allow' }).waitFor();
-  await screenshot(tab.page, 'consent');
   await tab.page.getByRole('button', { name: 'Allow' }).click();
   const tokens = await codeFrom(tab, started);
   expect(tokens.access_token).toEqual(expect.any(String));
