@@ -18,11 +18,12 @@
  * first run), BENCH_CONNECTIONS (32), BENCH_ROUNDS (3;
  * the median round per server is reported), BENCH_CRYPTO_SECONDS (3 per operation), BENCH_PROFILE=1
  * (extra runs of the embedded issuer under --cpu-prof, summarised), DATABASE_URL
- * [+ REDIS_URL] (adds a cluster-mode Portcullis).
+ * [+ REDIS_URL] (adds a cluster-mode Portcullis, and the same on every core:
+ * WEB_CONCURRENCY=auto, measured next to the one-process cluster issuer).
  * Exits 1 if any request fails (non-2xx, error or unexpected body).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startNode, waitForHttp, type Child } from './bench/children.js';
 import { cpuSeconds } from './bench/cpu-time.js';
@@ -161,6 +162,18 @@ async function profileIssuer(scenario: 'issuance' | 'introspection'): Promise<vo
   }
 }
 
+/**
+ * `WEB_CONCURRENCY=auto` in cluster mode: its introspection run. Server CPU is not
+ * reported (the pid is the supervisor's; the work is in its children).
+ */
+async function startAllCores(mode: PortcullisOptions, cores: number, stoppers: { stop(): Promise<void> }[]): Promise<Run> {
+  const issuer = await startPortcullis({ ...mode, env: { ...THROTTLE_ON, WEB_CONCURRENCY: 'auto' }, label: `portcullis cluster, all cores (${cores} processes)` });
+  stoppers.push(issuer);
+  const token = await obtainToken(issuer);
+  for (let i = 0; i < cores; i++) await firstIntrospection(issuer, token); // each process sees the token once
+  return run(issuer.label, undefined, introspectionRequest(issuer, token), active);
+}
+
 async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
   log('crypto ceiling: sealing and opening in-process ...');
   const crypto = await cryptoCeiling(CRYPTO_SECONDS, CONNECTIONS);
@@ -189,6 +202,9 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
       list.push((await portcullisRuns(started)).issuance);
     }
   }
+  // all cores: the supervisor and one cluster-mode issuer per core, next to the one-process cluster issuer
+  const cores = availableParallelism();
+  const allCores = process.env.DATABASE_URL ? await startAllCores(modes[1], cores, stoppers) : undefined;
   const children: Child[] = [];
   try {
     const bare = await bareProviderRuns(issuers[0], children);
@@ -197,7 +213,7 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
     const baselines = portcullis.map(() => ({ issuance: { ...bare.issuance, results: [] }, introspection: { ...bare.introspection, results: [] }, koa: { ...koa, results: [] } }));
     await measureRounds([
       ...portcullis.map((p, i) => [p.issuance, baselines[i].issuance, throttled[i], unthrottled[i]]),
-      ...portcullis.map((p, i) => [p.introspection, baselines[i].introspection, baselines[i].koa]),
+      ...portcullis.map((p, i) => [p.introspection, baselines[i].introspection, baselines[i].koa, ...(i === 1 && allCores ? [allCores] : [])]),
     ]);
     // the floors: issuance >= 0.9x a bare oidc-provider issuing its own (signed, then
     // encrypted) JWTs; introspection of a seen token >= 1.5x its introspection of its own
@@ -206,6 +222,7 @@ async function benchmark(stoppers: { stop(): Promise<void> }[]): Promise<void> {
       { scenario: 'issuance', subject: median(p.issuance), baseline: median(baselines[i].issuance), goal: 0.9 },
       { scenario: 'issuance: throttle on vs off', subject: median(throttled[i]), baseline: median(unthrottled[i]) },
       { scenario: 'introspection (seen token)', subject: median(p.introspection), baseline: median(baselines[i].introspection), goal: 1.5, p99Below: 20, references: [median(baselines[i].koa)] },
+      ...(i === 1 && allCores ? [{ scenario: `introspection: all ${cores} cores vs one process`, subject: median(allCores), baseline: median(p.introspection) }] : []),
     ]);
     log(`\n${httpTable(comparisons)}\n`);
     log(cryptoTable(crypto, [...portcullis.map((p) => p.issuance), baselines[0].issuance].map(median)));

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { settings } from './settings.js';
 import { ConfigError } from './errors.js';
 import { checkRuntime } from './runtime.js';
@@ -17,6 +18,10 @@ export interface Config {
   redisUrl?: string;
   /** REDIS_COMMAND_TIMEOUT, REDIS_CONNECT_TIMEOUT (ms) */
   redisTimeouts: { commandMs: number; connectMs: number };
+  /** issuer processes on this machine (WEB_CONCURRENCY; 1 in embedded mode) */
+  workers: number;
+  /** ms a stopping process lets requests in flight finish */
+  shutdownGraceMs: number;
   dataDir: string;
   keysDir: string;
   kek?: string;
@@ -106,6 +111,8 @@ function assemble(v: Record<string, unknown>): Config {
     databaseTimeouts: { queryMs: v.DATABASE_QUERY_TIMEOUT as number, connectMs: v.DATABASE_CONNECT_TIMEOUT as number },
     redisUrl: v.REDIS_URL as string | undefined,
     redisTimeouts: { commandMs: v.REDIS_COMMAND_TIMEOUT as number, connectMs: v.REDIS_CONNECT_TIMEOUT as number },
+    workers: workers(v.WEB_CONCURRENCY as number | 'auto', Boolean(databaseUrl)),
+    shutdownGraceMs: v.SHUTDOWN_GRACE as number,
     dataDir: v.DATA_DIR as string,
     keysDir: v.KEYS_DIR as string,
     kek: v.PORTCULLIS_KEK as string | undefined,
@@ -139,6 +146,17 @@ function assemble(v: Record<string, unknown>): Config {
     privacy: privacySettings(v),
     ...bindingSettings(v),
   };
+}
+
+/**
+ * WEB_CONCURRENCY: `auto` is one process per core the process may use. Embedded mode is
+ * one process: its PGlite database lives in that process (a lock on DATA_DIR keeps a
+ * second one out), so more processes would have nothing to share.
+ */
+function workers(setting: number | 'auto', cluster: boolean): number {
+  const n = setting === 'auto' ? availableParallelism() : setting;
+  if (!cluster && n > 1) throw new ConfigError('WEB_CONCURRENCY', 'needs cluster mode (DATABASE_URL): an embedded issuer is one process, it owns its data directory');
+  return n;
 }
 
 /** Sender-constrained token settings; TLS files come as a pair. */

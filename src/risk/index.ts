@@ -23,5 +23,5 @@ export { createFingerprintVelocity } from './signals/fingerprint-velocity.js';
 export { createImpossibleTravel } from './signals/impossible-travel.js';
 export { createFlaggedIps } from './signals/flagged-ips.js';
 export { createPatterns } from './signals/patterns.js';
-export { createObservationBus } from './bus.js';
-export type { Observation, ObservationBus } from './bus.js';
+export { createRiskMemory, createLocalMemory, createRedisMemory } from './memory/index.js';
+export type { LastPlace, RiskMemory, RiskMemoryOptions, Space } from './memory/index.js';

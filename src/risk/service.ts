@@ -21,7 +21,7 @@ import { createPatterns } from './signals/patterns.js';
 import { createStepUps } from './step-up.js';
 import { normaliseName, personLockout, stepUpSubject, unfamiliarSubject, type SubjectKeys } from './subject-keys.js';
 import type { Decision, FingerprintObservation, RiskAlert, RiskNotification, Signal } from './types.js';
-import type { Observation } from './bus.js';
+import { createLocalMemory, type RiskMemory } from './memory/index.js';
 
 export interface RiskDeps {
   config: RiskConfig;
@@ -48,8 +48,8 @@ export interface RiskDeps {
   stepUpKeepSec?: number;
   /** the address locator, when the caller opened it already (default: createLocator(config.geoipDb)) */
   locate?: Locate;
-  /** cluster mode: publishes what this process observed to the others (bus.ts) */
-  share?: (o: Observation) => void;
+  /** the short-term memory the signals compare events with (default: this process's memory; the caller closes it) */
+  memory?: RiskMemory;
 }
 
 /**
@@ -95,14 +95,15 @@ export async function createRiskService(deps: RiskDeps) {
   const events = createEventLog(deps.db, deps.pepper, locate);
   const lockouts = createLockouts(deps.db, { first: config.lockoutFirst, max: config.lockoutMax, now });
   const stepUps = createStepUps(deps.db, { now, keepSec: deps.stepUpKeepSec ?? 86_400 });
-  const { share, keys } = deps;
+  const { keys } = deps;
+  const memory = deps.memory ?? createLocalMemory();
   const stepUpOf = (userId: string) => stepUpSubject(keys.ofUser(userId));
-  const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow, share });
-  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm, locate, share });
-  const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow, share });
+  const fingerprints = createFingerprintVelocity({ changes: config.fingerprintChanges, windowSec: config.fingerprintWindow, memory });
+  const travel = createImpossibleTravel({ maxSpeedKmh: config.maxSpeedKmh, minKm: config.travelMinKm, locate, memory });
+  const patterns = createPatterns({ replayIps: config.replayIps, replayWindowSec: config.replayWindow, burst: config.invalidTokenBurst, burstWindowSec: config.burstWindow, memory });
   const flagged = await createFlaggedIps({
     deny: config.denyIps, watch: config.watchIps, denyFile: config.denyIpsFile, watchFile: config.watchIpsFile, max: config.ipListMax,
-    recentFailures: config.recentFailures, failureWindowSec: config.failureWindow, log, share,
+    recentFailures: config.recentFailures, failureWindowSec: config.failureWindow, log, memory,
   });
   const timer = config.denyIpsFile || config.watchIpsFile ? setInterval(() => void flagged.reload(), config.listReload * 1000) : undefined;
   timer?.unref();
@@ -172,15 +173,16 @@ export async function createRiskService(deps: RiskDeps) {
       // itself is never locked out for what others present to it (that would let anyone
       // lock a resource server out); the burst is recorded and the address flagged.
       const fisher = use.presenterIp ?? use.callerIp;
-      flagged.failed(fisher, at);
       const key = use.presenterIp ? `ip:${use.presenterIp}` : `client:${use.caller ?? 'unknown'}`;
-      const burst = patterns.invalidToken(key, at).map((s) => ({ ...s, details: { ...s.details, caller: clean(use.caller) } }));
+      const [, counted] = await Promise.all([flagged.failed(fisher, at), patterns.invalidToken(key, at)]); // issued together: one round trip to a shared memory
+      const burst = counted.map((s) => ({ ...s, details: { ...s.details, caller: clean(use.caller) } }));
       await assess({ ip: fisher, possible: [] }, burst); // not the caller's score (see above)
       return { active: false };
     }
     const c = use.claims;
     const ip = use.presenterIp;
-    const signals = ip ? [...(user ? travel.observe({ subject: keys.ofUser(user), ip, at }) : []), ...patterns.presented(String(c.jti), ip, undefined, at), ...flagged.observe(ip, at)] : [];
+    // issued together: one round trip to a shared memory
+    const signals = ip ? (await Promise.all([user ? travel.observe({ subject: keys.ofUser(user), ip, at }) : [], patterns.presented(String(c.jti), ip, undefined, at), flagged.observe(ip, at)])).flat() : [];
     if (!user) {
       if (signals.length) await assess({ clientId: String(c.client_id), ip, possible: ['lockout'] }, signals);
       return { active: true };
@@ -203,7 +205,7 @@ export async function createRiskService(deps: RiskDeps) {
      */
     async observeFingerprint(o: FingerprintObservation): Promise<Decision> {
       if (!clean(o.subject)) throw new TypeError('observeFingerprint: subject must be a user id');
-      const signals = fingerprints.observe({ ...o, subject: keys.ofUser(o.subject) });
+      const signals = await fingerprints.observe({ ...o, subject: keys.ofUser(o.subject) });
       if (o.outcome === 'mismatch') await notify({ id: randomUUID(), type: 'new_device', userId: o.subject, at: new Date(o.at).toISOString(), details: { client: o.clientId } });
       return assess({ subjectKey: await personKey(o.subject), userId: o.subject, clientId: o.clientId, ip: o.ip, sid: o.session, possible: ['step_up', 'lockout', 'revoke_session'] }, signals);
     },
@@ -219,12 +221,12 @@ export async function createRiskService(deps: RiskDeps) {
       return seconds > 0 ? { reason: 'locked', retryAfter: seconds } : undefined;
     },
     async loginFailed(username: string, ip: string, familiar = true): Promise<Decision> {
-      flagged.failed(ip, now());
+      await flagged.failed(ip, now());
       const subjectKey = normaliseName(username) ? loginSubject(username, familiar) : undefined;
-      return assess({ subjectKey, person: subjectKey && keys.ofName(username), typed: username, ip, possible: subjectKey ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...flagged.observe(ip, now())]);
+      return assess({ subjectKey, person: subjectKey && keys.ofName(username), typed: username, ip, possible: subjectKey ? ['lockout'] : [] }, [{ name: 'login_failure', details: {} }, ...await flagged.observe(ip, now())]);
     },
     async loginSucceeded(username: string, userId: string, ip: string): Promise<Decision> {
-      const signals = [...travel.observe({ subject: keys.ofUser(userId), ip, at: now() }), ...flagged.observe(ip, now())];
+      const signals = (await Promise.all([travel.observe({ subject: keys.ofUser(userId), ip, at: now() }), flagged.observe(ip, now())])).flat();
       // the password was right: ask for more (step-up), never lock out at this moment
       return assess({ subjectKey: keys.ofName(username), userId, ip, possible: ['step_up'] }, signals);
     },
@@ -288,15 +290,6 @@ export async function createRiskService(deps: RiskDeps) {
     },
     /** Re-reads changed IP list files now (also done every RISK_LIST_RELOAD). */
     reloadLists: () => flagged.reload(),
-    /** Records another process's observation (cluster mode, bus.ts) without signalling. */
-    record(o: Observation): void {
-      switch (o.kind) {
-        case 'place': return travel.record(o);
-        case 'presented': case 'invalid': return patterns.record(o);
-        case 'failure': return flagged.record(o);
-        case 'fingerprint': return fingerprints.record(o);
-      }
-    },
     close(): void {
       if (timer) clearInterval(timer);
     },

@@ -13,7 +13,7 @@ import type { Metrics } from '../http/index.js';
 import type { JobQueue } from '../jobs/index.js';
 import { deploymentSecret } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
-import { compileIpList, createLocator, createObservationBus, createRiskService, loadIpListFile, loadSubjectKeys, type Locate, type Observation, type RiskService, type SubjectKeys } from '../risk/index.js';
+import { compileIpList, createLocator, createRiskMemory, createRiskService, loadIpListFile, loadSubjectKeys, type Locate, type RiskService, type SubjectKeys } from '../risk/index.js';
 import { pseudonymiseRiskRecords } from '../privacy/index.js';
 import type { Database } from '../storage/index.js';
 import { ACR_MFA, ACR_PASSWORD, type UserService } from '../users/index.js';
@@ -53,12 +53,11 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
   // disabled users too: signals about them are keyed by their name like everyone's
   const usernames = createTtlCache(async (id: string) => (await w.db.prisma.user.findUnique({ where: { id }, select: { username: true } }))?.username, { ttlMs: 5000, now: w.now });
   const userIdOf = async (typed: string) => (await w.db.prisma.user.findFirst({ where: { username: { equals: typed.trim(), mode: 'insensitive' } }, select: { id: true } }))?.id;
-  // cluster mode: the processes share what they observe (last places, presenters, bursts)
+  // cluster mode: every process reads and writes one memory in Redis (last places, presenters, bursts)
   const redisUrl = w.config.mode === 'cluster' && w.config.risk.enabled ? w.config.redisUrl : undefined;
-  let record: (o: Observation) => void = () => undefined;
-  const bus = redisUrl ? createObservationBus({ redisUrl, redisTimeouts: w.config.redisTimeouts, channel: `portcullis:risk:${w.config.databaseSchema}`, apply: (o) => record(o), log: w.log }) : undefined;
+  const memory = createRiskMemory({ redisUrl, redisTimeouts: w.config.redisTimeouts, namespace: w.config.databaseSchema, log: w.log });
   const risk = await createRiskService({
-    config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, share: bus ? (o) => bus.publish(o) : undefined,
+    config: w.config.risk, db: w.db, log: w.log, now: w.now, locate: w.locate, memory,
     pepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'), keys,
     usernameOf: (id) => usernames.get(id), userIdOf,
     requiredAcr: async (id) => ((await w.users.findActive(id))?.totp ? ACR_MFA : ACR_PASSWORD),
@@ -69,8 +68,7 @@ export async function startRisk(w: RiskWiring): Promise<RiskService> {
       notify: (n) => w.queue.add('risk.notify', [{ payload: n, jobId: `notify-${n.id}` }]),
       alert: (a) => w.queue.add('risk.alert', [{ payload: a, jobId: `alert-${a.id}` }]),
     },
-  }).catch(async (err: unknown) => { await bus?.close(); throw err; });
-  record = (o) => risk.record(o);
+  }).catch(async (err: unknown) => { await memory.close(); throw err; });
   const close = risk.close;
-  return Object.assign(risk, { close: () => { close(); void bus?.close(); } });
+  return Object.assign(risk, { close: () => { close(); void memory.close(); } });
 }

@@ -8,6 +8,7 @@ import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Rate } from '../config/index.js';
 import { createMemoryWindow, type MemoryWindow, type WindowCount } from './memory-window.js';
 import type { Store } from './store.js';
+import type { CountScript } from './count-script.js';
 
 /** A counter's state after an operation. */
 export type Count = WindowCount;
@@ -57,20 +58,16 @@ function refusedCount(err: unknown): Count {
 }
 
 /**
- * The consumed counts of many (counter, key) pairs: with Redis one MGET for all of
- * them (no TTLs; `peek` one that needs its reset time), else the local twins. This is
- * the hot path's read: rate-limiter-flexible's own `get` is a MULTI of GET and PTTL
- * per key.
+ * The hot path's one store call: counts a request under `counted` and reads the
+ * consumed counts of `probes`, with Redis in one script (count-script.ts), else, or
+ * when Redis fails, on the memory windows.
  */
-export function peekCounts(store: Store, items: { counter: Counter; key: string }[]): Promise<number[]> {
-  if (items.length === 0) return Promise.resolve([]);
-  const redis = store.redis;
-  const remote = redis && (async () => {
-    if (redis.status !== 'ready') throw new Error('Redis connection is not ready');
-    const values = await redis.mget(items.map((i) => i.counter.storeKey(i.key)));
-    return values.map((v) => (v === null ? 0 : Number(v)));
-  });
-  return store.run(remote, () => Promise.resolve(peekLocalCounts(items)));
+export function countAndPeek(store: Store, script: CountScript | undefined, counted: { counter: Counter; key: string }[], probes: { counter: Counter; key: string }[]): Promise<{ hits: Count[]; values: number[] }> {
+  const remote = script && (() => script(
+    counted.map((c) => ({ storeKey: c.counter.storeKey(c.key), windowSec: c.counter.rate.duration })),
+    probes.map((p) => p.counter.storeKey(p.key)),
+  ));
+  return store.run(remote, async () => ({ hits: counted.map((c) => c.counter.local.hit(c.key)), values: peekLocalCounts(probes) }));
 }
 
 /** The consumed counts from the memory windows. */

@@ -10,7 +10,7 @@ import { createCounter, type Count, type Counter } from './counter.js';
 import type { Store } from './store.js';
 
 export interface Lockout {
-  /** the lock (count above 1 while locked), for `peekCounts` */
+  /** the lock (count above 1 while locked), read by the check's one store call */
   readonly lock: Counter;
   /** counters that are non-zero while a key has failures or lockouts on record */
   readonly record: Counter[];

@@ -9,7 +9,8 @@ import { hash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RedisTimeouts } from '../redis/index.js';
 import type { Rate, RateKey, ThrottleConfig, ThrottleKind } from '../config/index.js';
-import { createCounter, peekCounts, peekLocalCounts, type Count, type Counter } from './counter.js';
+import { countAndPeek, createCounter, peekLocalCounts, type Count, type Counter } from './counter.js';
+import { createCountScript, type CountScript } from './count-script.js';
 import { rateLimitHeaders, type PolicyState } from './headers.js';
 import { createLockout, type Lockout } from './lockout.js';
 import { createStore, type Store } from './store.js';
@@ -35,7 +36,7 @@ interface Table {
   /** the policy name of each request budget in the RateLimit fields (`token-ip`, ...) */
   names: Record<RateKey, string>;
 }
-interface Ctx { opts: ThrottleOptions; store: Store }
+interface Ctx { opts: ThrottleOptions; store: Store; script?: CountScript }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
 const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway', 'reset'];
@@ -52,9 +53,10 @@ export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
   const prefix = `portcullis:throttle:${opts.namespace}`;
   const tables = new Map(KINDS.map((kind) => [kind, table(store, prefix, kind, opts.config)]));
   const of = (kind: ThrottleKind) => tables.get(kind) as Table;
+  const ctx: Ctx = { opts, store, script: store.redis && createCountScript(store.redis) };
   return {
     enabled: true,
-    check: (kind, keys) => check({ opts, store }, kind, of(kind), keys),
+    check: (kind, keys) => check(ctx, kind, of(kind), keys),
     fail: (kind, keys, failOpts) => fail(opts, kind, of(kind), keys, failOpts),
     succeed: (kind, keys) => succeed(of(kind), keys),
     degraded: () => store.degraded(),
@@ -106,7 +108,7 @@ function present<T>(t: Table, map: Map<RateKey, T>, keys: ThrottleKeys): Present
 type Present<T> = [RateKey, T, string][];
 interface Hit { key: RateKey; rate: Rate; count: Count }
 
-// per lockout key, peekCounts reads: the lock, then its record (consecutive, level)
+// per lockout key, the check reads: the lock, then its record (consecutive, level)
 const LOCK_PROBES = 3;
 
 // The limits, for both paths (check on Redis, checkLocal): a request budget refuses once
@@ -119,14 +121,15 @@ const onRecord = (recordCount: number): boolean => recordCount > 0;
 
 /**
  * Counts the request under each key and reads every failure budget and lockout in one
- * store round trip (peekCounts); only a key found over its limit costs one more read,
- * for its reset time. Without Redis the memory windows are read directly (checkLocal).
+ * Redis command (countAndPeek: one script, one round trip); only a key found over its
+ * limit costs one more read, for its reset time. Without Redis the memory windows are
+ * read directly (checkLocal).
  */
 async function check(ctx: Ctx, kind: ThrottleKind, t: Table, keys: ThrottleKeys): Promise<Verdict> {
   if (!ctx.store.redis) return checkLocal(ctx, kind, t, keys);
   const { failing, lockouts, probes, counted } = probe(t, keys);
-  const [hitCounts, counts] = await Promise.all([Promise.all(counted.map(([, c, k]) => c.hit(k))), peekCounts(ctx.store, probes)]);
-  return decide(ctx, kind, { failing, lockouts, counted }, hitCounts, counts);
+  const { hits, values } = await countAndPeek(ctx.store, ctx.script, counted.map(([, counter, key]) => ({ counter, key })), probes);
+  return decide(ctx, kind, { failing, lockouts, counted }, hits, values);
 }
 
 /** The failure budgets, lockouts and request budgets a request is under, and the counters to read. */

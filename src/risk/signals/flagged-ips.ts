@@ -1,20 +1,20 @@
 /**
  * Flagged addresses: deny and watch lists (from RISK_DENY_IPS / RISK_WATCH_IPS and their
  * files, re-read when the file's mtime changes), and addresses that failed recently
- * (wrong passwords, inactive tokens: RISK_RECENT_FAILURES within RISK_FAILURE_WINDOW).
+ * (wrong passwords, inactive tokens: RISK_RECENT_FAILURES within RISK_FAILURE_WINDOW),
+ * counted in the risk memory.
  */
 import { isIP, type BlockList } from 'node:net';
 import { stat } from 'node:fs/promises';
 import { compileIpList, loadIpListFile } from '../ip-list.js';
 import type { Signal } from '../types.js';
-import type { Observation } from '../bus.js';
-import { createWindows } from '../window.js';
+import { createLocalMemory, type RiskMemory } from '../memory/index.js';
 
 export interface FlaggedIpOptions {
   deny: string[]; watch: string[]; denyFile?: string; watchFile?: string; max: number;
   recentFailures: number; failureWindowSec: number;
-  /** cluster mode: tells the other processes (bus.ts) */
-  share?: (o: Observation) => void;
+  /** where failures are counted (process memory when absent) */
+  memory?: RiskMemory;
   log: { error(obj: object, msg: string): void; info(obj: object, msg: string): void };
 }
 
@@ -50,7 +50,7 @@ export async function createFlaggedIps(opts: FlaggedIpOptions) {
   };
   const deny = await source(opts.deny, 'RISK_DENY_IPS', opts.denyFile);
   const watch = await source(opts.watch, 'RISK_WATCH_IPS', opts.watchFile);
-  const failures = createWindows();
+  const memory = opts.memory ?? createLocalMemory();
   const failureMs = opts.failureWindowSec * 1000;
 
   async function reload(s: Source): Promise<void> {
@@ -69,22 +69,16 @@ export async function createFlaggedIps(opts: FlaggedIpOptions) {
   return {
     denied: (ip: string) => has(deny.fixed, ip) || has(deny.fromFile, ip),
     /** Signals for a request from `ip` at `at` (ms). */
-    observe(ip: string | undefined, at: number): Signal[] {
+    async observe(ip: string | undefined, at: number): Promise<Signal[]> {
       if (!ip) return [];
       const signals: Signal[] = [];
       if (has(watch.fixed, ip) || has(watch.fromFile, ip)) signals.push({ name: 'flagged_ip', details: { list: 'watch' } });
-      const recent = failures.peek(ip, at, failureMs).length;
+      const recent = await memory.peekCount('failure', ip, at, failureMs);
       if (recent >= opts.recentFailures) signals.push({ name: 'recent_failures', details: { failures: recent } });
       return signals;
     },
-    failed(ip: string | undefined, at: number): void {
-      if (!ip) return;
-      failures.add(ip, '', at, failureMs);
-      opts.share?.({ kind: 'failure', ip, at });
-    },
-    /** Another process's failure (cluster mode). */
-    record(o: Extract<Observation, { kind: 'failure' }>): void {
-      failures.add(o.ip, '', o.at, failureMs);
+    async failed(ip: string | undefined, at: number): Promise<void> {
+      if (ip) await memory.count('failure', ip, at, failureMs);
     },
     /** Re-reads changed list files (called every RISK_LIST_RELOAD). */
     reload: () => Promise.all([reload(deny), reload(watch)]).then(() => undefined),

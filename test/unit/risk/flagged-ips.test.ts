@@ -22,15 +22,15 @@ describe('flagged addresses', () => {
     expect(f.denied('198.51.100.200')).toBe(true);
     expect(f.denied('2001:db8::5')).toBe(true);
     expect(f.denied('8.8.8.8')).toBe(false);
-    expect(f.observe('192.0.2.9', T0).map((s) => s.name)).toEqual(['flagged_ip']);
-    expect(f.observe('8.8.8.8', T0)).toEqual([]);
+    expect((await f.observe('192.0.2.9', T0)).map((s) => s.name)).toEqual(['flagged_ip']);
+    expect(await f.observe('8.8.8.8', T0)).toEqual([]);
   });
 
   it('flags an address with recent failures', async () => {
     const f = await createFlaggedIps(base);
-    for (let i = 0; i < 3; i++) f.failed('203.0.113.5', T0 + i);
-    expect(f.observe('203.0.113.5', T0 + 10).map((s) => s.name)).toEqual(['recent_failures']);
-    expect(f.observe('203.0.113.5', T0 + 700_000)).toEqual([]);
+    for (let i = 0; i < 3; i++) await f.failed('203.0.113.5', T0 + i);
+    expect((await f.observe('203.0.113.5', T0 + 10)).map((s) => s.name)).toEqual(['recent_failures']);
+    expect(await f.observe('203.0.113.5', T0 + 700_000)).toEqual([]);
   });
 
   it('rejects a malformed file naming the file and line', async () => {

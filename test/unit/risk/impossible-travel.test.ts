@@ -23,32 +23,32 @@ describe('geo', () => {
 describe('impossible travel', () => {
   const travel = () => createImpossibleTravel({ maxSpeedKmh: 900, minKm: 300 });
 
-  it('signals London then Tokyo ten minutes later', () => {
+  it('signals London then Tokyo ten minutes later', async () => {
     const t = travel();
-    expect(t.observe({ subject: 'u', ip: LONDON, at: T0 })).toEqual([]);
-    const [signal] = t.observe({ subject: 'u', ip: TOKYO, at: T0 + 10 * 60_000 });
+    expect(await t.observe({ subject: 'u', ip: LONDON, at: T0 })).toEqual([]);
+    const [signal] = await t.observe({ subject: 'u', ip: TOKYO, at: T0 + 10 * 60_000 });
     expect(signal.name).toBe('impossible_travel');
     expect(signal.details).toMatchObject({ from: 'GB', to: 'JP', minutes: 10 });
   });
 
-  it('accepts the same trip over a day, and other subjects are independent', () => {
+  it('accepts the same trip over a day, and other subjects are independent', async () => {
     const t = travel();
-    t.observe({ subject: 'u', ip: LONDON, at: T0 });
-    t.observe({ subject: 'v', ip: TOKYO, at: T0 + 60_000 });
-    expect(t.observe({ subject: 'u', ip: TOKYO, at: T0 + 24 * 3_600_000 })).toEqual([]);
+    await t.observe({ subject: 'u', ip: LONDON, at: T0 });
+    await t.observe({ subject: 'v', ip: TOKYO, at: T0 + 60_000 });
+    expect(await t.observe({ subject: 'u', ip: TOKYO, at: T0 + 24 * 3_600_000 })).toEqual([]);
   });
 
-  it('skips private, loopback and unknown addresses (no signal, last place kept)', () => {
+  it('skips private, loopback and unknown addresses (no signal, last place kept)', async () => {
     const t = travel();
-    t.observe({ subject: 'u', ip: LONDON, at: T0 });
-    expect(t.observe({ subject: 'u', ip: '127.0.0.1', at: T0 + 60_000 })).toEqual([]);
-    expect(t.observe({ subject: 'u', ip: '10.0.0.7', at: T0 + 120_000 })).toEqual([]);
-    expect(t.observe({ subject: 'u', ip: TOKYO, at: T0 + 180_000 }).map((s) => s.name)).toEqual(['impossible_travel']);
+    await t.observe({ subject: 'u', ip: LONDON, at: T0 });
+    expect(await t.observe({ subject: 'u', ip: '127.0.0.1', at: T0 + 60_000 })).toEqual([]);
+    expect(await t.observe({ subject: 'u', ip: '10.0.0.7', at: T0 + 120_000 })).toEqual([]);
+    expect((await t.observe({ subject: 'u', ip: TOKYO, at: T0 + 180_000 })).map((s) => s.name)).toEqual(['impossible_travel']);
   });
 
-  it('ignores short distances however fast (GeoIP is coarse)', () => {
+  it('ignores short distances however fast (GeoIP is coarse)', async () => {
     const t = createImpossibleTravel({ maxSpeedKmh: 900, minKm: 300, locate: (ip) => (ip === 'a' ? { country: 'X', lat: 0, lon: 0 } : { country: 'X', lat: 0, lon: 2 }) });
-    t.observe({ subject: 'u', ip: 'a', at: T0 });
-    expect(t.observe({ subject: 'u', ip: 'b', at: T0 + 1000 })).toEqual([]);
+    await t.observe({ subject: 'u', ip: 'a', at: T0 });
+    expect(await t.observe({ subject: 'u', ip: 'b', at: T0 + 1000 })).toEqual([]);
   });
 });
