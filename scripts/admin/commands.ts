@@ -6,50 +6,26 @@
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
 import { configTable, loadConfig, lockoutTable } from '../../src/config/index.js';
 import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
-import { addClient, updateClient, type ClientInput, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
-import { duration, list, options, readStdin, required, UsageError } from './args.js';
+import { listClients, listResources, longestTokenTtl, removeResource, saveResource, resourceProblem } from '../../src/registry/index.js';
+import { duration, list, options, required, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
-import { forgetSubject } from '../../src/authz/index.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
-import { bindingFromArgs, bindingOptions } from './binding.js';
+import { auditCommands } from './audit.js';
+import { clientCommands } from './clients.js';
+import { keepRemovalUntil } from './service.js';
 import { userCommands } from './users.js';
 import { eventCommands } from './events.js';
 import { revokeSubject } from './subject-revoke.js';
-import { fingerprintOption, privacyCommands } from './privacy.js';
+import { privacyCommands } from './privacy.js';
 import { riskCommands } from './risk.js';
 
 export { UsageError };
 export type { AdminContext, Command };
 
-/** The options of `client add` and `client update` (every one given in full: update replaces the registration). */
-async function clientArgs(args: string[]): Promise<{ input: ClientInput; secret?: string }> {
-  const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, ...bindingOptions });
-  const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
-    redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint) };
-  const secret = values['secret-stdin'] ? await readStdin() : undefined;
-  const problem = clientProblem({ ...input, secret });
-  if (problem) throw new UsageError(problem);
-  return { input, secret };
-}
-
-/** How long a removal must be remembered: until the last token issued before it has expired. */
-async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
-  const ttl = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
-  return new Date(Date.now() + ttl * 1000);
-}
-
 /** Every admin command by "group command". Areas added later spread their own record in here. */
 export const commands: Record<string, Command> = {
-  'client add': {
-    async run(ctx, args) {
-      const { input, secret } = await clientArgs(args);
-      const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
-      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
-      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
-      if (input.public) out('public client: no secret; PKCE (S256) is required');
-    },
-  },
+  ...clientCommands,
   'client list': {
     async run(ctx, args) {
       const { values } = options(args, { json: { type: 'boolean' } });
@@ -57,18 +33,6 @@ export const commands: Record<string, Command> = {
       if (values.json) { out(JSON.stringify(rows)); return; }
       for (const c of rows) out(`${c.id}\tgrants=${c.grants.join(',')}\tscopes=${c.scopes || '-'}\taudiences=${c.audiences.join(',') || '-'}\tfingerprint=${c.fingerprint}`);
       if (!rows.length) out('no clients');
-    },
-  },
-  'client remove': {
-    async run(ctx, args) {
-      const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
-      const id = (values.id as string | undefined) ?? positionals[0];
-      if (!id) throw new UsageError('give the client id (--id ID)');
-      await forgetSubject(ctx.db, { kind: 'client', id }); // authz: a re-registered id must not inherit roles
-      if (!await removeClient(ctx.db, id, await keepRemovalUntil(ctx))) throw new UsageError(`no client ${id}`);
-      // its own tokens (sub = client id) stop at resource servers that verify locally too
-      await revokeSubject(ctx, id, 'client removed');
-      out(`client ${id} removed; its tokens no longer open`);
     },
   },
   'resource add': {
@@ -140,6 +104,7 @@ export const commands: Record<string, Command> = {
     },
   },
   ...userCommands,
+  ...auditCommands,
   ...eventCommands,
   ...riskCommands,
   'config table': {
@@ -161,10 +126,7 @@ export const commands: Record<string, Command> = {
     async run(ctx, args) {
       // `--id ID --fingerprint MODE` alone changes only the policy (privacy.ts)
       if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) return privacyCommands['client update'].run(ctx, args);
-      const { input, secret } = await clientArgs(args);
-      const shown = await updateClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
-      out(`client ${input.id} updated (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
-      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
+      return clientCommands['client update'].run(ctx, args);
     },
   },
 };

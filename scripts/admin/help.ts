@@ -9,6 +9,7 @@ export const USAGE: Record<string, string> = {
   'client list': 'client list [--json]',
   'client update': 'client update --id ID --fingerprint required|optional|off | client update (the options of client add: replaces the registration, keeps the secret unless --secret-stdin)',
   'client remove': 'client remove ID',
+  'client rotate-secret': 'client rotate-secret ID   (a new generated secret, printed once; the old one stops working)',
   'client assign': 'client assign --client ID --role NAME',
   'client unassign': 'client unassign --client ID --role NAME',
   'resource add': 'resource add --audience URL [--scopes "S .."] [--ttl DURATION] [--introspector CLIENT_ID]   (prints the opening secret once)',
@@ -43,6 +44,7 @@ export const USAGE: Record<string, string> = {
   'client unlock': 'client unlock ID   (ends a risk lockout of the client; recorded as an override)',
   'events list': 'events list [--subject NAME | --key KEY] [--since DURATION] [--kind signal|decision|override] [--name NAME] [--limit N] [--json]   (the risk event log; people appear by subject key, --subject NAME computes it and is recorded in the privacy audit)',
   'events stats': 'events stats [--since DURATION] [--json]   (signals, decisions and the override rate)',
+  'audit list': 'audit list [--target ID] [--operation OP] [--actor WHO] [--since ISO-TIME] [--limit N] [--cursor ID] [--json]   (the admin audit trail, newest first)',
   'user assign': 'user assign --user NAME --role NAME',
   'user unassign': 'user unassign --user NAME --role NAME',
 };

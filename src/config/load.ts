@@ -59,7 +59,7 @@ export interface Config {
   // risk signals and responses
   risk: RiskConfig;
   // retention of personal data beyond the areas above (docs/privacy.md)
-  privacy: { permissionChangeRetention: number; auditRetention: number; inactiveUserRetention?: number };
+  privacy: { permissionChangeRetention: number; auditRetention: number; adminAuditRetention: number; inactiveUserRetention?: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -165,5 +165,5 @@ function privacySettings(v: Record<string, unknown>): Config['privacy'] {
   if (inactiveUserRetention !== undefined && inactiveUserRetention <= (v.SESSION_TTL as number)) {
     throw new ConfigError('USER_INACTIVE_RETENTION', 'must be longer than SESSION_TTL (accounts signed in once still use their refresh tokens that long)');
   }
-  return { permissionChangeRetention: v.PERMISSION_CHANGE_RETENTION as number, auditRetention: v.PRIVACY_AUDIT_RETENTION as number, inactiveUserRetention };
+  return { permissionChangeRetention: v.PERMISSION_CHANGE_RETENTION as number, auditRetention: v.PRIVACY_AUDIT_RETENTION as number, adminAuditRetention: v.ADMIN_AUDIT_RETENTION as number, inactiveUserRetention };
 }

@@ -38,12 +38,12 @@ interface Table {
 interface Ctx { opts: ThrottleOptions; store: Store }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
-const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway', 'reset'];
+const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway', 'reset', 'admin'];
 /**
  * Who is guessing a secret: the client at the token and event endpoints, the username at
  * the forms. /me/data and sign-out have no such key (their callers present tokens, nobody is locked).
  */
-const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject', logout: 'subject', gateway: 'client', reset: 'subject' };
+const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject', logout: 'subject', gateway: 'client', reset: 'subject', admin: 'client' };
 
 /** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
 export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {

@@ -1,0 +1,14 @@
+import type { Database } from '../storage/index.js';
+
+/** What the admin service needs; the admin CLI and the issuer (admin API) each build one. */
+export interface AdminDeps {
+  db: Database;
+  /** keys client secret hashes (the deployment secret `client-secret`) */
+  clientPepper: Uint8Array;
+  /** keys the address hashes of audit entries (the deployment secret `risk-ip-hash`) */
+  addressPepper: Uint8Array;
+  /** how long a removal must be remembered: until the last token issued before it expired */
+  keepRemovalUntil(): Promise<Date>;
+  /** ends every token whose subject is `sub` and tells event receivers (subject.revoked) */
+  revokeSubject(sub: string, reason: string): Promise<void>;
+}

@@ -1,0 +1,15 @@
+/**
+ * The admin service: every operator change, called alike by the admin CLI
+ * (scripts/admin) and the admin API (src/admin-api), validated by the same schemas and
+ * recorded in the audit trail.
+ */
+export { createClient, replaceClient, rotateClientSecret, deleteClient, readClient, allClients } from './clients.js';
+export type { ClientView } from './clients.js';
+export { recordChange, listAudit, adminAuditPurgeTask } from './audit.js';
+export type { AuditEntryView, Change } from './audit.js';
+export { cliActor, clientActor } from './actor.js';
+export type { Actor } from './actor.js';
+export type { AdminDeps } from './deps.js';
+export { AdminRefusal, invalidInput, notFound, conflict } from './errors.js';
+export { clientInput, auditQuery, parse, CLIENT_ID } from './schemas.js';
+export type { ClientInputBody, AuditQuery } from './schemas.js';

@@ -1,0 +1,65 @@
+/**
+ * The input of every admin operation, as zod schemas: the admin CLI builds the same
+ * object from its options as the admin API reads from a JSON body, and both are parsed
+ * here, so both refuse bad input with the same message. The OpenAPI document is
+ * generated from these schemas too. Objects are strict: an unknown field is refused,
+ * never ignored.
+ */
+import { z } from 'zod';
+import { clientProblem, AUTH_METHODS } from '../registry/index.js';
+import { FINGERPRINT_POLICIES } from '../fingerprint/index.js';
+import { invalidInput } from './errors.js';
+
+/** A record id as it appears in a path: no slashes, dots-only or control characters. */
+export const CLIENT_ID = /^[A-Za-z0-9._~-]{1,128}$/;
+
+const text = (max: number) => z.string().max(max);
+const list = (max: number, item = 2048) => z.array(text(item)).max(max);
+
+export const clientBinding = z.strictObject({
+  authMethod: z.enum(AUTH_METHODS).optional(),
+  tlsSubjectDn: text(1024).optional(),
+  tlsSanDns: text(253).optional(),
+  certificates: list(4, 16384).optional(),
+  certificateBound: z.boolean().optional(),
+  dpopBound: z.boolean().optional(),
+});
+
+/** A client registration, in full (an update replaces it). */
+export const clientInput = z.strictObject({
+  id: text(128),
+  grants: list(3, 64).default(['client_credentials']),
+  scopes: list(64, 256).default([]),
+  audiences: list(32).default([]),
+  redirectUris: list(32).optional(),
+  postLogoutRedirectUris: list(32).optional(),
+  public: z.boolean().optional(),
+  fingerprint: z.enum(FINGERPRINT_POLICIES).optional(),
+  binding: clientBinding.optional(),
+  /** a secret chosen by the caller (at least 32 characters); otherwise one is generated */
+  secret: text(512).optional(),
+}).superRefine((input, ctx) => {
+  const problem = clientProblem(input);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+export type ClientInputBody = z.input<typeof clientInput>;
+
+/** The audit trail's filters and page (cursor: the id of the last entry of the previous page). */
+export const auditQuery = z.strictObject({
+  target: text(2048).optional(),
+  operation: text(64).optional(),
+  actor: text(200).optional(),
+  since: z.iso.datetime().optional(),
+  cursor: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type AuditQuery = z.output<typeof auditQuery>;
+
+/** Parses `value` with `schema`, or refuses it (400) naming the first problem in one line. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+  throw invalidInput(`${where}${issue.message}`);
+}
