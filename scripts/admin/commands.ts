@@ -11,6 +11,7 @@ import { duration, list, options, required, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
+import { adminApiCommands } from './admin-api.js';
 import { auditCommands } from './audit.js';
 import { clientCommands } from './clients.js';
 import { keepRemovalUntil } from './service.js';
@@ -105,6 +106,7 @@ export const commands: Record<string, Command> = {
   },
   ...userCommands,
   ...auditCommands,
+  ...adminApiCommands,
   ...eventCommands,
   ...riskCommands,
   'config table': {

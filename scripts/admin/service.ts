@@ -3,6 +3,7 @@
  * trail as made by `cli:<OS user>`.
  */
 import { cliActor, type AdminDeps } from '../../src/admin/index.js';
+import { publishKeyChange } from '../../src/keys/index.js';
 import { longestTokenTtl } from '../../src/registry/index.js';
 import type { AdminContext } from './context.js';
 import { revokeSubject } from './subject-revoke.js';
@@ -16,7 +17,7 @@ export async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
 /** The service's dependencies, from the CLI's context. */
 export async function adminService(ctx: AdminContext): Promise<AdminDeps> {
   return {
-    db: ctx.db, clientPepper: await ctx.secret('client-secret'), addressPepper: await ctx.secret('risk-ip-hash'),
+    db: ctx.db, kek: ctx.kek, keysChanged: () => publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts), clientPepper: await ctx.secret('client-secret'), addressPepper: await ctx.secret('risk-ip-hash'),
     keepRemovalUntil: () => keepRemovalUntil(ctx),
     revokeSubject: async (sub, reason) => { await revokeSubject(ctx, sub, reason); },
   };

@@ -3,6 +3,10 @@ import type { Database } from '../storage/index.js';
 /** What the admin service needs; the admin CLI and the issuer (admin API) each build one. */
 export interface AdminDeps {
   db: Database;
+  /** the key-encryption key: a new resource server's master secret is stored under it */
+  kek: Uint8Array;
+  /** tells every issuer process that keys changed (a new audience's master secret) */
+  keysChanged(): Promise<void>;
   /** keys client secret hashes (the deployment secret `client-secret`) */
   clientPepper: Uint8Array;
   /** keys the address hashes of audit entries (the deployment secret `risk-ip-hash`) */

@@ -13,3 +13,5 @@ export type { AdminDeps } from './deps.js';
 export { AdminRefusal, invalidInput, notFound, conflict } from './errors.js';
 export { clientInput, auditQuery, parse, CLIENT_ID } from './schemas.js';
 export type { ClientInputBody, AuditQuery } from './schemas.js';
+export { bootstrapAdmin, adminAudience, ADMIN_SCOPES } from './bootstrap.js';
+export type { AdminScope } from './bootstrap.js';

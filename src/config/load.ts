@@ -48,6 +48,8 @@ export interface Config {
   eventRetention: number;
   /** where pushes may go, and their deadline (ms) */
   outbound: { allowedHosts: string[]; timeoutMs: number };
+  /** client ids whose unbound bearer tokens the admin API accepts (ADMIN_BEARER_CLIENTS) */
+  adminBearerClients: string[];
   // throttling
   throttle: ThrottleConfig;
   /** seconds a device or network stays familiar after a sign-in from it (login lockouts count apart) */
@@ -125,6 +127,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
     outbound: { allowedHosts: (v.OUTBOUND_ALLOWED_HOSTS as string[] | undefined) ?? [], timeoutMs: v.OUTBOUND_TIMEOUT as number },
+    adminBearerClients: (v.ADMIN_BEARER_CLIENTS as string[] | undefined) ?? [],
     throttle: throttleConfig(v),
     lockoutFamiliarFor: v.LOCKOUT_FAMILIAR_FOR as number,
     passwordResetTtl: v.PASSWORD_RESET_TTL as number,

@@ -38,6 +38,15 @@ const hostList = z.string().transform((v, ctx) => {
   }
   return hosts.map((h) => h.replace(/^\[|\]$/g, ''));
 });
+const clientIds = z.string().transform((v, ctx) => {
+  const ids = v.split(',').map((id) => id.trim()).filter(Boolean);
+  const bad = ids.find((id) => !/^[A-Za-z0-9._~-]{1,128}$/.test(id));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected comma-separated client ids: ${bad}` });
+    return z.NEVER;
+  }
+  return ids;
+});
 const durationOrOff = z.string().transform((v, ctx) => {
   if (v.trim() === 'off') return undefined;
   const n = parseDuration(v);
@@ -159,6 +168,7 @@ export const settings = [
   { env: 'THROTTLE_LOGOUT', default: 'ip=60/1m', description: 'All requests to sign-out (/session/end and its confirmation), which verify any id_token_hint sent.', schema: rates },
   { env: 'THROTTLE_GATEWAY', default: 'ip=6000/1m,client=6000/1m', description: 'All gateway checks (/gateway/check: API gateways ask per API request), per key; client: the gateway.', schema: rates },
   { env: 'THROTTLE_GATEWAY_FAILURES', default: 'ip=600/1m,client=600/1m', description: 'Gateway checks refused for the token they asked about (invalid_token), and failed gateway authentications (these count towards the gateway\'s lockout).', schema: rates },
+  { env: 'ADMIN_BEARER_CLIENTS', description: 'Comma-separated client ids whose plain bearer tokens the admin API (/admin/v1) accepts. Every other admin client must present a DPoP-bound or certificate-bound token (RFC 9449, RFC 8705).', schema: clientIds },
   { env: 'THROTTLE_ADMIN', default: 'ip=300/1m', description: 'All requests to the admin API (/admin/v1, /admin/openapi.json), per key.', schema: rates },
   { env: 'THROTTLE_ADMIN_FAILURES', default: 'ip=30/5m', description: 'Admin API requests refused for their token (401 invalid_token).', schema: rates },
   { env: 'THROTTLE_RESET', default: 'ip=20/1h,subject=5/1h', description: 'Password reset requests (subject: the address asked for) and uses of reset links (per address).', schema: rates },

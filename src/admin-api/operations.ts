@@ -1,0 +1,75 @@
+/**
+ * Every operation of the admin API, once: its method and path, the scope it needs, the
+ * schemas of its input and answer, and the admin service function it calls. The route
+ * table and the OpenAPI document are both built from this list, so a route without its
+ * description cannot exist.
+ */
+import type { z } from 'zod';
+import {
+  allClients, auditQuery, clientInput, createClient, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
+  type Actor, type AdminDeps, type AdminScope,
+} from '../admin/index.js';
+import { auditPage, clientList, clientView, clientWithSecret, newSecret } from './views.js';
+
+export interface AdminRequest {
+  /** path parameters, percent-decoded */
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body?: unknown;
+  actor: Actor;
+  /** the If-Match version (RFC 9110 §13.1.1), quotes removed */
+  ifMatch?: string;
+}
+
+export interface Operation {
+  id: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `:name` segments are path parameters */
+  path: string;
+  scope: AdminScope;
+  summary: string;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** success status and body (none for 204) */
+  status: 200 | 201 | 204;
+  answer?: z.ZodType;
+  run(deps: AdminDeps, req: AdminRequest): Promise<unknown>;
+}
+
+export const ADMIN_PREFIX = '/admin/v1';
+
+const secretOf = (secret: string) => (secret ? { client_secret: secret } : {});
+
+export const OPERATIONS: readonly Operation[] = [
+  {
+    id: 'listClients', method: 'GET', path: `${ADMIN_PREFIX}/clients`, scope: 'admin:read', summary: 'List registered clients (never their secrets)',
+    status: 200, answer: clientList, run: async (deps) => ({ clients: await allClients(deps.db) }),
+  },
+  {
+    id: 'createClient', method: 'POST', path: `${ADMIN_PREFIX}/clients`, scope: 'admin:write', summary: 'Register a client; its generated secret is answered once',
+    body: clientInput, status: 201, answer: clientWithSecret,
+    run: async (deps, req) => { const r = await createClient(deps, req.actor, req.body); return { client: r.client, ...secretOf(r.secret) }; },
+  },
+  {
+    id: 'getClient', method: 'GET', path: `${ADMIN_PREFIX}/clients/:id`, scope: 'admin:read', summary: 'Read one client',
+    status: 200, answer: clientView, run: (deps, req) => readClient(deps.db, req.params.id),
+  },
+  {
+    id: 'replaceClient', method: 'PUT', path: `${ADMIN_PREFIX}/clients/:id`, scope: 'admin:write',
+    summary: 'Replace a client\'s registration (the secret is kept unless one is given); with If-Match, only the version read',
+    body: clientInput, status: 200, answer: clientWithSecret,
+    run: async (deps, req) => { const r = await replaceClient(deps, req.actor, req.params.id, req.body, req.ifMatch); return { client: r.client, ...secretOf(r.secret) }; },
+  },
+  {
+    id: 'deleteClient', method: 'DELETE', path: `${ADMIN_PREFIX}/clients/:id`, scope: 'admin:write', summary: 'Remove a client; its tokens stop opening at once',
+    status: 204, run: async (deps, req) => { await deleteClient(deps, req.actor, req.params.id); },
+  },
+  {
+    id: 'rotateClientSecret', method: 'POST', path: `${ADMIN_PREFIX}/clients/:id/secret`, scope: 'admin:write', summary: 'Replace a client\'s secret with a generated one, answered once',
+    status: 200, answer: newSecret, run: async (deps, req) => ({ client_secret: await rotateClientSecret(deps, req.actor, req.params.id) }),
+  },
+  {
+    id: 'listAudit', method: 'GET', path: `${ADMIN_PREFIX}/audit`, scope: 'admin:read', summary: 'The audit trail, newest first, with filters and a cursor',
+    query: auditQuery, status: 200, answer: auditPage, run: (deps, req) => listAudit(deps.db, parse(auditQuery, req.query)),
+  },
+];

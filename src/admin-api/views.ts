@@ -1,0 +1,28 @@
+/** What the admin API answers, as zod schemas: the OpenAPI document's response bodies. */
+import { z } from 'zod';
+
+export const clientView = z.object({
+  id: z.string(), grants: z.array(z.string()), scopes: z.array(z.string()), audiences: z.array(z.string()),
+  redirectUris: z.array(z.string()), postLogoutRedirectUris: z.array(z.string()), public: z.boolean(), fingerprint: z.string(),
+  authMethod: z.string(), dpopBound: z.boolean(), certificateBound: z.boolean(),
+  version: z.string().describe('send it back as If-Match to update only the version you read'), createdAt: z.string(),
+});
+
+export const clientWithSecret = z.object({
+  client: clientView,
+  client_secret: z.string().optional().describe('the generated secret, shown once; absent for public clients and TLS client authentication'),
+});
+
+export const clientList = z.object({ clients: z.array(clientView) });
+
+export const newSecret = z.object({ client_secret: z.string().describe('shown once; the previous secret stops working at once') });
+
+export const auditEntry = z.object({
+  id: z.string(), at: z.string(), actor: z.string().describe('client:<admin client id> or cli:<OS user>'), operation: z.string(), target: z.string(),
+  fields: z.array(z.string()).describe('names of the fields the change set, never their values'),
+  ipHash: z.string().nullable(), ipCoarse: z.string().nullable(),
+});
+
+export const auditPage = z.object({ entries: z.array(auditEntry), next: z.string().optional().describe('cursor of the next page') });
+
+export const errorBody = z.object({ error: z.string(), error_description: z.string().optional() });
