@@ -68,7 +68,7 @@ export const clientCommands: Record<string, Command> = {
       const id = (values.id as string | undefined) ?? positionals[0];
       if (!id) throw new UsageError('give the client id (--id ID)');
       const secret = await rotateClientSecret(await adminService(ctx), actor(), id);
-      out(`client ${id}: new client_secret (shown once, store it now; the old one no longer works): ${secret}`);
+      out(`client ${id}: new client_secret (shown once, store it now; the old one stops working within a second): ${secret}`);
     },
   },
 };

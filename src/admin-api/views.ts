@@ -15,7 +15,7 @@ export const clientWithSecret = z.object({
 
 export const clientList = z.object({ clients: z.array(clientView) });
 
-export const newSecret = z.object({ client_secret: z.string().describe('shown once; the previous secret stops working at once') });
+export const newSecret = z.object({ client_secret: z.string().describe('shown once; the previous secret stops working within a second (issuer processes reload client records that often)') });
 
 export const auditEntry = z.object({
   id: z.string(), at: z.string(), actor: z.string().describe('client:<admin client id> or cli:<OS user>'), operation: z.string(), target: z.string(),
