@@ -45,7 +45,7 @@ export const USAGE: Record<string, string> = {
   'events list': 'events list [--subject NAME | --key KEY] [--since DURATION] [--kind signal|decision|override] [--name NAME] [--limit N] [--json]   (the risk event log; people appear by subject key, --subject NAME computes it and is recorded in the privacy audit)',
   'events stats': 'events stats [--since DURATION] [--json]   (signals, decisions and the override rate)',
   'audit list': 'audit list [--target ID] [--operation OP] [--actor WHO] [--since ISO-TIME] [--limit N] [--cursor ID] [--json]   (the admin audit trail, newest first)',
-  'admin bootstrap': 'admin bootstrap [--id ID]   (registers the admin API audience and an admin client; prints its secret once)',
+  'admin bootstrap': 'admin bootstrap [--id ID] [--bearer]   (registers the admin API audience and an admin client; prints its secret once)',
   'user assign': 'user assign --user NAME --role NAME',
   'user unassign': 'user unassign --user NAME --role NAME',
 };
