@@ -5,16 +5,16 @@
  */
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
 import { configTable, loadConfig, lockoutTable } from '../../src/config/index.js';
-import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
-import { listClients, listResources, longestTokenTtl, removeResource, saveResource, resourceProblem } from '../../src/registry/index.js';
-import { duration, list, options, required, UsageError } from './args.js';
+import { publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
+import { listClients, listResources, longestTokenTtl } from '../../src/registry/index.js';
+import { options, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
 import { adminApiCommands } from './admin-api.js';
 import { auditCommands } from './audit.js';
 import { clientCommands } from './clients.js';
-import { keepRemovalUntil } from './service.js';
+import { resourceCommands } from './resources.js';
 import { userCommands } from './users.js';
 import { eventCommands } from './events.js';
 import { revokeSubject } from './subject-revoke.js';
@@ -36,19 +36,7 @@ export const commands: Record<string, Command> = {
       if (!rows.length) out('no clients');
     },
   },
-  'resource add': {
-    async run(ctx, args) {
-      const { values } = options(args, { audience: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' }, introspector: { type: 'string' } });
-      const input = { audience: required(values, 'audience'), scopes: list(values.scopes), accessTokenTtl: duration(values.ttl, ctx.config.accessTokenTtl), introspector: values.introspector as string | undefined };
-      const problem = resourceProblem(input);
-      if (problem) throw new UsageError(problem);
-      const master = await createMaster({ db: ctx.db, kek: ctx.kek, audience: input.audience });
-      await saveResource(ctx.db, input);
-      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
-      out(`resource server ${input.audience} registered (scopes: ${input.scopes.join(' ')}; token lifetime: ${input.accessTokenTtl}s)`);
-      out(`opening secret (shown once; give it to the resource server as PORTCULLIS_OPENING_SECRET): ${formatOpeningSecret(master.version, master.secret)}`);
-    },
-  },
+  ...resourceCommands,
   'resource list': {
     async run(ctx, args) {
       const { values } = options(args, { json: { type: 'boolean' } });
@@ -56,16 +44,6 @@ export const commands: Record<string, Command> = {
       if (values.json) { out(JSON.stringify(rows)); return; }
       for (const r of rows) out(`${r.audience}\tscopes=${r.scopes}\tttl=${r.accessTokenTtl}s\tintrospector=${r.introspector ?? '-'}`);
       if (!rows.length) out('no resource servers');
-    },
-  },
-  'resource remove': {
-    async run(ctx, args) {
-      const { values, positionals } = options(args, { audience: { type: 'string' } }, 1);
-      const audience = (values.audience as string | undefined) ?? positionals[0];
-      if (!audience) throw new UsageError('give the audience (--audience URI)');
-      if (!await removeResource(ctx.db, audience, await keepRemovalUntil(ctx))) throw new UsageError(`no resource server ${audience}`);
-      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
-      out(`resource server ${audience} removed; its tokens no longer open`);
     },
   },
   'subject revoke': {

@@ -13,6 +13,8 @@ export const USAGE: Record<string, string> = {
   'client assign': 'client assign --client ID --role NAME',
   'client unassign': 'client unassign --client ID --role NAME',
   'resource add': 'resource add --audience URL [--scopes "S .."] [--ttl DURATION] [--introspector CLIENT_ID]   (prints the opening secret once)',
+  'resource update': 'resource update --audience URL --scopes "S .." [--ttl DURATION] [--introspector CLIENT_ID]   (keeps its keys)',
+  'resource rekey': 'resource rekey URL   (a new master secret; prints the new opening secret once; earlier tokens stop opening)',
   'resource list': 'resource list [--json]',
   'resource remove': 'resource remove URL',
   'subject revoke': 'subject revoke SUB   (bumps the subject key generation: every token of SUB stops opening)',

@@ -14,6 +14,11 @@ const schema = (s: z.ZodType, io: 'input' | 'output'): Json => {
   return rest;
 };
 
+const PATH_PARAMS: Record<string, Json> = {
+  id: { description: 'the client id', schema: { type: 'string', pattern: '^[A-Za-z0-9._~-]{1,128}$' } },
+  audience: { description: 'the audience URI, percent-encoded as one path segment', schema: { type: 'string', maxLength: 6144 } },
+};
+
 const ERROR = { description: 'refused: an RFC 6749-style error body', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
 
 /** The document, with `issuer` as the server. */
@@ -25,7 +30,7 @@ export function openApiDocument(issuer: string): Json {
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Portcullis admin API', version: '1.0.0', description: 'Operator changes to clients and the audit trail. Every change is recorded in the audit trail.' },
+    info: { title: 'Portcullis admin API', version: '1.0.0', description: 'Operator changes to clients and resource servers, and the audit trail that records every change.' },
     servers: [{ url: issuer }],
     security: [{ dpop: [] }, { mtls: [] }],
     paths,
@@ -40,7 +45,7 @@ export function openApiDocument(issuer: string): Json {
 }
 
 function operation(op: Operation): Json {
-  const params = [...op.path.matchAll(/:([a-z]+)/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9._~-]{1,128}$' } }));
+  const params = [...op.path.matchAll(/:([a-z]+)/g)].map(([, name]) => ({ name, in: 'path', required: true, ...PATH_PARAMS[name] }));
   const query = op.query ? Object.entries((schema(op.query, 'input').properties ?? {}) as Record<string, Json>).map(([name, s]) => ({ name, in: 'query', required: false, schema: s })) : [];
   const ifMatch = op.method === 'PUT' ? [{ name: 'If-Match', in: 'header', required: false, schema: { type: 'string' }, description: 'the version read (ETag); 412 when the record changed since' }] : [];
   const answer = op.status === 204 ? { description: 'done' } : { description: 'done', content: { 'application/json': { schema: schema(op.answer!, 'output') } } };

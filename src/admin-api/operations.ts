@@ -6,10 +6,10 @@
  */
 import type { z } from 'zod';
 import {
-  allClients, auditQuery, clientInput, createClient, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
+  allClients, allResources, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
   type Actor, type AdminDeps, type AdminScope,
 } from '../admin/index.js';
-import { auditPage, clientList, clientView, clientWithSecret, newSecret } from './views.js';
+import { auditPage, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
 
 export interface AdminRequest {
   /** path parameters, percent-decoded */
@@ -67,6 +67,34 @@ export const OPERATIONS: readonly Operation[] = [
   {
     id: 'rotateClientSecret', method: 'POST', path: `${ADMIN_PREFIX}/clients/:id/secret`, scope: 'admin:write', summary: 'Replace a client\'s secret with a generated one, answered once',
     status: 200, answer: newSecret, run: async (deps, req) => ({ client_secret: await rotateClientSecret(deps, req.actor, req.params.id) }),
+  },
+  {
+    id: 'listResourceServers', method: 'GET', path: `${ADMIN_PREFIX}/resource-servers`, scope: 'admin:read', summary: 'List resource servers',
+    status: 200, answer: resourceList, run: async (deps) => ({ resourceServers: await allResources(deps.db) }),
+  },
+  {
+    id: 'createResourceServer', method: 'POST', path: `${ADMIN_PREFIX}/resource-servers`, scope: 'admin:write',
+    summary: 'Register a resource server; the opening secret its tokens are opened with is answered once',
+    body: resourceInput, status: 201, answer: resourceWithSecret,
+    run: async (deps, req) => { const r = await createResource(deps, req.actor, req.body); return { resourceServer: r.resource, opening_secret: r.openingSecret }; },
+  },
+  {
+    id: 'getResourceServer', method: 'GET', path: `${ADMIN_PREFIX}/resource-servers/:audience`, scope: 'admin:read', summary: 'Read one resource server (the audience percent-encoded in the path)',
+    status: 200, answer: resourceView, run: (deps, req) => readResource(deps.db, req.params.audience),
+  },
+  {
+    id: 'replaceResourceServer', method: 'PUT', path: `${ADMIN_PREFIX}/resource-servers/:audience`, scope: 'admin:write',
+    summary: 'Replace a resource server\'s scopes, token lifetime and introspector (its keys stay)',
+    body: resourceInput, status: 200, answer: resourceView, run: (deps, req) => replaceResource(deps, req.actor, req.params.audience, req.body),
+  },
+  {
+    id: 'deleteResourceServer', method: 'DELETE', path: `${ADMIN_PREFIX}/resource-servers/:audience`, scope: 'admin:write', summary: 'Remove a resource server; its tokens stop opening at once',
+    status: 204, run: async (deps, req) => { await deleteResource(deps, req.actor, req.params.audience); },
+  },
+  {
+    id: 'rekeyResourceServer', method: 'POST', path: `${ADMIN_PREFIX}/resource-servers/:audience/master-secret`, scope: 'admin:write',
+    summary: 'Replace the master secret (tokens sealed under the old one stop opening); the new opening secret is answered once',
+    status: 200, answer: newOpeningSecret, run: async (deps, req) => ({ opening_secret: await rekeyResource(deps, req.actor, req.params.audience) }),
   },
   {
     id: 'listAudit', method: 'GET', path: `${ADMIN_PREFIX}/audit`, scope: 'admin:read', summary: 'The audit trail, newest first, with filters and a cursor',

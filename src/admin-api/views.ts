@@ -17,6 +17,19 @@ export const clientList = z.object({ clients: z.array(clientView) });
 
 export const newSecret = z.object({ client_secret: z.string().describe('shown once; the previous secret stops working within a second (issuer processes reload client records that often)') });
 
+export const resourceView = z.object({
+  audience: z.string(), scopes: z.array(z.string()), accessTokenTtl: z.number().int(), introspector: z.string().nullable(),
+});
+
+export const resourceList = z.object({ resourceServers: z.array(resourceView) });
+
+export const resourceWithSecret = z.object({
+  resourceServer: resourceView,
+  opening_secret: z.string().describe('shown once: give it to the resource server as PORTCULLIS_OPENING_SECRET'),
+});
+
+export const newOpeningSecret = z.object({ opening_secret: z.string().describe('shown once; tokens sealed under the previous master secret stop opening') });
+
 export const auditEntry = z.object({
   id: z.string(), at: z.string(), actor: z.string().describe('client:<admin client id> or cli:<OS user>'), operation: z.string(), target: z.string(),
   fields: z.array(z.string()).describe('names of the fields the change set, never their values'),

@@ -11,6 +11,8 @@ export interface AdminDeps {
   clientPepper: Uint8Array;
   /** keys the address hashes of audit entries (the deployment secret `risk-ip-hash`) */
   addressPepper: Uint8Array;
+  /** ACCESS_TOKEN_TTL: a resource server's token lifetime unless it names one */
+  defaultTokenTtl: number;
   /** how long a removal must be remembered: until the last token issued before it expired */
   keepRemovalUntil(): Promise<Date>;
   /** ends every token whose subject is `sub` and tells event receivers (subject.revoked) */

@@ -6,7 +6,7 @@
  * never ignored.
  */
 import { z } from 'zod';
-import { clientProblem, AUTH_METHODS } from '../registry/index.js';
+import { clientProblem, resourceProblem, AUTH_METHODS } from '../registry/index.js';
 import { FINGERPRINT_POLICIES } from '../fingerprint/index.js';
 import { invalidInput } from './errors.js';
 
@@ -43,6 +43,20 @@ export const clientInput = z.strictObject({
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 export type ClientInputBody = z.input<typeof clientInput>;
+
+/** A resource server's registration (the audience comes from the path on update). */
+export const resourceInput = z.strictObject({
+  audience: text(2048),
+  scopes: list(64, 256).min(1, 'a resource server needs at least one scope'),
+  /** seconds; ACCESS_TOKEN_TTL when absent */
+  accessTokenTtl: z.number().int().optional(),
+  /** the client that authenticates at /introspect for this resource server */
+  introspector: z.string().regex(CLIENT_ID, 'introspector must be a client id').optional(),
+}).superRefine((input, ctx) => {
+  const problem = resourceProblem({ ...input, accessTokenTtl: input.accessTokenTtl ?? 900 });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+export type ResourceInputBody = z.input<typeof resourceInput>;
 
 /** The audit trail's filters and page (cursor: the id of the last entry of the previous page). */
 export const auditQuery = z.strictObject({

@@ -80,9 +80,33 @@ describe('the admin API through openid-client with DPoP', () => {
     expect((await api('GET', '/admin/v1/clients/billing')).status).toBe(404);
   });
 
+  it('creates, reads, lists, replaces, re-keys and removes a resource server', async () => {
+    const audience = 'https://ledger.example/api';
+    const path = `/admin/v1/resource-servers/${encodeURIComponent(audience)}`;
+    const created = await api('POST', '/admin/v1/resource-servers', { audience, scopes: ['entries'], accessTokenTtl: 120 });
+    expect(created.status).toBe(201);
+    expect(created.json.resourceServer).toEqual({ audience, scopes: ['entries'], accessTokenTtl: 120, introspector: null });
+    expect(String(created.json.opening_secret)).toMatch(/^pcm1\.0\./);
+    secrets.push(String(created.json.opening_secret));
+    expect(((await api('GET', '/admin/v1/resource-servers')).json.resourceServers as Array<{ audience: string }>).map((r) => r.audience)).toContain(audience);
+    expect((await api('GET', path)).json).toMatchObject({ audience, scopes: ['entries'] });
+    const replaced = await api('PUT', path, { scopes: ['entries', 'balances'], introspector: 'ops' });
+    expect(replaced.json).toEqual({ audience, scopes: ['entries', 'balances'], accessTokenTtl: 900, introspector: 'ops' });
+    const rekeyed = await api('POST', `${path}/master-secret`);
+    expect(String(rekeyed.json.opening_secret)).toMatch(/^pcm1\.0\./);
+    expect(rekeyed.json.opening_secret).not.toBe(created.json.opening_secret);
+    secrets.push(String(rekeyed.json.opening_secret));
+    expect((await api('DELETE', path)).status).toBe(204);
+    expect((await api('GET', path)).status).toBe(404);
+    const trail = await api('GET', `/admin/v1/audit?target=${encodeURIComponent(audience)}`);
+    expect((trail.json.entries as Array<{ operation: string; fields: string[] }>).map((e) => [e.operation, e.fields])).toEqual([
+      ['resource.delete', []], ['resource.rekey', ['masterSecret']], ['resource.update', ['introspector', 'scopes']], ['resource.create', ['accessTokenTtl', 'scopes']],
+    ]);
+  });
+
   it('the audit trail holds one entry per change, by client:ops from loopback, without secrets', async () => {
-    const first = await api('GET', '/admin/v1/audit?actor=client%3Aops&limit=3');
-    const second = await api('GET', `/admin/v1/audit?actor=client%3Aops&limit=3&cursor=${String(first.json.next)}`);
+    const first = await api('GET', '/admin/v1/audit?actor=client%3Aops&target=billing&limit=3');
+    const second = await api('GET', `/admin/v1/audit?actor=client%3Aops&target=billing&limit=3&cursor=${String(first.json.next)}`);
     expect(second.json.next).toBeUndefined();
     const entries = [...first.json.entries as Array<Record<string, unknown>>, ...second.json.entries as Array<Record<string, unknown>>];
     expect(entries.map((e) => [e.operation, e.target, e.fields])).toEqual([
@@ -94,6 +118,7 @@ describe('the admin API through openid-client with DPoP', () => {
     for (const e of entries) expect(e).toMatchObject({ actor: 'client:ops', ipCoarse: '127.0.0.0/24' });
     expect(entries.every((e) => typeof e.ipHash === 'string' && String(e.ipHash).length === 22)).toBe(true);
     const rows = await s.t.issuer.db.prisma.adminAudit.findMany();
+    expect(rows.filter((r) => r.actor === 'client:ops')).toHaveLength(8); // every change this suite made through the API: four to a client, four to a resource server
     const stored = JSON.stringify(rows);
     for (const secret of secrets) expect(stored).not.toContain(secret);
     expect(stored).not.toContain('pcs1$');

@@ -27,6 +27,8 @@ afterAll(async () => {
 const state = async () => ({
   audit: await s.t.issuer.db.prisma.adminAudit.count(),
   clients: (await s.t.issuer.db.prisma.client.findMany({ orderBy: { id: 'asc' } })).map((c) => [c.id, c.updatedAt.getTime()]),
+  resources: await s.t.issuer.db.prisma.resourceServer.findMany({ orderBy: { audience: 'asc' } }),
+  masters: await s.t.issuer.db.prisma.masterSecret.count(),
 });
 
 const valid = { scopes: ['read'], audiences: [API] };
@@ -51,6 +53,14 @@ describe('admin API refuses bad input, changing nothing', () => {
     { name: 'an audience that is not registered', method: 'POST', path: '/admin/v1/clients', body: { id: 'c1', scopes: ['read'], audiences: ['https://nowhere.example'] }, status: 400, message: /not a registered resource server/ },
     { name: 'an If-Match that is no version', method: 'PUT', path: '/admin/v1/clients/billing', body: { ...valid }, headers: { 'if-match': '"yesterday"' }, status: 400, message: /If-Match/ },
     { name: 'a stale If-Match', method: 'PUT', path: '/admin/v1/clients/billing', body: { ...valid }, headers: { 'if-match': '"1"' }, status: 412, message: /changed since version 1/ },
+    { name: 'a resource audience that is not an absolute URI', method: 'POST', path: '/admin/v1/resource-servers', body: { audience: '/relative', scopes: ['x'] }, status: 400, message: /absolute URI/ },
+    { name: 'a resource server without scopes', method: 'POST', path: '/admin/v1/resource-servers', body: { audience: 'https://new.example', scopes: [] }, status: 400, message: /at least one scope/ },
+    { name: 'a token lifetime out of range', method: 'POST', path: '/admin/v1/resource-servers', body: { audience: 'https://new.example', scopes: ['x'], accessTokenTtl: 5 }, status: 400, message: /between 30s and 1d/ },
+    { name: 'a token lifetime of the wrong type', method: 'POST', path: '/admin/v1/resource-servers', body: { audience: 'https://new.example', scopes: ['x'], accessTokenTtl: '15m' }, status: 400, message: /^accessTokenTtl: / },
+    { name: 'a taken audience', method: 'POST', path: '/admin/v1/resource-servers', body: { audience: API, scopes: ['x'] }, status: 409, message: /already exists/ },
+    { name: 'an unknown audience in the path', method: 'DELETE', path: `/admin/v1/resource-servers/${encodeURIComponent('https://nowhere.example')}`, status: 404, message: /no resource server/ },
+    { name: 'a path audience that is not a URI', method: 'POST', path: '/admin/v1/resource-servers/..%2F..%2Fetc/master-secret', status: 400, message: /absolute URI/ },
+    { name: 'an introspector that is not a client id', method: 'PUT', path: `/admin/v1/resource-servers/${encodeURIComponent(API)}`, body: { scopes: ['read'], introspector: '../x' }, status: 400, message: /introspector must be a client id/ },
     { name: 'an audit filter of the wrong type', method: 'GET', path: '/admin/v1/audit?limit=lots', status: 400, message: /^limit: / },
     { name: 'an unknown audit filter', method: 'GET', path: '/admin/v1/audit?password=x', status: 400, message: /password/ },
     { name: 'a repeated audit filter', method: 'GET', path: '/admin/v1/audit?target=a&target=b', status: 400, message: /more than once/ },
