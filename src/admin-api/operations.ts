@@ -6,10 +6,10 @@
  */
 import type { z } from 'zod';
 import {
-  allClients, allResources, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
+  allClients, allResources, liftClientLockouts, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
   type Actor, type AdminDeps, type AdminScope,
 } from '../admin/index.js';
-import { auditPage, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
+import { auditPage, liftedLockouts, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
 
 export interface AdminRequest {
   /** path parameters, percent-decoded */
@@ -95,6 +95,11 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'rekeyResourceServer', method: 'POST', path: `${ADMIN_PREFIX}/resource-servers/:audience/master-secret`, scope: 'admin:write',
     summary: 'Replace the master secret (tokens sealed under the old one stop opening); the new opening secret is answered once',
     status: 200, answer: newOpeningSecret, run: async (deps, req) => ({ opening_secret: await rekeyResource(deps, req.actor, req.params.audience) }),
+  },
+  {
+    id: 'liftClientLockouts', method: 'DELETE', path: `${ADMIN_PREFIX}/lockouts/clients/:id`, scope: 'admin:write',
+    summary: 'End the client\'s risk lockout and its throttle lockouts and spent failure budgets (what answers 429 at /token)',
+    status: 200, answer: liftedLockouts, run: (deps, req) => liftClientLockouts(deps, req.actor, req.params.id),
   },
   {
     id: 'listAudit', method: 'GET', path: `${ADMIN_PREFIX}/audit`, scope: 'admin:read', summary: 'The audit trail, newest first, with filters and a cursor',

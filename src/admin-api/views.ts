@@ -30,6 +30,11 @@ export const resourceWithSecret = z.object({
 
 export const newOpeningSecret = z.object({ opening_secret: z.string().describe('shown once; tokens sealed under the previous master secret stop opening') });
 
+export const liftedLockouts = z.object({
+  risk: z.boolean().describe('a risk lockout was ended (recorded as an override)'),
+  throttle: z.number().int().describe('throttle lockouts and spent failure budgets lifted'),
+});
+
 export const auditEntry = z.object({
   id: z.string(), at: z.string(), actor: z.string().describe('client:<admin client id> or cli:<OS user>'), operation: z.string(), target: z.string(),
   fields: z.array(z.string()).describe('names of the fields the change set, never their values'),

@@ -1,4 +1,5 @@
 import type { Database } from '../storage/index.js';
+import type { Throttle } from '../throttle/index.js';
 
 /** What the admin service needs; the admin CLI and the issuer (admin API) each build one. */
 export interface AdminDeps {
@@ -15,6 +16,11 @@ export interface AdminDeps {
   defaultTokenTtl: number;
   /** how long a removal must be remembered: until the last token issued before it expired */
   keepRemovalUntil(): Promise<Date>;
+  /**
+   * the running issuer's throttle (the admin API): its lockouts live in this process's memory
+   * (embedded) or in Redis (cluster), out of the admin CLI's reach
+   */
+  throttle?: Pick<Throttle, 'lift'>;
   /** ends every token whose subject is `sub` and tells event receivers (subject.revoked) */
   revokeSubject(sub: string, reason: string): Promise<void>;
 }

@@ -17,3 +17,5 @@ export { bootstrapAdmin, adminAudience, ADMIN_SCOPES } from './bootstrap.js';
 export type { AdminScope } from './bootstrap.js';
 export { createResource, replaceResource, rekeyResource, deleteResource, readResource, allResources } from './resources.js';
 export type { ResourceView } from './resources.js';
+export { liftClientLockouts } from './lockouts.js';
+export type { LiftedLockouts } from './lockouts.js';

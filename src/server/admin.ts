@@ -13,6 +13,7 @@ import { deploymentSecret, subjectHandle } from '../keys/index.js';
 import { longestTokenTtl } from '../registry/index.js';
 import type { createRevocationService } from '../revocation/index.js';
 import type { Database } from '../storage/index.js';
+import type { Throttle } from '../throttle/index.js';
 
 export interface AdminWiring {
   config: Config; db: Database; kek: Uint8Array; clientPepper: Uint8Array; handlePepper: Uint8Array;
@@ -20,13 +21,14 @@ export interface AdminWiring {
   bearer: PresentedTokenDeps; certificates: BindingDeps['certificates'];
   clientIp(ctx: Context): string | undefined;
   keysChanged(): Promise<void>;
+  throttle: Pick<Throttle, 'lift'>;
 }
 
 /** The admin API's routes for the route table. */
 export async function adminApi(w: AdminWiring): Promise<AdminRoute[]> {
   const service: AdminDeps = {
     db: w.db, kek: w.kek, clientPepper: w.clientPepper, addressPepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'), keysChanged: w.keysChanged,
-    defaultTokenTtl: w.config.accessTokenTtl,
+    defaultTokenTtl: w.config.accessTokenTtl, throttle: w.throttle,
     keepRemovalUntil: async () => new Date(Date.now() + (await longestTokenTtl(w.db, w.config.accessTokenTtl) + w.config.clockTolerance) * 1000),
     async revokeSubject(sub, reason) {
       const generation = await w.revocation.bumpSubject(subjectHandle(w.handlePepper, sub));

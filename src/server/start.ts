@@ -125,7 +125,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
     });
     const bearer = { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer };
     const admin = await adminApi({
-      config, db, kek, clientPepper, handlePepper, revocation, events, bearer, certificates: binding.certificates, clientIp,
+      config, db, kek, clientPepper, handlePepper, revocation, events, bearer, certificates: binding.certificates, clientIp, throttle,
       keysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
     });
     const app = createApp({

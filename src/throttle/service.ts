@@ -57,6 +57,7 @@ export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
     check: (kind, keys) => check({ opts, store }, kind, of(kind), keys),
     fail: (kind, keys, failOpts) => fail(opts, kind, of(kind), keys, failOpts),
     succeed: (kind, keys) => succeed(of(kind), keys),
+    lift: (keys) => lift([...tables.values()], keys),
     degraded: () => store.degraded(),
     close: () => store.close(),
   };
@@ -243,12 +244,30 @@ async function succeed(t: Table, keys: ThrottleKeys): Promise<void> {
   await Promise.all(present(t, t.lockouts, keys).map(([, l, k]) => l.succeeded(k)));
 }
 
+/** Throttle.lift: every place's lockout and failure counters of the keys, forgotten. */
+async function lift(tables: Table[], keys: Pick<ThrottleKeys, 'client' | 'subject'>): Promise<number> {
+  const only = { ...(keys.client ? { client: keys.client } : {}), ...(keys.subject ? { subject: keys.subject } : {}) };
+  let lifted = 0;
+  for (const t of tables) {
+    for (const [, l, id] of present(t, t.lockouts, only)) {
+      if (locked((await l.lock.peek(id)).consumed)) lifted++;
+      await Promise.all([l.lock.reset(id), ...l.record.map((c) => c.reset(id))]);
+    }
+    for (const [, c, id] of present(t, t.failures, only)) {
+      if (spent((await c.peek(id)).consumed, c.rate)) lifted++;
+      await c.reset(id);
+    }
+  }
+  return lifted;
+}
+
 function passThrough(): Throttle {
   return {
     enabled: false,
     check: async () => ({ allowed: true, retryAfter: 0, headers: {} }),
     fail: async () => undefined,
     succeed: async () => undefined,
+    lift: async () => 0,
     degraded: () => false,
     close: async () => undefined,
   };

@@ -97,6 +97,12 @@ describe('the admin CLI records its changes and rotates secrets', () => {
     expect(result.stderr).toMatch(/does not authenticate with a secret/);
   });
 
+  it('client unlock without a risk lockout says where a throttle lockout is lifted', async () => {
+    const result = await runAdmin(['client', 'unlock', 'spa'], env);
+    expect(result.code).toBe(2);
+    expect(linesOf(result.stderr)).toEqual(['portcullis admin: client spa has no risk lockout; a throttle lockout (429 at /token) is lifted by the admin API: DELETE /admin/v1/lockouts/clients/spa']);
+  });
+
   it('pages through the trail with a cursor', async () => {
     const first = await audit('--limit', '2');
     expect(first.entries).toHaveLength(2);
