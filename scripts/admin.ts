@@ -7,6 +7,7 @@ import { AdminRefusal } from '../src/admin/index.js';
 import { ConfigError, loadConfig } from '../src/config/index.js';
 import { commands, UsageError, type AdminContext } from './admin/commands.js';
 import { openAdminContext } from './admin/context.js';
+import { recordCliChange } from './admin/recorded.js';
 import { printHelp, wantsHelp } from './admin/help.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     ctx = entry.needsDatabase === false ? { config } as AdminContext : await openAdminContext(config);
     await entry.run(ctx, rest);
+    if (entry.needsDatabase !== false) await recordCliChange(ctx, key, rest);
   } finally {
     await ctx?.close?.();
   }

@@ -15,6 +15,8 @@ import { adminApiCommands } from './admin-api.js';
 import { auditCommands } from './audit.js';
 import { clientCommands } from './clients.js';
 import { resourceCommands } from './resources.js';
+import { actor } from './service.js';
+import { recordChange } from '../../src/admin/index.js';
 import { userCommands } from './users.js';
 import { eventCommands } from './events.js';
 import { revokeSubject } from './subject-revoke.js';
@@ -105,7 +107,12 @@ export const commands: Record<string, Command> = {
   'client update': {
     async run(ctx, args) {
       // `--id ID --fingerprint MODE` alone changes only the policy (privacy.ts)
-      if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) return privacyCommands['client update'].run(ctx, args);
+      if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) {
+        await privacyCommands['client update'].run(ctx, args);
+        const { values } = options(args, { id: { type: 'string' }, fingerprint: { type: 'string' } });
+        await recordChange(ctx.db.prisma, await ctx.secret('risk-ip-hash'), actor(), { operation: 'client.update', target: String(values.id), fields: ['fingerprint'] });
+        return;
+      }
       return clientCommands['client update'].run(ctx, args);
     },
   },

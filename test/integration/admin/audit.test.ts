@@ -103,6 +103,28 @@ describe('the admin CLI records its changes and rotates secrets', () => {
     expect(linesOf(result.stderr)).toEqual(['portcullis admin: client spa has no risk lockout; a throttle lockout (429 at /token) is lifted by the admin API: DELETE /admin/v1/lockouts/clients/spa']);
   });
 
+  it('changes outside the service are recorded too: roles, users (by subject key, never the name), fingerprint policy', async () => {
+    expect((await runAdmin(['role', 'add', '--name', 'viewer', '--permissions', 'reports:read'], env)).code).toBe(0);
+    expect((await runAdmin(['user', 'add', '--username', 'alice.audit', '--password-stdin'], env, 'correct horse battery staple 42')).code).toBe(0);
+    expect((await runAdmin(['user', 'disable', 'alice.audit'], env)).code).toBe(0);
+    expect((await runAdmin(['client', 'update', '--id', 'spa', '--fingerprint', 'required'], env)).code).toBe(0);
+    const { entries } = await audit('--limit', '4');
+    const [fingerprint, disabled, added, role] = entries;
+    expect([role.operation, role.target, role.fields]).toEqual(['role.add', 'viewer', ['permissions']]);
+    expect([added.operation, added.fields]).toEqual(['user.add', ['password-stdin']]);
+    expect(added.target).toMatch(/^user:[A-Za-z0-9_-]{22}$/);
+    expect([disabled.operation, disabled.target]).toEqual(['user.disable', added.target]);
+    expect([fingerprint.operation, fingerprint.target, fingerprint.fields]).toEqual(['client.update', 'spa', ['fingerprint']]);
+    const raw = (await runAdmin(['audit', 'list', '--json'], env)).stdout;
+    expect(raw).not.toContain('alice');
+    expect(raw).not.toContain('correct horse');
+
+    // erasing the person leaves the entries about no one
+    expect((await runAdmin(['user', 'erase', 'alice.audit'], env)).code).toBe(0);
+    expect((await audit('--target', added.target)).entries).toEqual([]);
+    expect((await audit('--target', 'user:erased')).entries.map((e) => e.operation)).toEqual(['user.disable', 'user.add']);
+  });
+
   it('pages through the trail with a cursor', async () => {
     const first = await audit('--limit', '2');
     expect(first.entries).toHaveLength(2);
