@@ -6,10 +6,10 @@
  */
 import type { z } from 'zod';
 import {
-  allClients, allResources, liftClientLockouts, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
+  allClients, allResources, liftClientLockouts, eventQuery, listSecurityEvents, securityEventStats, statsQuery, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
   type Actor, type AdminDeps, type AdminScope,
 } from '../admin/index.js';
-import { auditPage, liftedLockouts, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
+import { auditPage, eventPage, eventStats, liftedLockouts, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
 
 export interface AdminRequest {
   /** path parameters, percent-decoded */
@@ -100,6 +100,16 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'liftClientLockouts', method: 'DELETE', path: `${ADMIN_PREFIX}/lockouts/clients/:id`, scope: 'admin:write',
     summary: 'End the client\'s risk lockout and its throttle lockouts and spent failure budgets (what answers 429 at /token)',
     status: 200, answer: liftedLockouts, run: (deps, req) => liftClientLockouts(deps, req.actor, req.params.id),
+  },
+  {
+    id: 'listSecurityEvents', method: 'GET', path: `${ADMIN_PREFIX}/security-events`, scope: 'admin:read',
+    summary: 'The security event log (risk signals, decisions, admin overrides), newest first, with filters and a cursor',
+    query: eventQuery, status: 200, answer: eventPage, run: (deps, req) => listSecurityEvents(deps.db, parse(eventQuery, req.query)),
+  },
+  {
+    id: 'securityEventStats', method: 'GET', path: `${ADMIN_PREFIX}/security-events/stats`, scope: 'admin:read',
+    summary: 'Security event counts per kind and name since a time, and the share of lockouts an admin ended',
+    query: statsQuery, status: 200, answer: eventStats, run: (deps, req) => securityEventStats(deps.db, parse(statsQuery, req.query).since),
   },
   {
     id: 'listAudit', method: 'GET', path: `${ADMIN_PREFIX}/audit`, scope: 'admin:read', summary: 'The audit trail, newest first, with filters and a cursor',

@@ -35,6 +35,16 @@ export const liftedLockouts = z.object({
   throttle: z.number().int().describe('throttle lockouts and spent failure budgets lifted'),
 });
 
+export const securityEvent = z.object({
+  id: z.string(), at: z.string().describe('ISO 8601'), kind: z.string(), name: z.string(),
+  subjectKey: z.string().nullable().describe('the person, pseudonymously'), clientId: z.string().nullable(),
+  ipHash: z.string().nullable(), ipCoarse: z.string().nullable(), country: z.string().nullable(), score: z.number(), decision: z.string().nullable(), details: z.unknown(),
+});
+
+export const eventPage = z.object({ events: z.array(securityEvent), next: z.string().optional().describe('cursor of the next page') });
+
+export const eventStats = z.object({ counts: z.record(z.string(), z.number()), lockouts: z.number(), overrides: z.number(), overrideRate: z.number() });
+
 export const auditEntry = z.object({
   id: z.string(), at: z.string(), actor: z.string().describe('client:<admin client id> or cli:<OS user>'), operation: z.string(), target: z.string(),
   fields: z.array(z.string()).describe('names of the fields the change set, never their values'),

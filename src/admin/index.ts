@@ -11,7 +11,7 @@ export { cliActor, clientActor } from './actor.js';
 export type { Actor } from './actor.js';
 export type { AdminDeps } from './deps.js';
 export { AdminRefusal, invalidInput, notFound, conflict } from './errors.js';
-export { clientInput, resourceInput, auditQuery, parse, CLIENT_ID } from './schemas.js';
+export { clientInput, resourceInput, auditQuery, eventQuery, statsQuery, parse, CLIENT_ID } from './schemas.js';
 export type { ClientInputBody, ResourceInputBody, AuditQuery } from './schemas.js';
 export { bootstrapAdmin, adminAudience, ADMIN_SCOPES } from './bootstrap.js';
 export type { AdminScope } from './bootstrap.js';
@@ -19,3 +19,4 @@ export { createResource, replaceResource, rekeyResource, deleteResource, readRes
 export type { ResourceView } from './resources.js';
 export { liftClientLockouts } from './lockouts.js';
 export type { LiftedLockouts } from './lockouts.js';
+export { listSecurityEvents, securityEventStats } from './events.js';

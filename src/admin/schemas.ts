@@ -58,6 +58,24 @@ export const resourceInput = z.strictObject({
 });
 export type ResourceInputBody = z.input<typeof resourceInput>;
 
+/**
+ * The security event log's filters and page: people by their pseudonymous subject key
+ * only (looking a person up by name stays a CLI action, recorded in the privacy audit).
+ */
+export const eventQuery = z.strictObject({
+  kind: z.enum(['signal', 'decision', 'override']).optional(),
+  name: text(64).optional(),
+  key: z.string().regex(/^[A-Za-z0-9_-]{22}$/, 'key must be a subject key (22 base64url characters)').optional(),
+  client: z.string().regex(CLIENT_ID, 'client must be a client id').optional(),
+  since: z.iso.datetime().optional(),
+  cursor: z.uuid().optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+export type EventQueryInput = z.output<typeof eventQuery>;
+
+/** The period of the event statistics. */
+export const statsQuery = z.strictObject({ since: z.iso.datetime() });
+
 /** The audit trail's filters and page (cursor: the id of the last entry of the previous page). */
 export const auditQuery = z.strictObject({
   target: text(2048).optional(),

@@ -2,8 +2,10 @@
  * A client locked out at /token by the throttle (429 after THROTTLE_LOCKOUT_AFTER wrong
  * secrets) is let in again by DELETE /admin/v1/lockouts/clients/:id, which lifts its risk
  * and throttle lockouts alike and is recorded in the audit trail; with nothing to lift it
- * is a 404, and `client unlock` at the CLI says where a throttle lockout is lifted.
+ * is a 404. The security event log that records such things is paged with a cursor,
+ * filtered, and counted.
  */
+import { randomUUID } from 'node:crypto';
 import { dpopKey, type DpopKey } from '../../support/binding.js';
 import { basic, post } from '../../support/clients.js';
 import { API, call, startWithAdmin, tokenFor, type AdminSetup } from './support.js';
@@ -43,6 +45,26 @@ describe('lifting a client lockout through the admin API', () => {
     expect(await tokenStatus(secret)).toBe(200);
     const trail = await call(s, 'GET', '/admin/v1/audit?operation=lockout.lift', token, key);
     expect((trail.json!.entries as Array<{ target: string; actor: string; fields: string[] }>).map((e) => [e.target, e.actor, e.fields.includes('throttle')])).toEqual([['billing', 'client:ops', true]]);
+  });
+
+  it('the security event log is paged with a cursor and filtered by client', async () => {
+    // as the risk engine writes them (src/risk/event-log.ts): two about billing, one about another client
+    for (const [i, clientId] of ['billing', 'billing', 'other'].entries()) {
+      await s.t.issuer.db.prisma.riskEvent.create({ data: { id: randomUUID(), at: new Date(Date.now() - i * 1000), kind: 'signal', name: 'dpop_replay', clientId, score: 50 } });
+    }
+    const first = await call(s, 'GET', '/admin/v1/security-events?client=billing&limit=1', token, key);
+    expect(first.status).toBe(200);
+    const events = first.json!.events as Array<{ id: string; clientId: string }>;
+    expect(events).toHaveLength(1);
+    expect(events[0].clientId).toBe('billing');
+    const second = await call(s, 'GET', `/admin/v1/security-events?client=billing&limit=1&cursor=${String(first.json!.next)}`, token, key);
+    expect((second.json!.events as Array<{ id: string }>)[0].id).not.toBe(events[0].id);
+    const since = new Date(Date.now() - 3_600_000).toISOString();
+    const stats = await call(s, 'GET', `/admin/v1/security-events/stats?since=${encodeURIComponent(since)}`, token, key);
+    expect(stats.status).toBe(200);
+    expect((stats.json!.counts as Record<string, number>)['signal.dpop_replay']).toBe(3);
+    expect(second.json!.next).toBeUndefined();
+    expect((await call(s, 'GET', '/admin/v1/security-events?key=alice', token, key)).status).toBe(400);
   });
 
   it('needs admin:write', async () => {
