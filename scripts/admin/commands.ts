@@ -15,8 +15,8 @@ import { adminApiCommands } from './admin-api.js';
 import { auditCommands } from './audit.js';
 import { clientCommands } from './clients.js';
 import { resourceCommands } from './resources.js';
-import { actor } from './service.js';
-import { recordChange } from '../../src/admin/index.js';
+import { actor, adminService } from './service.js';
+import { recordChange, rotateKeys } from '../../src/admin/index.js';
 import { userCommands } from './users.js';
 import { eventCommands } from './events.js';
 import { revokeSubject } from './subject-revoke.js';
@@ -60,11 +60,7 @@ export const commands: Record<string, Command> = {
   'keys rotate': {
     async run(ctx, args) {
       const { values } = options(args, { 'if-due': { type: 'boolean' }, masters: { type: 'boolean' } });
-      const retentionSec = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
-      const base = { db: ctx.db, kek: ctx.kek, alg: ctx.config.signingAlg, retentionSec };
-      const signing = await rotateSigningKey({ ...base, ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
-      const masters = await rotateMasters({ ...base, periodSec: ctx.config.masterSecretRotation, force: Boolean(values.masters) });
-      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
+      const { signing, masters } = await rotateKeys(await adminService(ctx), actor(), { masters: Boolean(values.masters), ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
       out(signing.rotated ? `signing key rotated: current ${signing.current}, next ${signing.next} (published, not yet signing)` : `signing key not due: current ${signing.current}`);
       if (signing.retired.length) out(`retired keys removed from JWKS: ${signing.retired.join(', ')}`);
       out(masters.length ? `master secrets ratcheted for: ${masters.join(', ')}` : 'no master secret due');

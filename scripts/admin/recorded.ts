@@ -34,7 +34,6 @@ const RECORDED: Record<string, { option?: string; person?: boolean }> = {
   'receiver add': { option: 'client' },
   'receiver remove': {},
   'subject revoke': {},
-  'keys rotate': {},
 };
 
 /** Records the change `command` made with `args`, if it is one of the commands above. */

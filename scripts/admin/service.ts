@@ -19,6 +19,7 @@ export async function adminService(ctx: AdminContext): Promise<AdminDeps> {
   return {
     db: ctx.db, kek: ctx.kek, keysChanged: () => publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts), clientPepper: await ctx.secret('client-secret'), addressPepper: await ctx.secret('risk-ip-hash'),
     keepRemovalUntil: () => keepRemovalUntil(ctx), defaultTokenTtl: ctx.config.accessTokenTtl,
+    keyPolicy: { alg: ctx.config.signingAlg, masterPeriodSec: ctx.config.masterSecretRotation },
     revokeSubject: async (sub, reason) => { await revokeSubject(ctx, sub, reason); },
   };
 }

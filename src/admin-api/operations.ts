@@ -6,10 +6,10 @@
  */
 import type { z } from 'zod';
 import {
-  allClients, allResources, liftClientLockouts, eventQuery, listSecurityEvents, securityEventStats, statsQuery, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
+  allClients, allResources, liftClientLockouts, listKeys, rotateKeys, rotateInput, eventQuery, listSecurityEvents, securityEventStats, statsQuery, auditQuery, clientInput, createClient, createResource, deleteResource, readResource, rekeyResource, replaceResource, resourceInput, deleteClient, listAudit, parse, readClient, replaceClient, rotateClientSecret,
   type Actor, type AdminDeps, type AdminScope,
 } from '../admin/index.js';
-import { auditPage, eventPage, eventStats, liftedLockouts, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
+import { auditPage, keyList, keyRotation, eventPage, eventStats, liftedLockouts, clientList, clientView, clientWithSecret, newOpeningSecret, newSecret, resourceList, resourceView, resourceWithSecret } from './views.js';
 
 export interface AdminRequest {
   /** path parameters, percent-decoded */
@@ -110,6 +110,16 @@ export const OPERATIONS: readonly Operation[] = [
     id: 'securityEventStats', method: 'GET', path: `${ADMIN_PREFIX}/security-events/stats`, scope: 'admin:read',
     summary: 'Security event counts per kind and name since a time, and the share of lockouts an admin ended',
     query: statsQuery, status: 200, answer: eventStats, run: (deps, req) => securityEventStats(deps.db, parse(statsQuery, req.query).since),
+  },
+  {
+    id: 'listKeys', method: 'GET', path: `${ADMIN_PREFIX}/keys`, scope: 'admin:read', summary: 'Signing keys and master secret versions (never key material)',
+    status: 200, answer: keyList, run: (deps) => listKeys(deps.db),
+  },
+  {
+    id: 'rotateKeys', method: 'POST', path: `${ADMIN_PREFIX}/keys/rotate`, scope: 'admin:write',
+    summary: 'Rotate the signing key now (the new next key is published before it signs) and the master secrets that are due',
+    body: rotateInput, status: 200, answer: keyRotation,
+    run: (deps, req) => rotateKeys(deps, req.actor, { masters: parse(rotateInput, req.body).masters }),
   },
   {
     id: 'listAudit', method: 'GET', path: `${ADMIN_PREFIX}/audit`, scope: 'admin:read', summary: 'The audit trail, newest first, with filters and a cursor',

@@ -45,6 +45,16 @@ export const eventPage = z.object({ events: z.array(securityEvent), next: z.stri
 
 export const eventStats = z.object({ counts: z.record(z.string(), z.number()), lockouts: z.number(), overrides: z.number(), overrideRate: z.number() });
 
+export const keyList = z.object({
+  signingKeys: z.array(z.object({ kid: z.string(), alg: z.string(), state: z.string(), createdAt: z.string(), retireAfter: z.string().nullable() })),
+  masterSecrets: z.array(z.object({ audience: z.string(), version: z.number().int(), createdAt: z.string() })),
+});
+
+export const keyRotation = z.object({
+  signing: z.object({ rotated: z.boolean(), current: z.string(), next: z.string(), retired: z.array(z.string()) }),
+  masters: z.array(z.string()).describe('audiences whose master secret was ratcheted'),
+});
+
 export const auditEntry = z.object({
   id: z.string(), at: z.string(), actor: z.string().describe('client:<admin client id> or cli:<OS user>'), operation: z.string(), target: z.string(),
   fields: z.array(z.string()).describe('names of the fields the change set, never their values'),

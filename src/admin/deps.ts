@@ -12,6 +12,8 @@ export interface AdminDeps {
   clientPepper: Uint8Array;
   /** keys the address hashes of audit entries (the deployment secret `risk-ip-hash`) */
   addressPepper: Uint8Array;
+  /** SIGNING_ALG and MASTER_SECRET_ROTATION, for key rotation */
+  keyPolicy: { alg: 'ES256' | 'EdDSA' | 'PS256'; masterPeriodSec: number };
   /** ACCESS_TOKEN_TTL: a resource server's token lifetime unless it names one */
   defaultTokenTtl: number;
   /** how long a removal must be remembered: until the last token issued before it expired */

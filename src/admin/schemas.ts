@@ -76,6 +76,9 @@ export type EventQueryInput = z.output<typeof eventQuery>;
 /** The period of the event statistics. */
 export const statsQuery = z.strictObject({ since: z.iso.datetime() });
 
+/** What `POST /admin/v1/keys/rotate` rotates besides the signing key. */
+export const rotateInput = z.strictObject({ masters: z.boolean().optional().describe('ratchet every master secret now, not only those due') });
+
 /** The audit trail's filters and page (cursor: the id of the last entry of the previous page). */
 export const auditQuery = z.strictObject({
   target: text(2048).optional(),

@@ -29,6 +29,7 @@ export async function adminApi(w: AdminWiring): Promise<AdminRoute[]> {
   const service: AdminDeps = {
     db: w.db, kek: w.kek, clientPepper: w.clientPepper, addressPepper: await deploymentSecret(w.db, w.kek, 'risk-ip-hash'), keysChanged: w.keysChanged,
     defaultTokenTtl: w.config.accessTokenTtl, throttle: w.throttle,
+    keyPolicy: { alg: w.config.signingAlg, masterPeriodSec: w.config.masterSecretRotation },
     keepRemovalUntil: async () => new Date(Date.now() + (await longestTokenTtl(w.db, w.config.accessTokenTtl) + w.config.clockTolerance) * 1000),
     async revokeSubject(sub, reason) {
       const generation = await w.revocation.bumpSubject(subjectHandle(w.handlePepper, sub));

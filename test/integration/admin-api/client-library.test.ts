@@ -104,6 +104,21 @@ describe('the admin API through openid-client with DPoP', () => {
     ]);
   });
 
+  it('lists keys without key material and rotates them', async () => {
+    const before = await api('GET', '/admin/v1/keys');
+    const kids = (before.json.signingKeys as Array<{ kid: string; state: string }>);
+    expect(kids.map((k) => k.state).sort()).toEqual(['current', 'next']);
+    expect(JSON.stringify(before.json)).not.toMatch(/"(?:d|secret|privateKey)"/);
+    const rotated = await api('POST', '/admin/v1/keys/rotate', { masters: true });
+    expect(rotated.status).toBe(200);
+    const signing = rotated.json.signing as { rotated: boolean; current: string };
+    expect(signing.rotated).toBe(true);
+    expect(signing.current).toBe(kids.find((k) => k.state === 'next')!.kid);
+    expect(rotated.json.masters).toEqual(expect.arrayContaining([API, `${s.t.url}/admin`]));
+    // tokens issued before still work: the admin token itself is opened with the ratcheted master
+    expect((await api('GET', '/admin/v1/keys')).status).toBe(200);
+  });
+
   it('the audit trail holds one entry per change, by client:ops from loopback, without secrets', async () => {
     const first = await api('GET', '/admin/v1/audit?actor=client%3Aops&target=billing&limit=3');
     const second = await api('GET', `/admin/v1/audit?actor=client%3Aops&target=billing&limit=3&cursor=${String(first.json.next)}`);
@@ -118,7 +133,7 @@ describe('the admin API through openid-client with DPoP', () => {
     for (const e of entries) expect(e).toMatchObject({ actor: 'client:ops', ipCoarse: '127.0.0.0/24' });
     expect(entries.every((e) => typeof e.ipHash === 'string' && String(e.ipHash).length === 22)).toBe(true);
     const rows = await s.t.issuer.db.prisma.adminAudit.findMany();
-    expect(rows.filter((r) => r.actor === 'client:ops')).toHaveLength(8); // every change this suite made through the API: four to a client, four to a resource server
+    expect(rows.filter((r) => r.actor === 'client:ops')).toHaveLength(9); // every change this suite made through the API: four to a client, four to a resource server, one key rotation
     const stored = JSON.stringify(rows);
     for (const secret of secrets) expect(stored).not.toContain(secret);
     expect(stored).not.toContain('pcs1$');

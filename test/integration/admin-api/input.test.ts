@@ -29,6 +29,7 @@ const state = async () => ({
   clients: (await s.t.issuer.db.prisma.client.findMany({ orderBy: { id: 'asc' } })).map((c) => [c.id, c.updatedAt.getTime()]),
   resources: await s.t.issuer.db.prisma.resourceServer.findMany({ orderBy: { audience: 'asc' } }),
   masters: await s.t.issuer.db.prisma.masterSecret.count(),
+  signingKeys: (await s.t.issuer.db.prisma.signingKey.findMany({ orderBy: { kid: 'asc' } })).map((k) => [k.kid, k.state]),
 });
 
 const valid = { scopes: ['read'], audiences: [API] };
@@ -61,6 +62,8 @@ describe('admin API refuses bad input, changing nothing', () => {
     { name: 'an unknown audience in the path', method: 'DELETE', path: `/admin/v1/resource-servers/${encodeURIComponent('https://nowhere.example')}`, status: 404, message: /no resource server/ },
     { name: 'a path audience that is not a URI', method: 'POST', path: '/admin/v1/resource-servers/..%2F..%2Fetc/master-secret', status: 400, message: /absolute URI/ },
     { name: 'an introspector that is not a client id', method: 'PUT', path: `/admin/v1/resource-servers/${encodeURIComponent(API)}`, body: { scopes: ['read'], introspector: '../x' }, status: 400, message: /introspector must be a client id/ },
+    { name: 'an unknown rotation option', method: 'POST', path: '/admin/v1/keys/rotate', body: { everything: true }, status: 400, message: /everything/ },
+    { name: 'a rotation option of the wrong type', method: 'POST', path: '/admin/v1/keys/rotate', body: { masters: 'yes' }, status: 400, message: /^masters: / },
     { name: 'an audit filter of the wrong type', method: 'GET', path: '/admin/v1/audit?limit=lots', status: 400, message: /^limit: / },
     { name: 'an unknown audit filter', method: 'GET', path: '/admin/v1/audit?password=x', status: 400, message: /password/ },
     { name: 'a repeated audit filter', method: 'GET', path: '/admin/v1/audit?target=a&target=b', status: 400, message: /more than once/ },
