@@ -5,8 +5,7 @@
  */
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
 import { configTable, loadConfig, lockoutTable } from '../../src/config/index.js';
-import { publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
-import { listClients, listResources, longestTokenTtl } from '../../src/registry/index.js';
+import { listClients, listResources } from '../../src/registry/index.js';
 import { options, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
 import type { AdminContext } from './context.js';
