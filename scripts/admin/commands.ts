@@ -5,52 +5,29 @@
  */
 import { PSEUDONYMISE_RISK } from '../../src/privacy/index.js';
 import { configTable, loadConfig, lockoutTable } from '../../src/config/index.js';
-import { createMaster, formatOpeningSecret, publishKeyChange, rotateMasters, rotateSigningKey } from '../../src/keys/index.js';
-import { addClient, updateClient, type ClientInput, listClients, listResources, longestTokenTtl, removeClient, removeResource, saveResource, clientProblem, resourceProblem } from '../../src/registry/index.js';
-import { duration, list, options, readStdin, required, UsageError } from './args.js';
+import { listClients, listResources } from '../../src/registry/index.js';
+import { options, UsageError } from './args.js';
 import { authzCommands } from './authz.js';
-import { forgetSubject } from '../../src/authz/index.js';
 import type { AdminContext } from './context.js';
 import { out, type Command } from './command.js';
-import { bindingFromArgs, bindingOptions } from './binding.js';
+import { adminApiCommands } from './admin-api.js';
+import { auditCommands } from './audit.js';
+import { clientCommands } from './clients.js';
+import { resourceCommands } from './resources.js';
+import { actor, adminService } from './service.js';
+import { recordChange, rotateKeys } from '../../src/admin/index.js';
 import { userCommands } from './users.js';
 import { eventCommands } from './events.js';
 import { revokeSubject } from './subject-revoke.js';
-import { fingerprintOption, privacyCommands } from './privacy.js';
+import { privacyCommands } from './privacy.js';
 import { riskCommands } from './risk.js';
 
 export { UsageError };
 export type { AdminContext, Command };
 
-/** The options of `client add` and `client update` (every one given in full: update replaces the registration). */
-async function clientArgs(args: string[]): Promise<{ input: ClientInput; secret?: string }> {
-  const { values } = options(args, { id: { type: 'string' }, 'secret-stdin': { type: 'boolean' }, grants: { type: 'string' }, scopes: { type: 'string' }, audience: { type: 'string', multiple: true }, 'redirect-uri': { type: 'string', multiple: true }, 'post-logout-redirect-uri': { type: 'string', multiple: true }, public: { type: 'boolean' }, fingerprint: { type: 'string' }, name: { type: 'string' }, 'logo-uri': { type: 'string' }, 'policy-uri': { type: 'string' }, 'tos-uri': { type: 'string' }, ...bindingOptions });
-  const input = { id: required(values, 'id'), grants: list(values.grants ?? 'client_credentials'), scopes: list(values.scopes), audiences: list(values.audience),
-    redirectUris: list(values['redirect-uri']), postLogoutRedirectUris: list(values['post-logout-redirect-uri']), public: Boolean(values.public), binding: bindingFromArgs(values), fingerprint: fingerprintOption(values.fingerprint),
-    name: values.name as string | undefined, logoUri: values['logo-uri'] as string | undefined, policyUri: values['policy-uri'] as string | undefined, tosUri: values['tos-uri'] as string | undefined };
-  const secret = values['secret-stdin'] ? await readStdin() : undefined;
-  const problem = clientProblem({ ...input, secret });
-  if (problem) throw new UsageError(problem);
-  return { input, secret };
-}
-
-/** How long a removal must be remembered: until the last token issued before it has expired. */
-async function keepRemovalUntil(ctx: AdminContext): Promise<Date> {
-  const ttl = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
-  return new Date(Date.now() + ttl * 1000);
-}
-
 /** Every admin command by "group command". Areas added later spread their own record in here. */
 export const commands: Record<string, Command> = {
-  'client add': {
-    async run(ctx, args) {
-      const { input, secret } = await clientArgs(args);
-      const shown = await addClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
-      out(`client ${input.id} registered (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
-      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
-      if (input.public) out('public client: no secret; PKCE (S256) is required');
-    },
-  },
+  ...clientCommands,
   'client list': {
     async run(ctx, args) {
       const { values } = options(args, { json: { type: 'boolean' } });
@@ -60,34 +37,7 @@ export const commands: Record<string, Command> = {
       if (!rows.length) out('no clients');
     },
   },
-  'client remove': {
-    async run(ctx, args) {
-      const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
-      const id = (values.id as string | undefined) ?? positionals[0];
-      if (!id) throw new UsageError('give the client id (--id ID)');
-      await forgetSubject(ctx.db, { kind: 'client', id }); // authz: a re-registered id must not inherit roles
-      if (!await removeClient(ctx.db, id, await keepRemovalUntil(ctx))) throw new UsageError(`no client ${id}`);
-      // its own tokens (sub = client id) stop at resource servers that verify locally too
-      await revokeSubject(ctx, id, 'client removed');
-      out(`client ${id} removed; its tokens no longer open`);
-    },
-  },
-  'resource add': {
-    async run(ctx, args) {
-      const { values } = options(args, { audience: { type: 'string' }, scopes: { type: 'string' }, ttl: { type: 'string' }, introspector: { type: 'string' }, name: { type: 'string' }, 'scope-description': { type: 'string', multiple: true } });
-      const input = {
-        audience: required(values, 'audience'), scopes: list(values.scopes), accessTokenTtl: duration(values.ttl, ctx.config.accessTokenTtl), introspector: values.introspector as string | undefined,
-        name: values.name as string | undefined, scopeDescriptions: scopeDescriptions(values['scope-description'] as string[] | undefined),
-      };
-      const problem = resourceProblem(input);
-      if (problem) throw new UsageError(problem);
-      const master = await createMaster({ db: ctx.db, kek: ctx.kek, audience: input.audience });
-      await saveResource(ctx.db, input);
-      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
-      out(`resource server ${input.audience} registered (scopes: ${input.scopes.join(' ')}; token lifetime: ${input.accessTokenTtl}s)`);
-      out(`opening secret (shown once; give it to the resource server as PORTCULLIS_OPENING_SECRET): ${formatOpeningSecret(master.version, master.secret)}`);
-    },
-  },
+  ...resourceCommands,
   'resource list': {
     async run(ctx, args) {
       const { values } = options(args, { json: { type: 'boolean' } });
@@ -95,16 +45,6 @@ export const commands: Record<string, Command> = {
       if (values.json) { out(JSON.stringify(rows)); return; }
       for (const r of rows) out(`${r.audience}\tscopes=${r.scopes}\tttl=${r.accessTokenTtl}s\tintrospector=${r.introspector ?? '-'}`);
       if (!rows.length) out('no resource servers');
-    },
-  },
-  'resource remove': {
-    async run(ctx, args) {
-      const { values, positionals } = options(args, { audience: { type: 'string' } }, 1);
-      const audience = (values.audience as string | undefined) ?? positionals[0];
-      if (!audience) throw new UsageError('give the audience (--audience URI)');
-      if (!await removeResource(ctx.db, audience, await keepRemovalUntil(ctx))) throw new UsageError(`no resource server ${audience}`);
-      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
-      out(`resource server ${audience} removed; its tokens no longer open`);
     },
   },
   'subject revoke': {
@@ -119,11 +59,7 @@ export const commands: Record<string, Command> = {
   'keys rotate': {
     async run(ctx, args) {
       const { values } = options(args, { 'if-due': { type: 'boolean' }, masters: { type: 'boolean' } });
-      const retentionSec = await longestTokenTtl(ctx.db, ctx.config.accessTokenTtl) + ctx.config.clockTolerance;
-      const base = { db: ctx.db, kek: ctx.kek, alg: ctx.config.signingAlg, retentionSec };
-      const signing = await rotateSigningKey({ ...base, ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
-      const masters = await rotateMasters({ ...base, periodSec: ctx.config.masterSecretRotation, force: Boolean(values.masters) });
-      await publishKeyChange(ctx.config.redisUrl, ctx.config.redisTimeouts);
+      const { signing, masters } = await rotateKeys(await adminService(ctx), actor(), { masters: Boolean(values.masters), ifDueAfterSec: values['if-due'] ? ctx.config.signingKeyRotation : undefined });
       out(signing.rotated ? `signing key rotated: current ${signing.current}, next ${signing.next} (published, not yet signing)` : `signing key not due: current ${signing.current}`);
       if (signing.retired.length) out(`retired keys removed from JWKS: ${signing.retired.join(', ')}`);
       out(masters.length ? `master secrets ratcheted for: ${masters.join(', ')}` : 'no master secret due');
@@ -144,6 +80,8 @@ export const commands: Record<string, Command> = {
     },
   },
   ...userCommands,
+  ...auditCommands,
+  ...adminApiCommands,
   ...eventCommands,
   ...riskCommands,
   'config table': {
@@ -164,23 +102,14 @@ export const commands: Record<string, Command> = {
   'client update': {
     async run(ctx, args) {
       // `--id ID --fingerprint MODE` alone changes only the policy (privacy.ts)
-      if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) return privacyCommands['client update'].run(ctx, args);
-      const { input, secret } = await clientArgs(args);
-      const shown = await updateClient(ctx.db, await ctx.secret('client-secret'), { ...input, secret });
-      out(`client ${input.id} updated (grants: ${input.grants.join(' ')}; scopes: ${input.scopes.join(' ') || '-'}; audiences: ${input.audiences.join(' ') || '-'}${input.fingerprint ? `; fingerprint: ${input.fingerprint}` : ''})`);
-      if (!secret && shown) out(`client_secret (shown once, store it now): ${shown}`);
+      if (args.filter((a) => a.startsWith('--')).every((a) => ['--id', '--fingerprint'].includes(a.split('=')[0]))) {
+        await privacyCommands['client update'].run(ctx, args);
+        const { values } = options(args, { id: { type: 'string' }, fingerprint: { type: 'string' } });
+        await recordChange(ctx.db.prisma, await ctx.secret('risk-ip-hash'), actor(), { operation: 'client.update', target: String(values.id), fields: ['fingerprint'] });
+        return;
+      }
+      return clientCommands['client update'].run(ctx, args);
     },
   },
 };
 
-/** `--scope-description "orders:read=See your orders"` (repeatable) as a map. */
-function scopeDescriptions(items: string[] | undefined): Record<string, string> | undefined {
-  if (!items?.length) return undefined;
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const at = item.indexOf('=');
-    if (at < 1) throw new UsageError('--scope-description takes SCOPE=TEXT');
-    out[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return out;
-}

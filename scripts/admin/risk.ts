@@ -8,9 +8,11 @@
  * account, the key of its user id) and records the look-up in the privacy audit.
  * `--key KEY` lists the events of a key as an alert carried it, without a name.
  */
+import { AdminRefusal, liftClientLockouts } from '../../src/admin/index.js';
+import { actor, adminService } from './service.js';
 import { parseDuration } from '../../src/config/index.js';
 import { recordAudit } from '../../src/privacy/index.js';
-import { listRiskEvents, riskEventStats, unlockClient, unlockUser, unfamiliarSubject, type RiskEventKind } from '../../src/risk/index.js';
+import { listRiskEvents, riskEventStats, unlockUser, unfamiliarSubject, type RiskEventKind } from '../../src/risk/index.js';
 import { options, UsageError } from './args.js';
 import { out, type Command } from './command.js';
 import type { AdminContext } from './context.js';
@@ -88,7 +90,13 @@ export const riskCommands: Record<string, Command> = {
       const { values, positionals } = options(args, { id: { type: 'string' } }, 1);
       const id = (values.id as string | undefined) ?? positionals[0];
       if (!id || id.length > 255) throw new UsageError('give the client id (client unlock ID)');
-      if (!await unlockClient(ctx.db, id, 'admin')) throw new UsageError(`client ${id} is not locked out`);
+      try {
+        await liftClientLockouts(await adminService(ctx), actor(), id);
+      } catch (err) {
+        // the throttle's lockouts (429 at /token) live inside the issuer, out of the CLI's reach
+        if (err instanceof AdminRefusal && err.code === 'not_found') throw new UsageError(`client ${id} has no risk lockout; a throttle lockout (429 at /token) is lifted by the admin API: DELETE /admin/v1/lockouts/clients/${id}`);
+        throw err;
+      }
       out(`client ${id} unlocked; recorded as an override`);
     },
   },

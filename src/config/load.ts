@@ -55,6 +55,8 @@ export interface Config {
   eventRetention: number;
   /** where pushes may go, and their deadline (ms) */
   outbound: { allowedHosts: string[]; timeoutMs: number };
+  /** client ids whose unbound bearer tokens the admin API accepts (ADMIN_BEARER_CLIENTS) */
+  adminBearerClients: string[];
   // throttling
   throttle: ThrottleConfig;
   /** seconds a device or network stays familiar after a sign-in from it (login lockouts count apart) */
@@ -68,7 +70,7 @@ export interface Config {
   // risk signals and responses
   risk: RiskConfig;
   // retention of personal data beyond the areas above (docs/privacy.md)
-  privacy: { permissionChangeRetention: number; auditRetention: number; inactiveUserRetention?: number };
+  privacy: { permissionChangeRetention: number; auditRetention: number; adminAuditRetention: number; inactiveUserRetention?: number };
 }
 
 type Env = Record<string, string | undefined>;
@@ -137,6 +139,7 @@ function assemble(v: Record<string, unknown>): Config {
     eventPushMaxBackoff: v.EVENT_PUSH_MAX_BACKOFF as number,
     eventRetention: v.EVENT_RETENTION as number,
     outbound: { allowedHosts: (v.OUTBOUND_ALLOWED_HOSTS as string[] | undefined) ?? [], timeoutMs: v.OUTBOUND_TIMEOUT as number },
+    adminBearerClients: (v.ADMIN_BEARER_CLIENTS as string[] | undefined) ?? [],
     throttle: throttleConfig(v),
     lockoutFamiliarFor: v.LOCKOUT_FAMILIAR_FOR as number,
     passwordResetTtl: v.PASSWORD_RESET_TTL as number,
@@ -189,5 +192,5 @@ function privacySettings(v: Record<string, unknown>): Config['privacy'] {
   if (inactiveUserRetention !== undefined && inactiveUserRetention <= (v.SESSION_TTL as number)) {
     throw new ConfigError('USER_INACTIVE_RETENTION', 'must be longer than SESSION_TTL (accounts signed in once still use their refresh tokens that long)');
   }
-  return { permissionChangeRetention: v.PERMISSION_CHANGE_RETENTION as number, auditRetention: v.PRIVACY_AUDIT_RETENTION as number, inactiveUserRetention };
+  return { permissionChangeRetention: v.PERMISSION_CHANGE_RETENTION as number, auditRetention: v.PRIVACY_AUDIT_RETENTION as number, adminAuditRetention: v.ADMIN_AUDIT_RETENTION as number, inactiveUserRetention };
 }

@@ -39,6 +39,15 @@ const hostList = z.string().transform((v, ctx) => {
   }
   return hosts.map((h) => h.replace(/^\[|\]$/g, ''));
 });
+const clientIds = z.string().transform((v, ctx) => {
+  const ids = v.split(',').map((id) => id.trim()).filter(Boolean);
+  const bad = ids.find((id) => !/^[A-Za-z0-9._~-]{1,128}$/.test(id));
+  if (bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected comma-separated client ids: ${bad}` });
+    return z.NEVER;
+  }
+  return ids;
+});
 const durationOrOff = z.string().transform((v, ctx) => {
   if (v.trim() === 'off') return undefined;
   const n = parseDuration(v);
@@ -167,6 +176,9 @@ export const settings = [
   { env: 'THROTTLE_LOGOUT', default: 'ip=60/1m', description: 'All requests to sign-out (/session/end and its confirmation), which verify any id_token_hint sent.', schema: rates },
   { env: 'THROTTLE_GATEWAY', default: 'ip=6000/1m,client=6000/1m', description: 'All gateway checks (/gateway/check: API gateways ask per API request), per key; client: the gateway.', schema: rates },
   { env: 'THROTTLE_GATEWAY_FAILURES', default: 'ip=600/1m,client=600/1m', description: 'Gateway checks refused for the token they asked about (invalid_token), and failed gateway authentications (these count towards the gateway\'s lockout).', schema: rates },
+  { env: 'ADMIN_BEARER_CLIENTS', description: 'Comma-separated client ids whose plain bearer tokens the admin API (/admin/v1) accepts. Every other admin client must present a DPoP-bound or certificate-bound token (RFC 9449, RFC 8705).', schema: clientIds },
+  { env: 'THROTTLE_ADMIN', default: 'ip=300/1m', description: 'All requests to the admin API (/admin/v1, /admin/openapi.json), per key.', schema: rates },
+  { env: 'THROTTLE_ADMIN_FAILURES', default: 'ip=30/5m', description: 'Admin API requests refused for their token (401 invalid_token).', schema: rates },
   { env: 'THROTTLE_RESET', default: 'ip=20/1h,subject=5/1h', description: 'Password reset requests (subject: the address asked for) and uses of reset links (per address).', schema: rates },
   { env: 'PASSWORD_RESET_TTL', default: '30m', description: 'How long a password reset link sent by e-mail works (once).', schema: seconds },
   { env: 'LOCKOUT_FAMILIAR_FOR', default: '90d', description: 'A browser (device cookie) or network (/24 or /48) stays familiar to a person this long after their last sign-in from it; failures at the login form from familiar and unfamiliar places count towards separate lockouts (docs/lockout.md).', schema: seconds },
@@ -213,5 +225,6 @@ export const settings = [
   // ---- Privacy: retention and the record of access (docs/privacy.md) ----
   { env: 'PERMISSION_CHANGE_RETENTION', default: '90d', description: 'How long permission change records (who was granted or lost a role, and when) are kept before the purge job deletes them.', schema: seconds },
   { env: 'PRIVACY_AUDIT_RETENTION', default: '365d', description: 'How long the privacy audit (admin look-ups of a person, exports, erasures) is kept before the purge job deletes it.', schema: seconds },
+  { env: 'ADMIN_AUDIT_RETENTION', default: '365d', description: 'How long the admin audit trail (every change made through the admin API or the admin CLI: who, what, when, from where) is kept before the purge job deletes it.', schema: seconds },
   { env: 'USER_INACTIVE_RETENTION', default: 'off', description: 'Accounts without a sign-in for this long (counted from creation before the first one) are erased by the purge job, with everything held about them. `off`: accounts stay until deleted or erased.', schema: durationOrOff },
 ] as const satisfies readonly Setting[];

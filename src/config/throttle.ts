@@ -4,9 +4,10 @@ import type { Rates } from './rates.js';
  * The places Portcullis throttles: three token endpoints, two forms, the event endpoints
  * (/events/poll, /ssf/stream: client authentication like the token endpoints), the
  * account endpoint /me/data (bearer tokens) and the account pages, sign-out (/session/end, which verifies
- * the signature of any id_token_hint it is sent), and password reset requests.
+ * the signature of any id_token_hint it is sent), password reset requests, and the admin API
+ * (/admin/v1, bearer tokens).
  */
-export type ThrottleKind = 'token' | 'introspect' | 'revoke' | 'login' | 'totp' | 'events' | 'account' | 'logout' | 'gateway' | 'reset';
+export type ThrottleKind = 'token' | 'introspect' | 'revoke' | 'login' | 'totp' | 'events' | 'account' | 'logout' | 'gateway' | 'reset' | 'admin';
 
 export interface ThrottleLimits { requests: Rates; failures: Rates }
 
@@ -27,7 +28,7 @@ export interface ThrottleConfig {
   lockout: LockoutPolicy;
 }
 
-const ENV: Record<ThrottleKind, string> = { token: 'TOKEN', introspect: 'INTROSPECT', revoke: 'REVOKE', login: 'LOGIN', totp: 'TOTP', events: 'EVENTS', account: 'ACCOUNT', logout: 'LOGOUT', gateway: 'GATEWAY', reset: 'RESET' };
+const ENV: Record<ThrottleKind, string> = { token: 'TOKEN', introspect: 'INTROSPECT', revoke: 'REVOKE', login: 'LOGIN', totp: 'TOTP', events: 'EVENTS', account: 'ACCOUNT', logout: 'LOGOUT', gateway: 'GATEWAY', reset: 'RESET', admin: 'ADMIN' };
 
 /** Groups the parsed THROTTLE_* values (see settings.ts). */
 export function throttleConfig(v: Record<string, unknown>): ThrottleConfig {

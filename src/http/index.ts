@@ -3,7 +3,7 @@ export { createApp } from './app.js';
 export type { AppDeps } from './app.js';
 export { createMetrics } from './metrics.js';
 export type { Metrics } from './metrics.js';
-export { GATES } from './routes.js';
+export { GATES, routeTable } from './routes.js';
 export { fastIntrospection } from './fast-introspection.js';
 export type { FastIntrospectionDeps } from './fast-introspection.js';
 export { clientAddress, trustedProxyList } from './client-address.js';

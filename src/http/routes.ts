@@ -21,6 +21,7 @@ import { health, jwksRoute, metricsRoute, readiness } from './own-routes.js';
 import { ACCOUNT_PATH } from './fingerprint-routes.js';
 import type { Metrics } from './metrics.js';
 import type { Route } from './router.js';
+import type { AdminRoute } from '../admin-api/index.js';
 
 /** The throttle place of each oidc-provider route; undefined: no client authentication, no token check. */
 export const GATES: Record<ProviderRouteName, ThrottleKind | undefined> = {
@@ -59,6 +60,8 @@ export interface RouteDeps {
   gatewayCheck: Middleware;
   /** the account pages (src/account): their paths and the one middleware serving them */
   account?: { paths: readonly string[]; serve: Middleware };
+  /** the admin API (src/admin-api): each route checks its caller's token itself */
+  admin?: readonly AdminRoute[];
 }
 
 const GET = ['GET'] as const;
@@ -79,6 +82,8 @@ export function routeTable(deps: RouteDeps): Route[] {
     // nginx and Traefik ask at the path itself; Envoy appends the original path to it
     ...[CHECK_PATH, `${CHECK_PATH}/*`].map((path) => ({ path, methods: ANY, serve: [gate('gateway', deps.gates, gatewayClaimed), deps.gatewayCheck] })),
     ...(deps.account?.paths ?? []).map((path) => ({ path, methods: ANY, serve: [deps.account!.serve] })),
+    // the admin API's caller is known only once its token is opened: throttled by address
+    ...(deps.admin ?? []).map((r) => ({ path: r.path, methods: r.methods, serve: [gate('admin', deps.gates, noClaim), r.serve] })),
     { path: '/interaction/:uid', methods: ANY, serve: [deps.interactions] },
     { path: '/interaction/:uid/:step', methods: ANY, serve: [deps.interactions] },
     ...PROVIDER_ROUTES.map((route) => {
@@ -112,6 +117,10 @@ function cacheFor(seconds: number): Middleware {
 async function gatewayClaimed(ctx: Context): Promise<string | undefined> {
   const basic = parseBasic(ctx.get(GATEWAY_AUTHORIZATION));
   return basic ? basic.id ?? basic.rawId : undefined;
+}
+
+async function noClaim(): Promise<undefined> {
+  return undefined;
 }
 
 async function shieldToken(ctx: Context, next: Next): Promise<void> {

@@ -22,6 +22,7 @@ import { pushEventProcessor } from './processors/push-event.js';
 import { riskAlertProcessor, riskNotifyProcessor } from './processors/risk-deliver.js';
 import { purgeRiskEvents, purgeRiskState } from '../risk/index.js';
 import { purgeChanges } from '../authz/index.js';
+import { adminAuditPurgeTask } from '../admin/index.js';
 import { auditPurgeTask, erasedSubjectsPurgeTask, inactiveUsersPurgeTask } from '../privacy/index.js';
 import { longestTokenTtl } from '../registry/index.js';
 import { revalidateProcessor } from './processors/revalidate.js';
@@ -103,6 +104,7 @@ export function builtinPurgeTasks(deps: Pick<JobDeps, 'db' | 'revocation' | 'con
     { name: 'risk-state', purge: (now) => purgeRiskState(db, now, config.risk.lockoutMax) },
     { name: 'permission-changes', purge: (now) => purgeChanges(db, new Date(now.getTime() - config.privacy.permissionChangeRetention * 1000)) },
     auditPurgeTask(db, config.privacy.auditRetention),
+    adminAuditPurgeTask(db, config.privacy.adminAuditRetention), // ADMIN_AUDIT_RETENTION
     erasedSubjectsPurgeTask(db),
     // familiar devices and networks of the login form, LOCKOUT_FAMILIAR_FOR after the last sign-in there
     { name: 'session-devices', purge: async (now) => (await db.prisma.sessionDevice.deleteMany({ where: { expiresAt: { lt: now } } })).count },

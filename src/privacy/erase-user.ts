@@ -50,6 +50,8 @@ export async function eraseUser(deps: PrivacyDeps & { revocation: RevocationServ
     prisma.recoveryCode.deleteMany({ where: { userId: user.id } }),
     prisma.sessionDevice.deleteMany({ where: { userId: user.id } }),
     prisma.privacyAudit.updateMany({ where: risk.audit, data: { subjectKey: null } }),
+    // the admin audit keeps that a change was made, about no one
+    prisma.adminAudit.updateMany({ where: { target: `user:${person.nameKey}` }, data: { target: 'user:erased' } }),
     prisma.subjectKey.updateMany({ where: { handle: person.handle }, data: { dropAfter: keepRevocationsUntil } }),
     prisma.user.delete({ where: { id: user.id } }),
   ]);

@@ -155,6 +155,7 @@ export const NO_PERSONAL_DATA: Readonly<Record<string, string>> = Object.freeze(
   EventReceiver: 'registered event receivers (client id, audience, endpoint)',
   JobState: 'job cursors (timestamps)',
   DataMigration: 'which data migrations ran, with row counts',
+  AdminAudit: 'changes operators made (admin client or OS account, record ids, field names; their address as a keyed hash and network), kept ADMIN_AUDIT_RETENTION; a person changed by an admin only by pseudonymous subject key, replaced by `user:erased` when they are erased',
 });
 
 const cell = (v: string) => v.replace(/\|/g, '\\|');

@@ -2,6 +2,7 @@
  * Starts one issuer process: database (embedded or cluster), migrations, keys, the
  * services, and the HTTP listener. main.ts calls this; so do tests and the benchmark.
  */
+import { adminApi } from './admin.js';
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino, type Logger } from 'pino';
@@ -125,6 +126,11 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       unlock: async (username) => { await risk.unlockUser(username, 'password-reset'); },
       notify: async (userId, type) => { await jobs.queue.add('risk.notify', [{ payload: { id: randomUUID(), type, userId, at: new Date(now()).toISOString(), details: {} }, jobId: `notify-${randomUUID()}` }]); },
     });
+    const bearer = { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer };
+    const admin = await adminApi({
+      config, db, kek, clientPepper, handlePepper, revocation, events, bearer, certificates: binding.certificates, clientIp, throttle,
+      keysChanged: async () => { await publishKeyChange(config.redisUrl, config.redisTimeouts); await keys.reload(); },
+    });
     const app = createApp({
       issuer: config.issuer, health, log, db, keys, metrics, metricsToken: config.metricsToken, cookieKeys, oidc,
       gates: { throttle, risk, trustedProxies },
@@ -139,6 +145,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
         clientIp,
       }),
       account: { paths: ACCOUNT_PATHS, serve: account },
+      admin,
       fastIntrospection: fastIntrospection({ issuer: config.issuer, tokens, clientPepper, metrics, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud) }),
       fingerprint: fingerprintRoutes({
         ...fingerprintDeps, issuer: config.issuer, tokens, script: collectorScript(active), clockTolerance: config.clockTolerance, accountAudience: `${config.issuer}/me`,
@@ -148,8 +155,7 @@ export async function startIssuer(config: Config, log: Logger = pino({ level: co
       }),
       events: { poll: pollEndpoint({ db, keys, clientPepper }), stream: streamEndpoint({ db, clientPepper, issuer: config.issuer, outbound: outboundPolicy(config.outbound.allowedHosts, config.outbound.timeoutMs) }) },
       gatewayCheck: gatewayCheck({
-        bearer: { tokens, fingerprints: fingerprintDeps, replay: binding.presentedProofs, proofMaxAge: binding.proofMaxAge, realm: config.issuer },
-        clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
+        bearer, clientPepper, client: (id) => clientRecord.get(id), resource: (aud) => resource.get(aud),
       }),
     });
     closing.push(await subscribeKeyChanges(config.redisUrl, config.redisTimeouts, () => keys.reload(), log));

@@ -39,12 +39,12 @@ interface Table {
 interface Ctx { opts: ThrottleOptions; store: Store; script?: CountScript }
 interface Refusal { reason: LimitReason; key: RateKey; ms: number; state: PolicyState }
 
-const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway', 'reset'];
+const KINDS: ThrottleKind[] = ['token', 'introspect', 'revoke', 'login', 'totp', 'events', 'account', 'logout', 'gateway', 'reset', 'admin'];
 /**
  * Who is guessing a secret: the client at the token and event endpoints, the username at
  * the forms. /me/data and sign-out have no such key (their callers present tokens, nobody is locked).
  */
-const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject', logout: 'subject', gateway: 'client', reset: 'subject' };
+const LOCKOUT_KEY: Record<ThrottleKind, RateKey> = { token: 'client', introspect: 'client', revoke: 'client', login: 'subject', totp: 'subject', events: 'client', account: 'subject', logout: 'subject', gateway: 'client', reset: 'subject', admin: 'client' };
 
 /** Creates the throttle (a pass-through one when THROTTLE_ENABLED is false). */
 export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
@@ -59,6 +59,7 @@ export async function createThrottle(opts: ThrottleOptions): Promise<Throttle> {
     check: (kind, keys) => check(ctx, kind, of(kind), keys),
     fail: (kind, keys, failOpts) => fail(opts, kind, of(kind), keys, failOpts),
     succeed: (kind, keys) => succeed(of(kind), keys),
+    lift: (keys) => lift([...tables.values()], keys),
     degraded: () => store.degraded(),
     close: () => store.close(),
   };
@@ -246,12 +247,30 @@ async function succeed(t: Table, keys: ThrottleKeys): Promise<void> {
   await Promise.all(present(t, t.lockouts, keys).map(([, l, k]) => l.succeeded(k)));
 }
 
+/** Throttle.lift: every place's lockout and failure counters of the keys, forgotten. */
+async function lift(tables: Table[], keys: Pick<ThrottleKeys, 'client' | 'subject'>): Promise<number> {
+  const only = { ...(keys.client ? { client: keys.client } : {}), ...(keys.subject ? { subject: keys.subject } : {}) };
+  let lifted = 0;
+  for (const t of tables) {
+    for (const [, l, id] of present(t, t.lockouts, only)) {
+      if (locked((await l.lock.peek(id)).consumed)) lifted++;
+      await Promise.all([l.lock.reset(id), ...l.record.map((c) => c.reset(id))]);
+    }
+    for (const [, c, id] of present(t, t.failures, only)) {
+      if (spent((await c.peek(id)).consumed, c.rate)) lifted++;
+      await c.reset(id);
+    }
+  }
+  return lifted;
+}
+
 function passThrough(): Throttle {
   return {
     enabled: false,
     check: async () => ({ allowed: true, retryAfter: 0, headers: {} }),
     fail: async () => undefined,
     succeed: async () => undefined,
+    lift: async () => 0,
     degraded: () => false,
     close: async () => undefined,
   };

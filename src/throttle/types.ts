@@ -55,6 +55,12 @@ export interface Throttle {
   fail(kind: ThrottleKind, keys: ThrottleKeys, opts?: FailOptions): Promise<void>;
   /** Records a successful authentication: consecutive failure and lockout counts restart. */
   succeed(kind: ThrottleKind, keys: ThrottleKeys): Promise<void>;
+  /**
+   * An operator lifts what refuses a client or a username: its lockouts and spent failure
+   * budgets at every place, forgotten with their consecutive counts. Request budgets
+   * stay (they are not about guessing). Returns how many lockouts or spent budgets were lifted.
+   */
+  lift(keys: Pick<ThrottleKeys, 'client' | 'subject'>): Promise<number>;
   /** True while Redis is unreachable and the local limiter decides. */
   degraded(): boolean;
   close(): Promise<void>;

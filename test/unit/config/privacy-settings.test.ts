@@ -2,10 +2,10 @@
 import { ConfigError, loadConfig } from '../../../src/config/index.js';
 
 describe('privacy settings', () => {
-  it('default to 14-day sessions, 90 days of permission changes, a year of audit, and no inactivity erasure', () => {
+  it('default to 14-day sessions, 90 days of permission changes, a year of privacy audit and of admin audit, and no inactivity erasure', () => {
     const c = loadConfig({});
     expect(c.sessionTtl).toBe(14 * 86_400);
-    expect(c.privacy).toEqual({ permissionChangeRetention: 90 * 86_400, auditRetention: 365 * 86_400, inactiveUserRetention: undefined });
+    expect(c.privacy).toEqual({ permissionChangeRetention: 90 * 86_400, auditRetention: 365 * 86_400, adminAuditRetention: 365 * 86_400, inactiveUserRetention: undefined });
   });
 
   it('take a duration for USER_INACTIVE_RETENTION, which must outlast SESSION_TTL', () => {
