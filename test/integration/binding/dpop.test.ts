@@ -13,6 +13,7 @@ let t: TestIssuer;
 let as: oauth.AuthorizationServer;
 let secret: string;
 let rsSecret: string;
+let mustDpopSecret: string;
 const insecure = { [oauth.allowInsecureRequests]: true };
 
 beforeAll(async () => {
@@ -20,7 +21,7 @@ beforeAll(async () => {
   await t.addResource({ audience: API, scopes: ['read'], introspector: 'rs' });
   secret = await t.addClient({ id: 'svc', scopes: ['read'], audiences: [API] });
   rsSecret = await t.addClient({ id: 'rs', scopes: [], audiences: [] });
-  await addBoundClient(t, { id: 'must-dpop', scopes: ['read'], audiences: [API], binding: { dpopBound: true } });
+  mustDpopSecret = await addBoundClient(t, { id: 'must-dpop', scopes: ['read'], audiences: [API], binding: { dpopBound: true } });
   const issuer = new URL(t.url);
   as = await oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...insecure }));
 });
@@ -94,7 +95,7 @@ describe('token endpoint', () => {
     expect(again.json?.error).toMatch(/invalid_grant|invalid_dpop_proof/);
   });
   it('refuses a dpop_bound_access_tokens client that sends no proof', async () => {
-    const pepperSecret = await addBoundClient(t, { id: 'must-dpop', scopes: ['read'], audiences: [API], binding: { dpopBound: true } });
+    const pepperSecret = mustDpopSecret;
     const res = await rawToken(undefined, 'must-dpop', pepperSecret);
     expect(res.status).toBe(400);
     const ok = await rawToken(await dpopProof(await keyOf(), { htm: 'POST', htu: tokenUrl() }), 'must-dpop', pepperSecret);

