@@ -17,6 +17,9 @@ import { FINGERPRINT_POLICIES, policyOf, type FingerprintPolicy } from '../finge
 
 export const GRANTS = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 
+/** Clients the issuer serves itself (the account page's, src/account), never registrations. */
+const RESERVED_CLIENT_IDS = new Set(['portcullis-account']);
+
 export interface ClientInput {
   id: string;
   secret?: string;
@@ -44,6 +47,7 @@ export interface ClientSummary { id: string; grants: string[]; scopes: string; a
 /** Validates input; returns the problem in one line, or undefined. */
 export function clientProblem(input: ClientInput): string | undefined {
   if (!/^[A-Za-z0-9._~-]{1,128}$/.test(input.id)) return 'client id must be 1-128 characters of A-Z a-z 0-9 . _ ~ -';
+  if (RESERVED_CLIENT_IDS.has(input.id)) return `client id ${input.id} is reserved: the issuer serves that client itself`;
   const bad = input.grants.find((g) => !(GRANTS as readonly string[]).includes(g));
   if (bad) return `unsupported grant ${bad} (supported: ${GRANTS.join(', ')})`;
   if (input.secret !== undefined && input.secret.length < MIN_SECRET_LENGTH) return `secret must be at least ${MIN_SECRET_LENGTH} characters`;

@@ -60,7 +60,7 @@ describe('the admin API through openid-client with DPoP', () => {
     expect(await clientToken('billing', secret)).toBe(200);
 
     const listed = await api('GET', '/admin/v1/clients');
-    expect((listed.json.clients as Array<{ id: string }>).map((c) => c.id)).toEqual(['billing', 'ops', 'portcullis-account']);
+    expect((listed.json.clients as Array<{ id: string }>).map((c) => c.id)).toEqual(['billing', 'ops']);
 
     const read = await api('GET', '/admin/v1/clients/billing');
     expect(read.json).toMatchObject({ id: 'billing', scopes: ['read'], audiences: [API], grants: ['client_credentials'] });
@@ -85,13 +85,13 @@ describe('the admin API through openid-client with DPoP', () => {
     const path = `/admin/v1/resource-servers/${encodeURIComponent(audience)}`;
     const created = await api('POST', '/admin/v1/resource-servers', { audience, scopes: ['entries'], accessTokenTtl: 120 });
     expect(created.status).toBe(201);
-    expect(created.json.resourceServer).toEqual({ audience, scopes: ['entries'], accessTokenTtl: 120, introspector: null });
+    expect(created.json.resourceServer).toEqual({ audience, scopes: ['entries'], accessTokenTtl: 120, introspector: null, name: null, scopeDescriptions: {} });
     expect(String(created.json.opening_secret)).toMatch(/^pcm1\.0\./);
     secrets.push(String(created.json.opening_secret));
     expect(((await api('GET', '/admin/v1/resource-servers')).json.resourceServers as Array<{ audience: string }>).map((r) => r.audience)).toContain(audience);
     expect((await api('GET', path)).json).toMatchObject({ audience, scopes: ['entries'] });
-    const replaced = await api('PUT', path, { scopes: ['entries', 'balances'], introspector: 'ops' });
-    expect(replaced.json).toEqual({ audience, scopes: ['entries', 'balances'], accessTokenTtl: 900, introspector: 'ops' });
+    const replaced = await api('PUT', path, { scopes: ['entries', 'balances'], introspector: 'ops', name: 'Ledger', scopeDescriptions: { entries: 'See your ledger entries' } });
+    expect(replaced.json).toEqual({ audience, scopes: ['entries', 'balances'], accessTokenTtl: 900, introspector: 'ops', name: 'Ledger', scopeDescriptions: { entries: 'See your ledger entries' } });
     const rekeyed = await api('POST', `${path}/master-secret`);
     expect(String(rekeyed.json.opening_secret)).toMatch(/^pcm1\.0\./);
     expect(rekeyed.json.opening_secret).not.toBe(created.json.opening_secret);
@@ -100,7 +100,7 @@ describe('the admin API through openid-client with DPoP', () => {
     expect((await api('GET', path)).status).toBe(404);
     const trail = await api('GET', `/admin/v1/audit?target=${encodeURIComponent(audience)}`);
     expect((trail.json.entries as Array<{ operation: string; fields: string[] }>).map((e) => [e.operation, e.fields])).toEqual([
-      ['resource.delete', []], ['resource.rekey', ['masterSecret']], ['resource.update', ['introspector', 'scopes']], ['resource.create', ['accessTokenTtl', 'scopes']],
+      ['resource.delete', []], ['resource.rekey', ['masterSecret']], ['resource.update', ['introspector', 'name', 'scopeDescriptions', 'scopes']], ['resource.create', ['accessTokenTtl', 'scopes']],
     ]);
   });
 

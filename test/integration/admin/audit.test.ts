@@ -73,10 +73,14 @@ describe('the admin CLI records its changes and rotates secrets', () => {
   });
 
   it('a refused change leaves no entry and changes nothing', async () => {
+    expect((await runAdmin(['client', 'add', '--id', 'taken', '--scopes', 'read', '--audience', API], env)).code).toBe(0);
     const before = (await audit()).entries.length;
-    const taken = await runAdmin(['client', 'add', '--id', 'portcullis-account', '--audience', API], env);
+    const taken = await runAdmin(['client', 'add', '--id', 'taken', '--audience', API], env);
     expect(taken.code).toBe(1);
-    expect(taken.stderr).toMatch(/client portcullis-account already exists/);
+    expect(taken.stderr).toMatch(/client taken already exists/);
+    const reserved = await runAdmin(['client', 'add', '--id', 'portcullis-account', '--audience', API], env);
+    expect(reserved.code).toBe(2);
+    expect(reserved.stderr).toMatch(/client id portcullis-account is reserved/);
     expect((await runAdmin(['client', 'rotate-secret', 'nobody'], env)).stderr).toMatch(/no client nobody/);
     expect((await audit()).entries.length).toBe(before);
   });
