@@ -29,7 +29,9 @@ it('a check is one Redis command: the counting and every read in one script', as
   const t = await throttle(namespace, {});
   const keys = { ip: '192.0.2.10', client: 'rs' };
   await t.check('introspect', keys); // loads the script
-  const monitor = await new Redis(REDIS_URL).monitor();
+  // monitor() opens a connection of its own beside the one it is called on: both are closed
+  const observer = new Redis(REDIS_URL);
+  const monitor = await observer.monitor();
   const sent: string[][] = [];
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     if (source !== 'lua' && args.some((a) => a.includes(namespace))) sent.push(args);
@@ -41,6 +43,7 @@ it('a check is one Redis command: the counting and every read in one script', as
     await new Promise((resolve) => setTimeout(resolve, 200));
   } finally {
     monitor.disconnect();
+    observer.disconnect();
   }
   expect(sent.map((args) => args[0].toLowerCase())).toEqual(['evalsha']);
   // both request budgets counted, both failure budgets and the client's lockout state read
