@@ -8,11 +8,10 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import pg from 'pg';
+import { dropSchema, PG_URL } from '../storage/support.js';
 import { generateKek } from '../../../src/keys/index.js';
 import { adminOk, assertBuilt, freePort, MAIN, runScript, startIssuerProcess, stopAllIssuers, waitFor, type IssuerProcess } from '../admin/processes.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const SCHEMA = `t_cores_${randomBytes(4).toString('hex')}`;
 const API = 'https://api.all-cores.test';
@@ -86,9 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopAllIssuers();
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try { await c.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`); } finally { await c.end(); }
+  await dropSchema(SCHEMA);
 });
 
 it('a killed worker is replaced, and the other serves meanwhile', async () => {

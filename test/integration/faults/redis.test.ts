@@ -9,14 +9,13 @@
  * without a restart. The figures are printed for docs/architecture.md.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { dropSchema, PG_URL } from '../storage/support.js';
 import { generateKek } from '../../../src/keys/index.js';
 import { startTestIssuer, serverErrors, type TestIssuer } from '../../support/issuer.js';
 import { basic, post } from '../../support/clients.js';
 import { startOwnRedis, type OwnRedis } from '../../support/redis-server.js';
 import { faultPort, startLoad, summary } from '../../support/load.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const SCHEMA = `t_fault_redis_${randomBytes(4).toString('hex')}`;
 const API = 'https://api.fault-redis.test';
 const PHASE_MS = 4000;
@@ -39,10 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
   await redis?.stop();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-  await client.end();
+  await dropSchema(SCHEMA);
 });
 
 const form = (body: Record<string, string>) => new URLSearchParams(body);

@@ -7,7 +7,7 @@
  * tokens that work again.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { dropSchema, PG_URL } from '../storage/support.js';
 import { commands } from '../../../scripts/admin/commands.js';
 import type { AdminContext } from '../../../scripts/admin/context.js';
 import { addReceiver } from '../../../src/events/index.js';
@@ -16,7 +16,6 @@ import { REMOVAL_MARGIN_MS } from '../../../src/revocation/index.js';
 import { startTestIssuer, type TestIssuer } from '../../support/issuer.js';
 import { basic, post } from '../../support/clients.js';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 const SCHEMA = `t_removal_${randomBytes(4).toString('hex')}`;
 const API = 'https://api.removal.test';
 const OTHER = 'https://other.removal.test';
@@ -40,10 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await a?.close();
   await b?.close();
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
-  await client.end();
+  await dropSchema(SCHEMA);
 });
 
 async function tokenFor(id: string, secret: string, audience = API): Promise<string> {
