@@ -30,7 +30,7 @@ function appRoutes() {
   const none = (async () => undefined) as unknown as Middleware;
   const admin = adminRoutes({ issuer: s.t.url, bearer: {} as never, bearerClients: [], service: {} as AdminDeps, clientIp: () => undefined, certificate: () => undefined });
   return routeTable({
-    db: s.t.issuer.db, keys: s.t.issuer.keys, metrics: {} as never, oidc: { serve: none }, gates: {} as never, interactions: none, fastIntrospection: none,
+    db: s.t.issuer.db, health: {} as never, keys: s.t.issuer.keys, metrics: {} as never, oidc: { serve: none }, gates: {} as never, interactions: none, fastIntrospection: none,
     fingerprint: {}, events: { poll: none, stream: none }, gatewayCheck: none, admin,
   });
 }

@@ -22,7 +22,8 @@ export async function startWithAdmin(env: Record<string, string> = {}): Promise<
     keysChanged: async () => { await publishKeyChange(t.config.redisUrl, t.config.redisTimeouts); await t.issuer.keys.reload(); },
     keepRemovalUntil: async () => new Date(Date.now() + 3_600_000), defaultTokenTtl: t.config.accessTokenTtl,
     keyPolicy: { alg: t.config.signingAlg, masterPeriodSec: t.config.masterSecretRotation },
-    throttle: { lift: async () => 0 }, // the service in the test process; the issuer's own throttle serves the API revokeSubject: async () => undefined,
+    throttle: { lift: async () => 0 }, // the service in the test process; the issuer's own throttle serves the API
+    revokeSubject: async () => undefined,
   };
   await t.addResource({ audience: API, scopes: ['read', 'write'] });
   const { secret } = await bootstrapAdmin(deps, cliActor(), t.url, 'ops');
